@@ -1,0 +1,46 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Stack",
+    platforms: [.macOS(.v15)],
+    products: [
+        // Layer 1: OpenInference semantic conventions and span helpers; depends on swift-distributed-tracing only.
+        .library(name: "OpenInference", targets: ["OpenInference"]),
+        // Layer 2: the span pipeline (tracer, sampling, batching, OTLP/HTTP export) and its bootstrap.
+        .library(name: "StackTelemetry", targets: ["StackTelemetry"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        .package(url: "https://github.com/swift-otel/swift-w3c-trace-context", from: "1.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .target(
+            name: "OpenInference",
+            dependencies: [
+                .product(name: "Tracing", package: "swift-distributed-tracing")
+            ]
+        ),
+        .target(
+            name: "StackTelemetry",
+            dependencies: [
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "OpenInferenceTests",
+            dependencies: ["OpenInference", "StackTelemetry"]
+        ),
+        .testTarget(
+            name: "StackTelemetryTests",
+            dependencies: ["StackTelemetry", "OpenInference"]
+        ),
+    ]
+)

@@ -1,0 +1,81 @@
+import Tracing
+
+/// An AGENT span: an agent's loop from goal to answer, usually the root of a trace.
+public struct AgentSpan: OpenInferenceSpanProtocol {
+    public let base: OpenInferenceSpan
+
+    /// Records why the loop ended and how many model calls it made.
+    public func recordStop(reason: String, iterations: Int) {
+        base.record { writer in
+            writer.set(SemanticConventions.Stack.agentStopReason, reason)
+            writer.set(SemanticConventions.Stack.agentIterations, iterations)
+        }
+    }
+}
+
+/// Runs `body` inside an AGENT span whose input is `goal`.
+///
+/// ```swift
+/// let answer = try await withAgentSpan(agentName: "research", goal: goal) { span in
+///     let answer = try await loop(goal)
+///     span.recordOutput(answer.text)
+///     span.recordStop(reason: "final_answer", iterations: answer.iterations)
+///     return answer
+/// }
+/// ```
+public func withAgentSpan<T>(
+    _ name: String = "agent",
+    agentName: String? = nil,
+    goal: String,
+    context: @autoclosure () -> InstrumentationContext = .current ?? .topLevel,
+    function: String = #function,
+    file fileID: String = #fileID,
+    line: UInt = #line,
+    _ body: (AgentSpan) async throws -> T
+) async rethrows -> T {
+    try await withKindSpan(
+        name,
+        kind: .agent,
+        context: context(),
+        ofKind: .internal,
+        function: function,
+        file: fileID,
+        line: line,
+        wrap: AgentSpan.init(base:),
+        start: { writer in
+            writer.set(SemanticConventions.Agent.name, agentName)
+            writer.set(SemanticConventions.Input.value, goal)
+            writer.set(SemanticConventions.Input.mimeType, "text/plain")
+        },
+        body
+    )
+}
+
+/// Runs `body` inside a CHAIN span: glue between steps, or a request's entry point.
+public func withChainSpan<T>(
+    _ name: String,
+    input: String? = nil,
+    context: @autoclosure () -> InstrumentationContext = .current ?? .topLevel,
+    function: String = #function,
+    file fileID: String = #fileID,
+    line: UInt = #line,
+    _ body: (OpenInferenceSpan) async throws -> T
+) async rethrows -> T {
+    try await withKindSpan(
+        name,
+        kind: .chain,
+        context: context(),
+        ofKind: .internal,
+        function: function,
+        file: fileID,
+        line: line,
+        wrap: { $0 },
+        start: { writer in
+            if let input {
+                writer.set(SemanticConventions.Input.value, input)
+                writer.set(SemanticConventions.Input.mimeType, "text/plain")
+            }
+        },
+        body
+    )
+}

@@ -1,0 +1,83 @@
+import Tracing
+
+/// Collects the attributes of one recording step, applying the span's ``TraceConfig`` to each,
+/// so masking and truncation happen in one place whatever the caller records.
+public struct AttributeWriter {
+    /// The attributes collected so far, already masked.
+    public private(set) var attributes = SpanAttributes()
+    /// The configuration applied to each attribute.
+    public let config: TraceConfig
+
+    public init(config: TraceConfig) {
+        self.config = config
+    }
+
+    /// Records `value` under `key`, masked by ``config``; a `nil` value records nothing.
+    public mutating func set(_ key: String, _ value: SpanAttribute?) {
+        guard let value, let masked = config.mask(key, value) else { return }
+        attributes.set(key, value: masked)
+    }
+
+    public mutating func set(_ key: String, _ value: String?) {
+        set(key, value.map(SpanAttribute.string))
+    }
+
+    public mutating func set(_ key: String, _ value: Int?) {
+        set(key, value.map { SpanAttribute.int64(Int64($0)) })
+    }
+
+    public mutating func set(_ key: String, _ value: Double?) {
+        set(key, value.map(SpanAttribute.double))
+    }
+
+    /// Records messages flattened under `prefix` (`llm.input_messages` or `llm.output_messages`).
+    public mutating func set(messages: [Message], under prefix: String) {
+        for (index, message) in messages.enumerated() {
+            let base = "\(prefix).\(index)."
+            set(base + SemanticConventions.Message.role, message.role)
+            set(base + SemanticConventions.Message.content, message.content)
+            set(base + SemanticConventions.Message.name, message.name)
+            set(base + SemanticConventions.Message.toolCallID, message.toolCallID)
+            for (partIndex, part) in message.contents.enumerated() {
+                let partBase = base + AttributeKeys.messageContent(partIndex, "")
+                switch part {
+                case .text(let text):
+                    set(partBase + SemanticConventions.MessageContent.type, "text")
+                    set(partBase + SemanticConventions.MessageContent.text, text)
+                case .image(let url):
+                    set(partBase + SemanticConventions.MessageContent.type, "image")
+                    set(
+                        partBase + SemanticConventions.MessageContent.image + "." + SemanticConventions.Image.url,
+                        url
+                    )
+                }
+            }
+            for (callIndex, call) in message.toolCalls.enumerated() {
+                set(base + AttributeKeys.toolCall(callIndex, SemanticConventions.ToolCall.id), call.id)
+                set(base + AttributeKeys.toolCall(callIndex, SemanticConventions.ToolCall.functionName), call.name)
+                set(
+                    base + AttributeKeys.toolCall(callIndex, SemanticConventions.ToolCall.functionArguments),
+                    call.arguments
+                )
+            }
+        }
+    }
+
+    /// Records documents flattened under `prefix` (`retrieval.documents` or a reranker list).
+    public mutating func set(documents: [Document], under prefix: String) {
+        for (index, document) in documents.enumerated() {
+            let base = "\(prefix).\(index)."
+            set(base + SemanticConventions.Document.id, document.id)
+            set(base + SemanticConventions.Document.content, document.content)
+            set(base + SemanticConventions.Document.score, document.score)
+            if !document.metadata.isEmpty {
+                set(base + SemanticConventions.Document.metadata, JSONValue.object(document.metadata).jsonString)
+            }
+        }
+    }
+
+    /// Records a JSON value as its compact text.
+    public mutating func set(_ key: String, json value: JSONValue?) {
+        set(key, value?.jsonString)
+    }
+}

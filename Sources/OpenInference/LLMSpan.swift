@@ -1,0 +1,85 @@
+import Tracing
+
+/// An LLM span: one call to a language model.
+public struct LLMSpan: OpenInferenceSpanProtocol {
+    public let base: OpenInferenceSpan
+
+    /// Records the model's reply as `llm.output_messages`; a single text reply is also `output.value`.
+    public func recordOutput(messages: [Message]) {
+        base.record { writer in
+            writer.set(messages: messages, under: SemanticConventions.LLM.outputMessages)
+            if messages.count == 1, let text = messages[0].content {
+                writer.set(SemanticConventions.Output.value, text)
+                writer.set(SemanticConventions.Output.mimeType, "text/plain")
+            }
+        }
+    }
+
+    /// Records `llm.token_count.*`.
+    public func recordTokenUsage(_ usage: TokenUsage) {
+        base.record { writer in
+            writer.set(SemanticConventions.LLM.TokenCount.prompt, usage.prompt)
+            writer.set(SemanticConventions.LLM.TokenCount.completion, usage.completion)
+            writer.set(SemanticConventions.LLM.TokenCount.total, usage.total)
+            writer.set(SemanticConventions.LLM.TokenCount.promptCacheRead, usage.promptCacheRead)
+            writer.set(SemanticConventions.LLM.TokenCount.promptCacheWrite, usage.promptCacheWrite)
+            writer.set(SemanticConventions.LLM.TokenCount.completionReasoning, usage.completionReasoning)
+        }
+    }
+
+    /// Records the model that actually answered, when the server reports one.
+    public func recordModelName(_ name: String) {
+        base.record { $0.set(SemanticConventions.LLM.modelName, name) }
+    }
+}
+
+/// Runs `body` inside an LLM span describing one model call.
+///
+/// The span records the model, system, provider, input messages (flattened, tool calls included),
+/// invocation parameters and offered tools at once; `body` records the reply and token counts.
+///
+/// ```swift
+/// let reply = try await withLLMSpan(model: "gpt-4o-mini", system: "openai", messages: messages,
+///                                   parameters: ["temperature": 0.2]) { span in
+///     let response = try await client.send(messages)
+///     span.recordOutput(messages: [response.message])
+///     span.recordTokenUsage(TokenUsage(prompt: response.promptTokens, completion: response.completionTokens))
+///     return response.message
+/// }
+/// ```
+public func withLLMSpan<T>(
+    _ name: String = "chat",
+    model: String? = nil,
+    system: String? = nil,
+    provider: String? = nil,
+    messages: [Message] = [],
+    parameters: JSONValue? = nil,
+    tools: [ToolDefinition] = [],
+    context: @autoclosure () -> InstrumentationContext = .current ?? .topLevel,
+    function: String = #function,
+    file fileID: String = #fileID,
+    line: UInt = #line,
+    _ body: (LLMSpan) async throws -> T
+) async rethrows -> T {
+    try await withKindSpan(
+        name,
+        kind: .llm,
+        context: context(),
+        ofKind: .client,
+        function: function,
+        file: fileID,
+        line: line,
+        wrap: LLMSpan.init(base:),
+        start: { writer in
+            writer.set(SemanticConventions.LLM.modelName, model)
+            writer.set(SemanticConventions.LLM.system, system)
+            writer.set(SemanticConventions.LLM.provider, provider)
+            writer.set(SemanticConventions.LLM.invocationParameters, json: parameters)
+            writer.set(messages: messages, under: SemanticConventions.LLM.inputMessages)
+            for (index, tool) in tools.enumerated() {
+                writer.set(AttributeKeys.toolJSONSchema(index), json: tool.jsonSchema)
+            }
+        },
+        body
+    )
+}

@@ -1,0 +1,140 @@
+import Tracing
+
+/// A span that records OpenInference attributes, masked and truncated by its ``TraceConfig``.
+///
+/// The span helpers (``withLLMSpan(_:model:system:provider:messages:parameters:tools:context:function:file:line:_:)``
+/// and its siblings) hand one to their closure, wrapped in a kind-specific type with typed
+/// `record…` methods. ``span`` gives the underlying swift-distributed-tracing span for anything else.
+public struct OpenInferenceSpan: Sendable {
+    /// The underlying span.
+    public let span: any Tracing.Span
+    /// The configuration applied to everything recorded through this value.
+    public let config: TraceConfig
+
+    public init(_ span: any Tracing.Span, config: TraceConfig = .current) {
+        self.span = span
+        self.config = config
+    }
+
+    /// Records several attributes in one update of the span.
+    public func record(_ build: (inout AttributeWriter) -> Void) {
+        guard span.isRecording else { return }
+        var writer = AttributeWriter(config: config)
+        build(&writer)
+        let recorded = writer.attributes
+        guard !recorded.isEmpty else { return }
+        span.updateAttributes { $0.merge(recorded) }
+    }
+
+    /// Sets the span kind and the context attributes when the span starts.
+    func start(kind: OpenInferenceSpanKind, _ build: (inout AttributeWriter) -> Void) {
+        record { writer in
+            writer.set(SemanticConventions.spanKind, kind.rawValue)
+            let context = OpenInferenceContext.current
+            if !context.isEmpty { context.write(to: &writer) }
+            build(&writer)
+        }
+    }
+}
+
+
+/// What every kind of OpenInference span can record: input, output, metadata, tags, events and errors.
+///
+/// ``OpenInferenceSpan`` and the kind-specific spans (``LLMSpan``, ``ToolSpan``, ``RetrieverSpan``, …) conform.
+public protocol OpenInferenceSpanProtocol: Sendable {
+    /// The recording span underneath.
+    var base: OpenInferenceSpan { get }
+}
+
+extension OpenInferenceSpan: OpenInferenceSpanProtocol {
+    public var base: OpenInferenceSpan { self }
+}
+
+extension OpenInferenceSpanProtocol {
+    /// Records one attribute, masked by the span's ``TraceConfig``.
+    public func setAttribute(_ key: String, _ value: SpanAttribute) {
+        base.record { $0.set(key, value) }
+    }
+
+    /// Records `input.value` as plain text.
+    public func recordInput(_ text: String) {
+        base.record { writer in
+            writer.set(SemanticConventions.Input.value, text)
+            writer.set(SemanticConventions.Input.mimeType, "text/plain")
+        }
+    }
+
+    /// Records `input.value` as JSON.
+    public func recordInput(json: JSONValue) {
+        base.record { writer in
+            writer.set(SemanticConventions.Input.value, json.jsonString)
+            writer.set(SemanticConventions.Input.mimeType, "application/json")
+        }
+    }
+
+    /// Records `input.value` as the JSON encoding of `value`; a value that cannot be encoded is
+    /// recorded as text, with the reason in ``SemanticConventions/Stack/recordingIssue``.
+    public func recordInput(encoding value: some Encodable) {
+        recordEncoded(value, valueKey: SemanticConventions.Input.value, mimeKey: SemanticConventions.Input.mimeType)
+    }
+
+    /// Records `output.value` as plain text.
+    public func recordOutput(_ text: String) {
+        base.record { writer in
+            writer.set(SemanticConventions.Output.value, text)
+            writer.set(SemanticConventions.Output.mimeType, "text/plain")
+        }
+    }
+
+    /// Records `output.value` as JSON.
+    public func recordOutput(json: JSONValue) {
+        base.record { writer in
+            writer.set(SemanticConventions.Output.value, json.jsonString)
+            writer.set(SemanticConventions.Output.mimeType, "application/json")
+        }
+    }
+
+    /// Records `output.value` as the JSON encoding of `value`; see ``recordInput(encoding:)``.
+    public func recordOutput(encoding value: some Encodable) {
+        recordEncoded(value, valueKey: SemanticConventions.Output.value, mimeKey: SemanticConventions.Output.mimeType)
+    }
+
+    /// Records `metadata` (as a JSON string), merged over any metadata from the context.
+    public func recordMetadata(_ metadata: [String: JSONValue]) {
+        var merged = OpenInferenceContext.current.metadata
+        merged.merge(metadata) { _, new in new }
+        base.record { $0.set(SemanticConventions.Context.metadata, json: .object(merged)) }
+    }
+
+    /// Records `tag.tags`.
+    public func recordTags(_ tags: [String]) {
+        base.record { $0.set(SemanticConventions.Context.tags, .stringArray(tags)) }
+    }
+
+    /// Adds a timestamped event to the span (for example `first_token`).
+    public func addEvent(_ name: String, attributes: SpanAttributes = [:]) {
+        base.span.addEvent(SpanEvent(name: name, attributes: attributes))
+    }
+
+    /// Records `error` as an `exception` event and sets the span's status to ERROR with its description.
+    public func recordError(_ error: any Error) {
+        base.span.recordError(error)
+        base.span.setStatus(SpanStatus(code: .error, message: String(describing: error)))
+    }
+
+    private func recordEncoded(_ value: some Encodable, valueKey: String, mimeKey: String) {
+        do {
+            let json = try JSONValue(encoding: value)
+            base.record { writer in
+                writer.set(valueKey, json.jsonString)
+                writer.set(mimeKey, "application/json")
+            }
+        } catch {
+            base.record { writer in
+                writer.set(valueKey, String(describing: value))
+                writer.set(mimeKey, "text/plain")
+                writer.set(SemanticConventions.Stack.recordingIssue, error.description)
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import Tracing
+
+/// A RERANKER span: one reordering of documents by relevance to a query.
+public struct RerankerSpan: OpenInferenceSpanProtocol {
+    public let base: OpenInferenceSpan
+
+    /// Records the reordered documents as `reranker.output_documents.N.document.*`.
+    public func recordOutputDocuments(_ documents: [Document]) {
+        base.record { $0.set(documents: documents, under: SemanticConventions.Reranker.outputDocuments) }
+    }
+}
+
+/// Runs `body` inside a RERANKER span over `documents`.
+public func withRerankerSpan<T>(
+    _ name: String = "rerank",
+    query: String,
+    model: String? = nil,
+    topK: Int? = nil,
+    documents: [Document],
+    context: @autoclosure () -> InstrumentationContext = .current ?? .topLevel,
+    function: String = #function,
+    file fileID: String = #fileID,
+    line: UInt = #line,
+    _ body: (RerankerSpan) async throws -> T
+) async rethrows -> T {
+    try await withKindSpan(
+        name,
+        kind: .reranker,
+        context: context(),
+        ofKind: .internal,
+        function: function,
+        file: fileID,
+        line: line,
+        wrap: RerankerSpan.init(base:),
+        start: { writer in
+            writer.set(SemanticConventions.Reranker.query, query)
+            writer.set(SemanticConventions.Reranker.modelName, model)
+            writer.set(SemanticConventions.Reranker.topK, topK)
+            writer.set(documents: documents, under: SemanticConventions.Reranker.inputDocuments)
+        },
+        body
+    )
+}

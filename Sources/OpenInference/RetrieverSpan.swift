@@ -1,0 +1,48 @@
+import Tracing
+
+/// A RETRIEVER span: one fetch of documents for a query.
+public struct RetrieverSpan: OpenInferenceSpanProtocol {
+    public let base: OpenInferenceSpan
+
+    /// Records the returned documents as `retrieval.documents.N.document.*`.
+    public func recordDocuments(_ documents: [Document]) {
+        base.record { $0.set(documents: documents, under: SemanticConventions.Retrieval.documents) }
+    }
+}
+
+/// Runs `body` inside a RETRIEVER span for `query`.
+///
+/// ```swift
+/// let documents = try await withRetrieverSpan(query: question, topK: 5) { span in
+///     let documents = try await index.search(question, limit: 5)
+///     span.recordDocuments(documents)
+///     return documents
+/// }
+/// ```
+public func withRetrieverSpan<T>(
+    _ name: String = "retrieve",
+    query: String,
+    topK: Int? = nil,
+    context: @autoclosure () -> InstrumentationContext = .current ?? .topLevel,
+    function: String = #function,
+    file fileID: String = #fileID,
+    line: UInt = #line,
+    _ body: (RetrieverSpan) async throws -> T
+) async rethrows -> T {
+    try await withKindSpan(
+        name,
+        kind: .retriever,
+        context: context(),
+        ofKind: .internal,
+        function: function,
+        file: fileID,
+        line: line,
+        wrap: RetrieverSpan.init(base:),
+        start: { writer in
+            writer.set(SemanticConventions.Input.value, query)
+            writer.set(SemanticConventions.Input.mimeType, "text/plain")
+            writer.set(SemanticConventions.Stack.retrievalTopK, topK)
+        },
+        body
+    )
+}

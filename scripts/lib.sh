@@ -1,0 +1,44 @@
+# Shared helpers for the project's scripts. Source it; do not run it.
+# Everything installed lives under STACK_CACHE_DIR (outside the clone) so repeated runs reuse it.
+STACK_CACHE_DIR="${STACK_CACHE_DIR:-$HOME/.cache/stack}"
+mkdir -p "$STACK_CACHE_DIR"
+
+log() { printf '[%s] %s\n' "$(basename "$0")" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# Prints a free TCP port on 127.0.0.1 (asks the kernel for one).
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# Creates (once) a venv at $1 and installs the pip requirements given after it.
+# A marker file records what was installed, so a finished venv is reused without asking pip again.
+ensure_venv() {
+  local venv="$1"; shift
+  local marker="$venv/.stack-installed"
+  local want="$*"
+  if [ -f "$marker" ] && [ "$(cat "$marker")" = "$want" ]; then
+    return 0
+  fi
+  log "installing $want into $venv (first run only)"
+  python3 -m venv "$venv" || die "could not create a venv at $venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "$@" || die "pip install $want failed"
+  printf '%s' "$want" > "$marker"
+}
+
+# Waits until URL answers HTTP (any status below 500) or the timeout (seconds) passes.
+wait_http() {
+  local url="$1" timeout="${2:-120}" pid="${3:-}"
+  local deadline=$(( $(date +%s) + timeout ))
+  while [ "$(date +%s)" -lt "$deadline" ]; do
+    if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
+      return 1
+    fi
+    code=$(curl -s -o /dev/null -w '%{http_code}' "$url" 2>/dev/null || true)
+    if [ -n "$code" ] && [ "$code" != "000" ] && [ "$code" -lt 500 ]; then
+      return 0
+    fi
+    sleep 0.5
+  done
+  return 1
+}
