@@ -23,7 +23,7 @@ public struct AgentSpan: OpenInferenceSpanProtocol {
 ///     return answer
 /// }
 /// ```
-public func withAgentSpan<T>(
+public nonisolated(nonsending) func withAgentSpan<T>(
     _ name: String = "agent",
     agentName: String? = nil,
     goal: String,
@@ -31,7 +31,7 @@ public func withAgentSpan<T>(
     function: String = #function,
     file fileID: String = #fileID,
     line: UInt = #line,
-    _ body: (AgentSpan) async throws -> T
+    _ body: nonisolated(nonsending) (AgentSpan) async throws -> T
 ) async rethrows -> T {
     try await withKindSpan(
         name,
@@ -52,14 +52,14 @@ public func withAgentSpan<T>(
 }
 
 /// Runs `body` inside a CHAIN span: glue between steps, or a request's entry point.
-public func withChainSpan<T>(
+public nonisolated(nonsending) func withChainSpan<T>(
     _ name: String,
     input: String? = nil,
     context: @autoclosure () -> InstrumentationContext = .current ?? .topLevel,
     function: String = #function,
     file fileID: String = #fileID,
     line: UInt = #line,
-    _ body: (OpenInferenceSpan) async throws -> T
+    _ body: nonisolated(nonsending) (OpenInferenceSpan) async throws -> T
 ) async rethrows -> T {
     try await withKindSpan(
         name,

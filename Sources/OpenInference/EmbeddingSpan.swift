@@ -23,7 +23,7 @@ public struct EmbeddingSpan: OpenInferenceSpanProtocol {
 }
 
 /// Runs `body` inside an EMBEDDING span for `texts`.
-public func withEmbeddingSpan<T>(
+public nonisolated(nonsending) func withEmbeddingSpan<T>(
     _ name: String = "embed",
     model: String? = nil,
     texts: [String],
@@ -31,7 +31,7 @@ public func withEmbeddingSpan<T>(
     function: String = #function,
     file fileID: String = #fileID,
     line: UInt = #line,
-    _ body: (EmbeddingSpan) async throws -> T
+    _ body: nonisolated(nonsending) (EmbeddingSpan) async throws -> T
 ) async rethrows -> T {
     try await withKindSpan(
         name,

@@ -47,7 +47,7 @@ public struct LLMSpan: OpenInferenceSpanProtocol {
 ///     return response.message
 /// }
 /// ```
-public func withLLMSpan<T>(
+public nonisolated(nonsending) func withLLMSpan<T>(
     _ name: String = "chat",
     model: String? = nil,
     system: String? = nil,
@@ -59,7 +59,7 @@ public func withLLMSpan<T>(
     function: String = #function,
     file fileID: String = #fileID,
     line: UInt = #line,
-    _ body: (LLMSpan) async throws -> T
+    _ body: nonisolated(nonsending) (LLMSpan) async throws -> T
 ) async rethrows -> T {
     try await withKindSpan(
         name,

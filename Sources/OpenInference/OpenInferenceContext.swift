@@ -73,13 +73,13 @@ public struct OpenInferenceContext: Sendable, Hashable {
 
 /// Runs `body` with the given attributes added to ``OpenInferenceContext/current``; every OpenInference
 /// span started inside, in this task and its child tasks, carries them.
-public func withOpenInferenceContext<T>(
+public nonisolated(nonsending) func withOpenInferenceContext<T>(
     sessionID: String? = nil,
     userID: String? = nil,
     metadata: [String: JSONValue] = [:],
     tags: [String] = [],
     promptTemplate: PromptTemplate? = nil,
-    _ body: () async throws -> T
+    _ body: nonisolated(nonsending) () async throws -> T
 ) async rethrows -> T {
     let inner = OpenInferenceContext(
         sessionID: sessionID,
@@ -92,11 +92,11 @@ public func withOpenInferenceContext<T>(
 }
 
 /// Runs `body` in a conversation: every OpenInference span inside carries `session.id`.
-public func withSession<T>(id: String, _ body: () async throws -> T) async rethrows -> T {
+public nonisolated(nonsending) func withSession<T>(id: String, _ body: nonisolated(nonsending) () async throws -> T) async rethrows -> T {
     try await withOpenInferenceContext(sessionID: id, body)
 }
 
 /// Runs `body` on behalf of a user: every OpenInference span inside carries `user.id`.
-public func withUser<T>(id: String, _ body: () async throws -> T) async rethrows -> T {
+public nonisolated(nonsending) func withUser<T>(id: String, _ body: nonisolated(nonsending) () async throws -> T) async rethrows -> T {
     try await withOpenInferenceContext(userID: id, body)
 }

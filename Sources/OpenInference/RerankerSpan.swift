@@ -11,7 +11,7 @@ public struct RerankerSpan: OpenInferenceSpanProtocol {
 }
 
 /// Runs `body` inside a RERANKER span over `documents`.
-public func withRerankerSpan<T>(
+public nonisolated(nonsending) func withRerankerSpan<T>(
     _ name: String = "rerank",
     query: String,
     model: String? = nil,
@@ -21,7 +21,7 @@ public func withRerankerSpan<T>(
     function: String = #function,
     file fileID: String = #fileID,
     line: UInt = #line,
-    _ body: (RerankerSpan) async throws -> T
+    _ body: nonisolated(nonsending) (RerankerSpan) async throws -> T
 ) async rethrows -> T {
     try await withKindSpan(
         name,

@@ -19,7 +19,7 @@ public struct RetrieverSpan: OpenInferenceSpanProtocol {
 ///     return documents
 /// }
 /// ```
-public func withRetrieverSpan<T>(
+public nonisolated(nonsending) func withRetrieverSpan<T>(
     _ name: String = "retrieve",
     query: String,
     topK: Int? = nil,
@@ -27,7 +27,7 @@ public func withRetrieverSpan<T>(
     function: String = #function,
     file fileID: String = #fileID,
     line: UInt = #line,
-    _ body: (RetrieverSpan) async throws -> T
+    _ body: nonisolated(nonsending) (RetrieverSpan) async throws -> T
 ) async rethrows -> T {
     try await withKindSpan(
         name,

@@ -17,7 +17,7 @@ public struct ToolSpan: OpenInferenceSpanProtocol {
 ///     return result
 /// }
 /// ```
-public func withToolSpan<T>(
+public nonisolated(nonsending) func withToolSpan<T>(
     tool name: String,
     description: String? = nil,
     parameters: JSONValue? = nil,
@@ -27,7 +27,7 @@ public func withToolSpan<T>(
     function: String = #function,
     file fileID: String = #fileID,
     line: UInt = #line,
-    _ body: (ToolSpan) async throws -> T
+    _ body: nonisolated(nonsending) (ToolSpan) async throws -> T
 ) async rethrows -> T {
     try await withKindSpan(
         name,

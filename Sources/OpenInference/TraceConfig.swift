@@ -160,9 +160,9 @@ public struct TraceConfig: Sendable, Hashable {
 /// config.hideInputs = true
 /// try await withTraceConfig(config) { try await agent.run(goal) }
 /// ```
-public func withTraceConfig<T>(
+public nonisolated(nonsending) func withTraceConfig<T>(
     _ config: TraceConfig,
-    _ body: () async throws -> T
+    _ body: nonisolated(nonsending) () async throws -> T
 ) async rethrows -> T {
     try await TraceConfig.$scoped.withValue(config, operation: body)
 }

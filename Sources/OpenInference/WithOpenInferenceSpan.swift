@@ -19,7 +19,7 @@ import Tracing
 ///     return verdict
 /// }
 /// ```
-public func withOpenInferenceSpan<T>(
+public nonisolated(nonsending) func withOpenInferenceSpan<T>(
     _ name: String,
     kind: OpenInferenceSpanKind,
     context: @autoclosure () -> InstrumentationContext = .current ?? .topLevel,
@@ -27,7 +27,7 @@ public func withOpenInferenceSpan<T>(
     function: String = #function,
     file fileID: String = #fileID,
     line: UInt = #line,
-    _ body: (OpenInferenceSpan) async throws -> T
+    _ body: nonisolated(nonsending) (OpenInferenceSpan) async throws -> T
 ) async rethrows -> T {
     try await withKindSpan(
         name,
@@ -44,7 +44,7 @@ public func withOpenInferenceSpan<T>(
 }
 
 /// The one place a helper starts, scopes and ends a span; the kind helpers only add their attributes.
-func withKindSpan<Wrapped, T>(
+nonisolated(nonsending) func withKindSpan<Wrapped, T>(
     _ name: String,
     kind: OpenInferenceSpanKind,
     context: InstrumentationContext,
@@ -54,7 +54,7 @@ func withKindSpan<Wrapped, T>(
     line: UInt,
     wrap: (OpenInferenceSpan) -> Wrapped,
     start: (inout AttributeWriter) -> Void,
-    _ body: (Wrapped) async throws -> T
+    _ body: nonisolated(nonsending) (Wrapped) async throws -> T
 ) async rethrows -> T {
     let span = InstrumentationSystem.tracer.startAnySpan(
         name,

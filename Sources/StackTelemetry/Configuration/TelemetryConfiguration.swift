@@ -1,0 +1,241 @@
+import Foundation
+
+/// Everything ``Telemetry`` needs: where spans go, how they are named, sampled and batched.
+///
+/// Build one in code, or read the standard variables with ``fromEnvironment(_:)``. Every variable
+/// the project reads is listed here, in one place:
+///
+/// | Variable | Meaning | Default |
+/// |---|---|---|
+/// | `PHOENIX_COLLECTOR_ENDPOINT` | Phoenix base URL or traces URL (`/v1/traces` is appended when missing) | `http://localhost:6006/v1/traces` |
+/// | `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` | traces URL, used as given (when Phoenix's is unset) | |
+/// | `OTEL_EXPORTER_OTLP_ENDPOINT` | collector base URL; `/v1/traces` is appended | |
+/// | `PHOENIX_PROJECT_NAME` | Phoenix project (resource attribute `openinference.project.name`) | `default` |
+/// | `PHOENIX_API_KEY` | sent as `Authorization: Bearer …` | |
+/// | `PHOENIX_CLIENT_HEADERS`, `OTEL_EXPORTER_OTLP_HEADERS`, `OTEL_EXPORTER_OTLP_TRACES_HEADERS` | extra headers, `k=v,k2=v2` (values URL-encoded) | |
+/// | `OTEL_SERVICE_NAME` | `service.name` | the given default |
+/// | `OTEL_RESOURCE_ATTRIBUTES` | more resource attributes, `k=v,k2=v2` | |
+/// | `OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG` | `always_on`, `always_off`, `traceidratio`, `parentbased_always_on`, `parentbased_always_off`, `parentbased_traceidratio` | `parentbased_always_on` |
+/// | `OTEL_TRACES_EXPORTER` | `otlp`, `console`, `none`, or a comma list | `otlp` |
+/// | `OTEL_SDK_DISABLED` | `true` turns tracing off (spans are not recorded) | `false` |
+/// | `OTEL_BSP_SCHEDULE_DELAY`, `OTEL_BSP_EXPORT_TIMEOUT` | milliseconds | 5000, 30000 |
+/// | `OTEL_BSP_MAX_QUEUE_SIZE`, `OTEL_BSP_MAX_EXPORT_BATCH_SIZE` | spans | 2048, 512 |
+/// | `OTEL_EXPORTER_OTLP_TIMEOUT`, `OTEL_EXPORTER_OTLP_TRACES_TIMEOUT` | milliseconds per HTTP attempt | 10000 |
+/// | `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`, `OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT` | UTF-8 bytes per string value on export | unlimited |
+/// | `OTEL_EXPORTER_OTLP_PROTOCOL` | only `http/protobuf` is spoken; other values are reported and ignored | |
+///
+/// The `OPENINFERENCE_*` masking variables are read by `TraceConfig` in the OpenInference module.
+/// Values that cannot be read keep their default and are reported in ``diagnostics``, which
+/// ``Telemetry`` logs at start.
+public struct TelemetryConfiguration: Sendable {
+    /// Where spans can go.
+    public enum Exporter: String, Sendable, Hashable {
+        case otlp
+        case console
+    }
+
+    public var serviceName: String
+    public var projectName: String
+    /// The OTLP/HTTP traces URL, validated when ``Telemetry`` starts.
+    public var endpoint: String
+    /// Where ``endpoint`` came from, for error messages.
+    public var endpointSource: String
+    /// Extra OTLP request headers. Values are never logged.
+    public var headers: [(name: String, value: String)]
+    public var exporters: Set<Exporter>
+    /// `false` records nothing at all.
+    public var isEnabled: Bool
+    public var sampler: any Sampler
+    public var batch: BatchSpanProcessor.Configuration
+    public var exportRequestTimeout: Duration
+    public var attributeValueLengthLimit: Int?
+    /// More resource attributes (`deployment.environment`, `service.version`, …).
+    public var resourceAttributes: [String: String]
+    /// Problems found while reading the environment, each saying what was ignored.
+    public var diagnostics: [String]
+
+    /// Sends to a local Phoenix at `http://localhost:6006/v1/traces`, project `default`, every trace sampled.
+    public init(serviceName: String = "stack-app") {
+        self.serviceName = serviceName
+        self.projectName = "default"
+        self.endpoint = "http://localhost:6006/v1/traces"
+        self.endpointSource = "the default endpoint"
+        self.headers = []
+        self.exporters = [.otlp]
+        self.isEnabled = true
+        self.sampler = ParentBasedSampler(root: AlwaysOnSampler())
+        self.batch = .default
+        self.exportRequestTimeout = .seconds(10)
+        self.attributeValueLengthLimit = nil
+        self.resourceAttributes = [:]
+        self.diagnostics = []
+    }
+
+    /// Head sampling `ParentBased(TraceIdRatio(ratio))`: new traces are kept with probability `ratio`,
+    /// children follow their parent.
+    public mutating func sampleRatio(_ ratio: Double) {
+        sampler = ParentBasedSampler(root: TraceIDRatioSampler(ratio: ratio))
+    }
+
+    /// Reads the variables in the table above over the defaults.
+    public static func fromEnvironment(
+        _ environment: [String: String] = ProcessInfo.processInfo.environment,
+        serviceName: String = "stack-app"
+    ) -> TelemetryConfiguration {
+        var config = TelemetryConfiguration(serviceName: environment.nonEmpty("OTEL_SERVICE_NAME") ?? serviceName)
+        config.readEndpoint(environment)
+        config.projectName = environment.nonEmpty("PHOENIX_PROJECT_NAME") ?? config.projectName
+        config.readHeaders(environment)
+        config.readSampler(environment)
+        config.readExporters(environment)
+        config.readBatch(environment)
+        if let pairs = environment.nonEmpty("OTEL_RESOURCE_ATTRIBUTES") {
+            for (key, value) in config.parsePairs(pairs, variable: "OTEL_RESOURCE_ATTRIBUTES") {
+                config.resourceAttributes[key] = value
+            }
+        }
+        if let disabled = environment.nonEmpty("OTEL_SDK_DISABLED") {
+            config.isEnabled = disabled.lowercased() != "true"
+        }
+        if let protocolName = environment.nonEmpty("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL")
+            ?? environment.nonEmpty("OTEL_EXPORTER_OTLP_PROTOCOL"), protocolName != "http/protobuf"
+        {
+            config.diagnostics.append(
+                "OTEL_EXPORTER_OTLP_PROTOCOL is '\(protocolName)', but only http/protobuf is supported; using http/protobuf."
+            )
+        }
+        return config
+    }
+
+    private mutating func readEndpoint(_ environment: [String: String]) {
+        if let phoenix = environment.nonEmpty("PHOENIX_COLLECTOR_ENDPOINT") {
+            endpoint = phoenix.hasSuffix("/v1/traces") ? phoenix : phoenix.trimmingSuffix("/") + "/v1/traces"
+            endpointSource = "PHOENIX_COLLECTOR_ENDPOINT"
+        } else if let traces = environment.nonEmpty("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") {
+            endpoint = traces
+            endpointSource = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"
+        } else if let base = environment.nonEmpty("OTEL_EXPORTER_OTLP_ENDPOINT") {
+            endpoint = base.trimmingSuffix("/") + "/v1/traces"
+            endpointSource = "OTEL_EXPORTER_OTLP_ENDPOINT"
+        }
+    }
+
+    private mutating func readHeaders(_ environment: [String: String]) {
+        for variable in ["OTEL_EXPORTER_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_TRACES_HEADERS", "PHOENIX_CLIENT_HEADERS"] {
+            guard let raw = environment.nonEmpty(variable) else { continue }
+            for (name, value) in parsePairs(raw, variable: variable) {
+                headers.removeAll { $0.name.lowercased() == name.lowercased() }
+                headers.append((name, value))
+            }
+        }
+        if let key = environment.nonEmpty("PHOENIX_API_KEY") {
+            headers.removeAll { $0.name.lowercased() == "authorization" }
+            headers.append(("authorization", "Bearer \(key)"))
+        }
+    }
+
+    private mutating func readSampler(_ environment: [String: String]) {
+        let name = environment.nonEmpty("OTEL_TRACES_SAMPLER")?.lowercased() ?? "parentbased_always_on"
+        var ratio = 1.0
+        if let raw = environment.nonEmpty("OTEL_TRACES_SAMPLER_ARG") {
+            if let value = Double(raw), (0...1).contains(value) {
+                ratio = value
+            } else {
+                diagnostics.append("OTEL_TRACES_SAMPLER_ARG is '\(raw)', not a number from 0 to 1; using 1.0.")
+            }
+        }
+        switch name {
+        case "always_on": sampler = AlwaysOnSampler()
+        case "always_off": sampler = AlwaysOffSampler()
+        case "traceidratio": sampler = TraceIDRatioSampler(ratio: ratio)
+        case "parentbased_always_on": sampler = ParentBasedSampler(root: AlwaysOnSampler())
+        case "parentbased_always_off": sampler = ParentBasedSampler(root: AlwaysOffSampler())
+        case "parentbased_traceidratio": sampler = ParentBasedSampler(root: TraceIDRatioSampler(ratio: ratio))
+        default:
+            diagnostics.append("OTEL_TRACES_SAMPLER is '\(name)', which is not supported; using parentbased_always_on.")
+        }
+    }
+
+    private mutating func readExporters(_ environment: [String: String]) {
+        guard let raw = environment.nonEmpty("OTEL_TRACES_EXPORTER") else { return }
+        exporters = []
+        for name in raw.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) {
+            switch name {
+            case "otlp": exporters.insert(.otlp)
+            case "console": exporters.insert(.console)
+            case "none": break
+            default: diagnostics.append("OTEL_TRACES_EXPORTER names '\(name)', which is not supported; ignored.")
+            }
+        }
+    }
+
+    private mutating func readBatch(_ environment: [String: String]) {
+        func milliseconds(_ variable: String) -> Duration? {
+            guard let raw = environment.nonEmpty(variable) else { return nil }
+            guard let value = Int(raw), value > 0 else {
+                diagnostics.append("\(variable) is '\(raw)', not a positive number of milliseconds; using the default.")
+                return nil
+            }
+            return .milliseconds(value)
+        }
+        func count(_ variable: String) -> Int? {
+            guard let raw = environment.nonEmpty(variable) else { return nil }
+            guard let value = Int(raw), value > 0 else {
+                diagnostics.append("\(variable) is '\(raw)', not a positive whole number; using the default.")
+                return nil
+            }
+            return value
+        }
+        if let delay = milliseconds("OTEL_BSP_SCHEDULE_DELAY") { batch.scheduleDelay = delay }
+        if let timeout = milliseconds("OTEL_BSP_EXPORT_TIMEOUT") { batch.exportTimeout = timeout }
+        if let size = count("OTEL_BSP_MAX_QUEUE_SIZE") { batch.maxQueueSize = size }
+        if let size = count("OTEL_BSP_MAX_EXPORT_BATCH_SIZE") { batch.maxExportBatchSize = size }
+        if let timeout = milliseconds("OTEL_EXPORTER_OTLP_TRACES_TIMEOUT") ?? milliseconds("OTEL_EXPORTER_OTLP_TIMEOUT") {
+            exportRequestTimeout = timeout
+        }
+        attributeValueLengthLimit =
+            count("OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT") ?? count("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT")
+    }
+
+    /// Parses `k=v,k2=v2` with URL-encoded values, as the OTel headers and resource variables use.
+    private mutating func parsePairs(_ raw: String, variable: String) -> [(String, String)] {
+        var pairs: [(String, String)] = []
+        for item in raw.split(separator: ",") {
+            let parts = item.split(separator: "=", maxSplits: 1)
+            let key = parts.first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+            guard parts.count == 2, !key.isEmpty else {
+                // The item may hold a secret: report its position, not its text.
+                diagnostics.append("\(variable) has an entry that is not key=value; it was ignored.")
+                continue
+            }
+            let value = parts[1].trimmingCharacters(in: .whitespaces)
+            pairs.append((key, value.removingPercentEncoding ?? value))
+        }
+        return pairs
+    }
+
+    /// The validated endpoint URL.
+    func validatedEndpoint() throws(TelemetryError) -> URL {
+        guard let url = URL(string: endpoint), let scheme = url.scheme?.lowercased(),
+            scheme == "http" || scheme == "https", url.host != nil
+        else {
+            throw .invalidEndpoint(endpoint, source: endpointSource)
+        }
+        return url
+    }
+}
+
+extension Dictionary where Key == String, Value == String {
+    fileprivate func nonEmpty(_ key: String) -> String? {
+        guard let value = self[key]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        return value
+    }
+}
+
+extension String {
+    fileprivate func trimmingSuffix(_ suffix: String) -> String {
+        var result = self
+        while result.hasSuffix(suffix) { result.removeLast(suffix.count) }
+        return result
+    }
+}

@@ -1,0 +1,155 @@
+import Tracing
+import W3CTraceContext
+
+/// Encodes spans as an OTLP `ExportTraceServiceRequest` in protobuf, the body of an OTLP/HTTP
+/// `POST /v1/traces` with `Content-Type: application/x-protobuf`.
+///
+/// Field numbers follow `opentelemetry/proto/trace/v1/trace.proto` and `common/v1/common.proto`.
+public struct OTLPTraceEncoder: Sendable {
+    /// Attributes of the process producing the spans (service name, Phoenix project, SDK).
+    public var resource: SpanAttributes
+    /// The instrumentation scope reported for every span.
+    public var scopeName: String
+    public var scopeVersion: String
+    /// String attribute values longer than this many UTF-8 bytes are cut (`OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`).
+    public var attributeValueLengthLimit: Int?
+
+    public init(
+        resource: SpanAttributes,
+        scopeName: String = "stack",
+        scopeVersion: String = StackTelemetryVersion.current,
+        attributeValueLengthLimit: Int? = nil
+    ) {
+        self.resource = resource
+        self.scopeName = scopeName
+        self.scopeVersion = scopeVersion
+        self.attributeValueLengthLimit = attributeValueLengthLimit
+    }
+
+    /// The protobuf bytes of one export request holding `spans`.
+    public func encode(_ spans: [FinishedSpan]) -> [UInt8] {
+        var writer = ProtobufWriter(reservingCapacity: 256 + spans.count * 1024)
+        writer.message(1) { resourceSpans in  // ExportTraceServiceRequest.resource_spans
+            resourceSpans.message(1) { resource in  // ResourceSpans.resource
+                writeResourceAttributes(into: &resource)  // Resource.attributes (field 1)
+            }
+            resourceSpans.message(2) { scopeSpans in  // ResourceSpans.scope_spans
+                scopeSpans.message(1) { scope in  // ScopeSpans.scope
+                    scope.string(1, scopeName)
+                    scope.string(2, scopeVersion)
+                }
+                for span in spans {
+                    scopeSpans.message(2) { writeSpan(span, into: &$0) }  // ScopeSpans.spans
+                }
+            }
+        }
+        return writer.bytes
+    }
+
+    private func writeResourceAttributes(into writer: inout ProtobufWriter) {
+        resource.forEach { key, value in writeKeyValue(key, value, field: 1, into: &writer) }
+    }
+
+    private func writeSpan(_ span: FinishedSpan, into writer: inout ProtobufWriter) {
+        let traceContext = span.context.traceContext
+        writer.bytes(1, withUnsafeBytes(of: traceContext.traceID.bytes) { Array($0) })
+        writer.bytes(2, withUnsafeBytes(of: traceContext.spanID.bytes) { Array($0) })
+        if let state = traceContext.traceStateHeaderValue, !state.isEmpty {
+            writer.string(3, state)
+        }
+        if let parent = span.parentSpanID {
+            writer.bytes(4, withUnsafeBytes(of: parent.bytes) { Array($0) })
+        }
+        writer.string(5, span.name)
+        writer.uint64(6, Self.kindNumber(span.kind))
+        writer.fixed64(7, span.startNanoseconds)
+        writer.fixed64(8, span.endNanoseconds)
+        span.attributes.forEach { key, value in writeKeyValue(key, value, field: 9, into: &writer) }
+        for event in span.events {
+            writer.message(11) { eventWriter in
+                eventWriter.fixed64(1, event.nanosecondsSinceEpoch)
+                eventWriter.string(2, event.name)
+                event.attributes.forEach { key, value in writeKeyValue(key, value, field: 3, into: &eventWriter) }
+            }
+        }
+        for link in span.links {
+            guard let linked = link.context.spanContext else { continue }
+            writer.message(13) { linkWriter in
+                linkWriter.bytes(1, withUnsafeBytes(of: linked.traceContext.traceID.bytes) { Array($0) })
+                linkWriter.bytes(2, withUnsafeBytes(of: linked.traceContext.spanID.bytes) { Array($0) })
+                link.attributes.forEach { key, value in writeKeyValue(key, value, field: 4, into: &linkWriter) }
+            }
+        }
+        if let status = span.status {
+            writer.message(15) { statusWriter in
+                if let message = status.message, status.code == .error {
+                    statusWriter.string(2, truncated(message))
+                }
+                statusWriter.uint64(3, status.code == .ok ? 1 : 2)
+            }
+        }
+        // Span.flags: the W3C trace flags, plus "has is_remote" (0x100) and "is_remote" (0x200) for the parent.
+        let remoteBits: UInt32 = span.parentSpanID == nil ? 0 : (span.parentIsRemote ? 0x300 : 0x100)
+        writer.fixed32(16, UInt32(traceContext.flags.rawValue) | remoteBits)
+    }
+
+    private static func kindNumber(_ kind: SpanKind) -> UInt64 {
+        switch kind {
+        case .internal: return 1
+        case .server: return 2
+        case .client: return 3
+        case .producer: return 4
+        case .consumer: return 5
+        }
+    }
+
+    private func truncated(_ string: String) -> String {
+        guard let limit = attributeValueLengthLimit, string.utf8.count > limit else { return string }
+        var end = string.utf8.index(string.utf8.startIndex, offsetBy: limit)
+        while end > string.utf8.startIndex, UTF8.isContinuation(string.utf8[end]) {
+            end = string.utf8.index(before: end)
+        }
+        return String(string[..<end])
+    }
+
+    private func writeKeyValue(_ key: String, _ value: SpanAttribute, field: UInt32, into writer: inout ProtobufWriter) {
+        writer.message(field) { keyValue in
+            keyValue.string(1, key)
+            keyValue.message(2) { writeAnyValue(value, into: &$0) }
+        }
+    }
+
+    // AnyValue: 1 string, 2 bool, 3 int, 4 double, 5 array (ArrayValue.values = 1).
+    private func writeAnyValue(_ value: SpanAttribute, into writer: inout ProtobufWriter) {
+        switch value {
+        case .string(let string): writer.string(1, truncated(string))
+        case .bool(let bool): writer.bool(2, bool)
+        case .int32(let int): writer.int64(3, Int64(int))
+        case .int64(let int): writer.int64(3, int)
+        case .double(let double): writer.double(4, double)
+        case .stringArray(let strings):
+            writer.message(5) { array in for string in strings { array.message(1) { $0.string(1, truncated(string)) } } }
+        case .boolArray(let bools):
+            writer.message(5) { array in for bool in bools { array.message(1) { $0.bool(2, bool) } } }
+        case .int32Array(let ints):
+            writer.message(5) { array in for int in ints { array.message(1) { $0.int64(3, Int64(int)) } } }
+        case .int64Array(let ints):
+            writer.message(5) { array in for int in ints { array.message(1) { $0.int64(3, int) } } }
+        case .doubleArray(let doubles):
+            writer.message(5) { array in for double in doubles { array.message(1) { $0.double(4, double) } } }
+        case .stringConvertible(let convertible):
+            writer.string(1, truncated(convertible.description))
+        case .stringConvertibleArray(let convertibles):
+            writer.message(5) { array in
+                for convertible in convertibles { array.message(1) { $0.string(1, truncated(convertible.description)) } }
+            }
+        default:
+            writer.string(1, truncated("\(value)"))
+        }
+    }
+}
+
+/// The version this package reports as its instrumentation scope and `telemetry.sdk.version`.
+public enum StackTelemetryVersion {
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,96 @@
+/// Writes the protobuf wire format for the handful of field types OTLP uses.
+///
+/// Nested messages are written in place: one byte is reserved for the length, and the body is
+/// shifted only when it turns out to be 128 bytes or longer. Most attribute messages are short,
+/// so this avoids both a sizing pass and a copy per message.
+struct ProtobufWriter {
+    private(set) var bytes: [UInt8] = []
+
+    init(reservingCapacity capacity: Int = 0) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    private enum WireType: UInt8 {
+        case varint = 0
+        case fixed64 = 1
+        case lengthDelimited = 2
+        case fixed32 = 5
+    }
+
+    private mutating func tag(_ field: UInt32, _ type: WireType) {
+        varint(UInt64(field) << 3 | UInt64(type.rawValue))
+    }
+
+    mutating func varint(_ value: UInt64) {
+        var value = value
+        while value >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            value >>= 7
+        }
+        bytes.append(UInt8(value))
+    }
+
+    mutating func uint64(_ field: UInt32, _ value: UInt64) {
+        tag(field, .varint)
+        varint(value)
+    }
+
+    mutating func int64(_ field: UInt32, _ value: Int64) {
+        uint64(field, UInt64(bitPattern: value))
+    }
+
+    mutating func bool(_ field: UInt32, _ value: Bool) {
+        uint64(field, value ? 1 : 0)
+    }
+
+    mutating func fixed64(_ field: UInt32, _ value: UInt64) {
+        tag(field, .fixed64)
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func fixed32(_ field: UInt32, _ value: UInt32) {
+        tag(field, .fixed32)
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func double(_ field: UInt32, _ value: Double) {
+        fixed64(field, value.bitPattern)
+    }
+
+    mutating func string(_ field: UInt32, _ value: String) {
+        tag(field, .lengthDelimited)
+        var value = value
+        value.withUTF8 { utf8 in
+            varint(UInt64(utf8.count))
+            bytes.append(contentsOf: utf8)
+        }
+    }
+
+    mutating func bytes(_ field: UInt32, _ value: some Collection<UInt8>) {
+        tag(field, .lengthDelimited)
+        varint(UInt64(value.count))
+        bytes.append(contentsOf: value)
+    }
+
+    /// Writes a length-delimited sub-message whose body `write` produces.
+    mutating func message(_ field: UInt32, _ write: (inout ProtobufWriter) -> Void) {
+        tag(field, .lengthDelimited)
+        let lengthAt = bytes.count
+        bytes.append(0)
+        let bodyStart = bytes.count
+        write(&self)
+        let length = bytes.count - bodyStart
+        if length < 0x80 {
+            bytes[lengthAt] = UInt8(length)
+            return
+        }
+        var encoded: [UInt8] = []
+        var value = UInt64(length)
+        while value >= 0x80 {
+            encoded.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            value >>= 7
+        }
+        encoded.append(UInt8(value))
+        bytes.replaceSubrange(lengthAt..<bodyStart, with: encoded)
+    }
+}

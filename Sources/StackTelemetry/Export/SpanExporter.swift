@@ -1,0 +1,15 @@
+/// Sends batches of ended spans somewhere: an OTLP collector, the console, memory.
+public protocol SpanExporter: Sendable {
+    /// Delivers `spans`, retrying as the implementation sees fit; throws when it gives up.
+    /// Cancellation must stop it promptly.
+    func export(_ spans: [FinishedSpan]) async throws
+    /// Delivers anything the exporter itself buffers.
+    func forceFlush() async
+    /// Releases connections; later exports fail.
+    func shutdown() async
+}
+
+extension SpanExporter {
+    public func forceFlush() async {}
+    public func shutdown() async {}
+}

@@ -1,0 +1,180 @@
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Buffers ended spans in a bounded queue and exports them in batches from a background loop,
+/// so the application never waits on the network.
+///
+/// The loop is a swift-service-lifecycle `Service`: run it in your `ServiceGroup` (``Telemetry``
+/// does this for you). On graceful shutdown it exports what is queued, within
+/// ``Configuration/shutdownTimeout``. When the queue is full, new spans are dropped and counted in
+/// ``droppedSpans``; a warning is logged at most once per ``Configuration/dropWarningInterval``.
+public final class BatchSpanProcessor: SpanProcessor, Service {
+    /// Queue and batch sizes and timings. Defaults follow OpenTelemetry's `OTEL_BSP_*` defaults.
+    public struct Configuration: Sendable, Hashable {
+        /// How long the loop waits between exports when batches are not full (`OTEL_BSP_SCHEDULE_DELAY`).
+        public var scheduleDelay: Duration = .seconds(5)
+        /// Spans held at most; more are dropped (`OTEL_BSP_MAX_QUEUE_SIZE`).
+        public var maxQueueSize = 2048
+        /// Spans sent in one export call (`OTEL_BSP_MAX_EXPORT_BATCH_SIZE`).
+        public var maxExportBatchSize = 512
+        /// How long one export call may take, retries included (`OTEL_BSP_EXPORT_TIMEOUT`).
+        public var exportTimeout: Duration = .seconds(30)
+        /// How long the final flush on shutdown may take in all.
+        public var shutdownTimeout: Duration = .seconds(5)
+        /// The least time between two log lines about dropped spans or failed exports.
+        public var dropWarningInterval: Duration = .seconds(10)
+
+        public init() {}
+
+        public static let `default` = Configuration()
+    }
+
+    private struct State {
+        var queue: [FinishedSpan] = []
+        var dropped = 0
+        var exported = 0
+        var failed = 0
+        var isShutdown = false
+        var lastWarning: ContinuousClock.Instant?
+    }
+
+    public let exporter: any SpanExporter
+    public let configuration: Configuration
+    private let logger: Logger
+    private let state = Mutex(State())
+    private let wakeups: AsyncStream<Void>
+    private let wake: AsyncStream<Void>.Continuation
+
+    public init(exporter: any SpanExporter, configuration: Configuration = .default, logger: Logger? = nil) {
+        self.exporter = exporter
+        var configuration = configuration
+        configuration.maxQueueSize = max(1, configuration.maxQueueSize)
+        configuration.maxExportBatchSize = max(1, min(configuration.maxExportBatchSize, configuration.maxQueueSize))
+        self.configuration = configuration
+        self.logger = logger ?? Logger(label: "stack.telemetry")
+        (self.wakeups, self.wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Spans dropped because the queue was full or the processor was shut down.
+    public var droppedSpans: Int { state.withLock { $0.dropped } }
+    /// Spans handed to the exporter successfully.
+    public var exportedSpans: Int { state.withLock { $0.exported } }
+    /// Spans in batches the exporter failed to deliver.
+    public var failedSpans: Int { state.withLock { $0.failed } }
+
+    public func onEnd(_ span: FinishedSpan) {
+        let (shouldWake, droppedNow) = state.withLock { state -> (Bool, Bool) in
+            guard !state.isShutdown, state.queue.count < configuration.maxQueueSize else {
+                state.dropped += 1
+                return (false, true)
+            }
+            state.queue.append(span)
+            return (state.queue.count >= configuration.maxExportBatchSize, false)
+        }
+        if shouldWake { wake.yield() }
+        if droppedNow { warnIfDue("dropping spans: the export queue of \(configuration.maxQueueSize) is full or closed") }
+    }
+
+    /// Runs the export loop until graceful shutdown or cancellation, then flushes within the deadline.
+    public func run() async throws {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { [wake, configuration] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: configuration.scheduleDelay)
+                    wake.yield()
+                }
+            }
+            for await _ in wakeups.cancelOnGracefulShutdown() {
+                await exportQueued(untilEmpty: false)
+            }
+            group.cancelAll()
+        }
+        await shutdown()
+    }
+
+    public func forceFlush() async {
+        await exportQueued(untilEmpty: true)
+        await exporter.forceFlush()
+    }
+
+    public func shutdown() async {
+        let wasShutdown = state.withLock { state in
+            defer { state.isShutdown = true }
+            return state.isShutdown
+        }
+        guard !wasShutdown else { return }
+        wake.finish()
+        let deadline = ContinuousClock.now.advanced(by: configuration.shutdownTimeout)
+        await exportQueued(untilEmpty: true, deadline: deadline)
+        let abandoned = state.withLock { state in
+            defer { state.dropped += state.queue.count; state.queue.removeAll() }
+            return state.queue.count
+        }
+        if abandoned > 0 {
+            logger.warning("telemetry shutdown deadline passed; \(abandoned) spans were not exported")
+        }
+        await exporter.shutdown()
+    }
+
+    private func takeBatch() -> [FinishedSpan] {
+        state.withLock { state in
+            let count = min(state.queue.count, configuration.maxExportBatchSize)
+            let batch = Array(state.queue.prefix(count))
+            state.queue.removeFirst(count)
+            return batch
+        }
+    }
+
+    private func exportQueued(untilEmpty: Bool, deadline: ContinuousClock.Instant? = nil) async {
+        while true {
+            if let deadline, ContinuousClock.now >= deadline { return }
+            let batch = takeBatch()
+            if batch.isEmpty { return }
+            var timeout = configuration.exportTimeout
+            if let deadline { timeout = min(timeout, ContinuousClock.now.duration(to: deadline)) }
+            do {
+                try await withTimeout(timeout) { [exporter] in try await exporter.export(batch) }
+                state.withLock { $0.exported += batch.count }
+            } catch {
+                state.withLock { $0.failed += batch.count }
+                warnIfDue("could not export \(batch.count) spans: \(error)")
+            }
+            if !untilEmpty && batch.count < configuration.maxExportBatchSize { return }
+        }
+    }
+
+    private func warnIfDue(_ message: String) {
+        let now = ContinuousClock.now
+        let due = state.withLock { state -> (Bool, Int, Int) in
+            if let last = state.lastWarning, last.duration(to: now) < configuration.dropWarningInterval {
+                return (false, 0, 0)
+            }
+            state.lastWarning = now
+            return (true, state.dropped, state.failed)
+        }
+        guard due.0 else { return }
+        logger.warning(
+            "\(message)",
+            metadata: ["dropped_spans_total": "\(due.1)", "failed_spans_total": "\(due.2)"]
+        )
+    }
+}
+
+/// Runs `operation`, cancelling it when `timeout` passes first; throws ``TelemetryError/exportTimedOut(after:)``.
+func withTimeout(_ timeout: Duration, _ operation: @escaping @Sendable () async throws -> Void) async throws {
+    try await withThrowingTaskGroup(of: Bool.self) { group in
+        group.addTask {
+            try await operation()
+            return true
+        }
+        group.addTask {
+            try await Task.sleep(for: timeout)
+            return false
+        }
+        defer { group.cancelAll() }
+        guard let finished = try await group.next(), finished else {
+            throw TelemetryError.exportTimedOut(after: timeout)
+        }
+    }
+}

@@ -1,0 +1,164 @@
+import Logging
+import ServiceLifecycle
+import Synchronization
+import Tracing
+
+/// The span pipeline of one process: a ``StackTracer`` whose spans are batched and exported over
+/// OTLP/HTTP (and/or printed), plus the background loop that does the exporting.
+///
+/// For a command-line tool or script, wrap the work in ``withTelemetry(_:_:)``:
+///
+/// ```swift
+/// try await withTelemetry(.fromEnvironment(serviceName: "my-tool")) { _ in
+///     try await agent.run(goal)
+/// }   // spans are flushed here, within the shutdown deadline
+/// ```
+///
+/// For a server, bootstrap once and run the returned value in your `ServiceGroup` (it is a `Service`;
+/// on graceful shutdown it exports what is queued):
+///
+/// ```swift
+/// let telemetry = try Telemetry.bootstrap(.fromEnvironment(serviceName: "api"))
+/// let group = ServiceGroup(services: [telemetry, server], gracefulShutdownSignals: [.sigterm], logger: logger)
+/// try await group.run()
+/// ```
+public final class Telemetry: Service {
+    public let configuration: TelemetryConfiguration
+    /// The tracer; ``bootstrap(_:)`` installs it as `InstrumentationSystem.tracer`.
+    public let tracer: StackTracer
+    /// One batching processor per configured exporter.
+    public let batchProcessors: [BatchSpanProcessor]
+    private let logger: Logger
+
+    /// Builds the pipeline without installing it globally: scope it with `withTracer(telemetry.tracer)`
+    /// and run it yourself. Most applications call ``bootstrap(_:)`` instead.
+    ///
+    /// - Throws: ``TelemetryError/invalidEndpoint(_:source:)`` when the OTLP endpoint is not an http(s) URL.
+    public init(configuration: TelemetryConfiguration, logger: Logger = Logger(label: "stack.telemetry")) throws(TelemetryError) {
+        self.configuration = configuration
+        self.logger = logger
+        for diagnostic in configuration.diagnostics {
+            logger.warning("\(diagnostic)")
+        }
+        var exporters: [any SpanExporter] = []
+        if configuration.isEnabled && configuration.exporters.contains(.otlp) {
+            let encoder = OTLPTraceEncoder(
+                resource: Self.resource(for: configuration),
+                attributeValueLengthLimit: configuration.attributeValueLengthLimit
+            )
+            exporters.append(
+                OTLPHTTPSpanExporter(
+                    configuration: .init(
+                        endpoint: try configuration.validatedEndpoint(),
+                        headers: configuration.headers,
+                        requestTimeout: configuration.exportRequestTimeout
+                    ),
+                    encoder: encoder
+                )
+            )
+        }
+        if configuration.isEnabled && configuration.exporters.contains(.console) {
+            exporters.append(ConsoleSpanExporter())
+        }
+        self.batchProcessors = exporters.map {
+            BatchSpanProcessor(exporter: $0, configuration: configuration.batch, logger: logger)
+        }
+        self.tracer = StackTracer(
+            processor: MultiSpanProcessor(batchProcessors),
+            sampler: configuration.isEnabled ? configuration.sampler : AlwaysOffSampler()
+        )
+    }
+
+    private static let installed = Mutex<Telemetry?>(nil)
+
+    /// Builds the pipeline and installs its tracer as the process-wide `InstrumentationSystem` tracer.
+    ///
+    /// Idempotent: later calls return the first instance (and log that their configuration was ignored),
+    /// because `InstrumentationSystem` can be bootstrapped only once per process.
+    @discardableResult
+    public static func bootstrap(
+        _ configuration: TelemetryConfiguration = .fromEnvironment(),
+        logger: Logger = Logger(label: "stack.telemetry")
+    ) throws(TelemetryError) -> Telemetry {
+        if let existing = installed.withLock({ $0 }) {
+            logger.debug("Telemetry.bootstrap called again; keeping the first configuration")
+            return existing
+        }
+        let telemetry = try Telemetry(configuration: configuration, logger: logger)
+        let winner = installed.withLock { current -> Telemetry in
+            if let current { return current }
+            current = telemetry
+            InstrumentationSystem.bootstrap(telemetry.tracer)
+            return telemetry
+        }
+        return winner
+    }
+
+    /// The telemetry installed by ``bootstrap(_:logger:)``, if any.
+    public static var current: Telemetry? { installed.withLock { $0 } }
+
+    /// Runs the export loops until graceful shutdown or cancellation, then flushes.
+    public func run() async throws {
+        await withTaskGroup(of: Void.self) { group in
+            for processor in batchProcessors {
+                group.addTask { try? await processor.run() }
+            }
+        }
+    }
+
+    /// Exports everything queued so far.
+    public func forceFlush() async {
+        for processor in batchProcessors { await processor.forceFlush() }
+    }
+
+    /// Flushes within the configured deadline and stops accepting spans.
+    public func shutdown() async {
+        for processor in batchProcessors { await processor.shutdown() }
+    }
+
+    /// Spans dropped because a queue was full or telemetry was shut down.
+    public var droppedSpans: Int { batchProcessors.reduce(0) { $0 + $1.droppedSpans } }
+
+    /// The trace id of the current task's active span as 32 hex characters, or `nil` outside any span.
+    public static var currentTraceID: String? { InstrumentationContext.current?.spanContext?.traceIDHex }
+
+    /// The span id of the current task's active span as 16 hex characters, or `nil` outside any span.
+    public static var currentSpanID: String? { InstrumentationContext.current?.spanContext?.spanIDHex }
+
+    static func resource(for configuration: TelemetryConfiguration) -> SpanAttributes {
+        var resource = SpanAttributes()
+        for (key, value) in configuration.resourceAttributes {
+            resource.set(key, value: .string(value))
+        }
+        resource.set("service.name", value: .string(configuration.serviceName))
+        resource.set("openinference.project.name", value: .string(configuration.projectName))
+        resource.set("telemetry.sdk.name", value: .string("stack"))
+        resource.set("telemetry.sdk.language", value: .string("swift"))
+        resource.set("telemetry.sdk.version", value: .string(StackTelemetryVersion.current))
+        return resource
+    }
+}
+
+/// Bootstraps ``Telemetry``, runs its export loop beside `body`, and flushes when `body` ends,
+/// whether it returns or throws. The one call a script or command-line tool needs.
+///
+/// - Throws: ``TelemetryError/invalidEndpoint(_:source:)`` for a bad endpoint, or whatever `body` throws.
+public func withTelemetry<T: Sendable>(
+    _ configuration: TelemetryConfiguration = .fromEnvironment(),
+    _ body: (Telemetry) async throws -> T
+) async throws -> T {
+    let telemetry = try Telemetry.bootstrap(configuration)
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await telemetry.run() }
+        do {
+            let result = try await body(telemetry)
+            await telemetry.shutdown()
+            group.cancelAll()
+            return result
+        } catch {
+            await telemetry.shutdown()
+            group.cancelAll()
+            throw error
+        }
+    }
+}

@@ -1,0 +1,172 @@
+import OpenInference
+import StackTelemetry
+import Testing
+import Tracing
+
+@Suite("Context attributes and masking")
+struct ContextAndMaskingTests {
+    @Test("Context attributes reach every OpenInference span in scope and nested scopes merge")
+    func contextAttributesApplyAndMerge() async throws {
+        let template = PromptTemplate(template: "Answer {question}", variables: ["question": "why"], version: "v2")
+        let spans = await recordSpans {
+            await withOpenInferenceContext(
+                sessionID: "s-1",
+                userID: "ana",
+                metadata: ["tier": "free"],
+                tags: ["beta"],
+                promptTemplate: template
+            ) {
+                await withChainSpan("outer") { _ in
+                    await withOpenInferenceContext(metadata: ["region": "eu"], tags: ["eval"]) {
+                        await withLLMSpan(model: "m", messages: [.user("why")]) { _ in }
+                    }
+                }
+            }
+            await withChainSpan("outside") { _ in }
+        }
+        let outer = try #require(spans.first { $0.name == "outer" })
+        let llm = try #require(spans.first { $0.openInferenceKind == "LLM" })
+        let outside = try #require(spans.first { $0.name == "outside" })
+        #expect(outer.string("session.id") == "s-1")
+        #expect(outer.string("user.id") == "ana")
+        #expect(outer.string("metadata") == #"{"tier":"free"}"#)
+        #expect(outer.attributes.get("tag.tags") == .stringArray(["beta"]))
+        #expect(outer.string("llm.prompt_template.template") == "Answer {question}")
+        #expect(outer.string("llm.prompt_template.variables") == #"{"question":"why"}"#)
+        #expect(outer.string("llm.prompt_template.version") == "v2")
+        #expect(llm.string("session.id") == "s-1")
+        #expect(llm.string("metadata") == #"{"region":"eu","tier":"free"}"#)
+        #expect(llm.attributes.get("tag.tags") == .stringArray(["beta", "eval"]))
+        #expect(outside.string("session.id") == nil)
+        #expect(outside.string("metadata") == nil)
+    }
+
+    @Test("The environment variables map onto the trace configuration")
+    func environmentVariablesAreRead() {
+        let config = TraceConfig.fromEnvironment([
+            "OPENINFERENCE_HIDE_INPUTS": "true",
+            "OPENINFERENCE_HIDE_OUTPUTS": "1",
+            "OPENINFERENCE_HIDE_INPUT_MESSAGES": "yes",
+            "OPENINFERENCE_HIDE_OUTPUT_MESSAGES": "TRUE",
+            "OPENINFERENCE_HIDE_INPUT_IMAGES": "true",
+            "OPENINFERENCE_HIDE_INPUT_TEXT": "true",
+            "OPENINFERENCE_HIDE_OUTPUT_TEXT": "true",
+            "OPENINFERENCE_HIDE_EMBEDDING_VECTORS": "true",
+            "OPENINFERENCE_HIDE_LLM_INVOCATION_PARAMETERS": "true",
+            "OPENINFERENCE_BASE64_IMAGE_MAX_LENGTH": "100",
+            "OPENINFERENCE_MAX_ATTRIBUTE_LENGTH": "2048",
+        ])
+        #expect(config.hideInputs && config.hideOutputs && config.hideInputMessages && config.hideOutputMessages)
+        #expect(config.hideInputImages && config.hideInputText && config.hideOutputText)
+        #expect(config.hideEmbeddingVectors && config.hideLLMInvocationParameters)
+        #expect(config.base64ImageMaxLength == 100)
+        #expect(config.maxAttributeLength == 2048)
+        let unreadable = TraceConfig.fromEnvironment(["OPENINFERENCE_HIDE_INPUTS": "maybe", "OPENINFERENCE_MAX_ATTRIBUTE_LENGTH": "-4"])
+        #expect(unreadable == .default)
+    }
+
+    @Test("Hiding inputs redacts input.value and drops input messages; outputs stay")
+    func hideInputs() async throws {
+        var config = TraceConfig()
+        config.hideInputs = true
+        let span = try await #require(llmSpan(config: config))
+        #expect(span.string("input.value") == "__REDACTED__")
+        #expect(span.string("input.mime_type") == nil)
+        #expect(span.string("llm.input_messages.0.message.content") == nil)
+        #expect(span.string("llm.input_messages.0.message.role") == nil)
+        #expect(span.string("llm.output_messages.0.message.content") == "secret answer")
+        #expect(span.string("output.value") == "secret answer")
+    }
+
+    @Test("Hiding outputs redacts output.value and drops output messages")
+    func hideOutputs() async throws {
+        var config = TraceConfig()
+        config.hideOutputs = true
+        let span = try await #require(llmSpan(config: config))
+        #expect(span.string("output.value") == "__REDACTED__")
+        #expect(span.string("llm.output_messages.0.message.role") == nil)
+        #expect(span.string("llm.input_messages.0.message.content") == "secret question")
+    }
+
+    @Test("Hiding message text keeps roles and redacts content")
+    func hideText() async throws {
+        var config = TraceConfig()
+        config.hideInputText = true
+        config.hideOutputText = true
+        let span = try await #require(llmSpan(config: config))
+        #expect(span.string("llm.input_messages.0.message.role") == "user")
+        #expect(span.string("llm.input_messages.0.message.content") == "__REDACTED__")
+        #expect(span.string("llm.input_messages.1.message.contents.0.message_content.text") == "__REDACTED__")
+        #expect(span.string("llm.output_messages.0.message.content") == "__REDACTED__")
+    }
+
+    @Test("Hiding input messages drops them but leaves input.value")
+    func hideInputMessages() async throws {
+        var config = TraceConfig()
+        config.hideInputMessages = true
+        let span = try await #require(llmSpan(config: config))
+        #expect(span.string("llm.input_messages.0.message.role") == nil)
+        #expect(span.string("input.value") == "raw request")
+    }
+
+    @Test("Images are dropped when hidden and long base64 images are redacted")
+    func imageMasking() async throws {
+        var hidden = TraceConfig()
+        hidden.hideInputImages = true
+        let hiddenSpan = try await #require(llmSpan(config: hidden))
+        #expect(hiddenSpan.string("llm.input_messages.1.message.contents.1.message_content.image.image.url") == nil)
+
+        var short = TraceConfig()
+        short.base64ImageMaxLength = 10
+        let shortSpan = try await #require(llmSpan(config: short))
+        #expect(shortSpan.string("llm.input_messages.1.message.contents.1.message_content.image.image.url") == "__REDACTED__")
+        let keptSpan = try await #require(llmSpan(config: .default))
+        #expect(keptSpan.string("llm.input_messages.1.message.contents.1.message_content.image.image.url") == Self.image)
+    }
+
+    @Test("Embedding vectors and invocation parameters can be hidden")
+    func hideVectorsAndParameters() async throws {
+        var config = TraceConfig()
+        config.hideEmbeddingVectors = true
+        config.hideLLMInvocationParameters = true
+        let spans = await recordSpans(config: config) {
+            await withEmbeddingSpan(texts: ["a"]) { $0.recordVectors([[1, 2]]) }
+            await withLLMSpan(messages: [], parameters: ["temperature": 1]) { _ in }
+        }
+        #expect(spans[0].string("embedding.embeddings.0.embedding.text") == "a")
+        #expect(spans[0].attributes.get("embedding.embeddings.0.embedding.vector") == nil)
+        #expect(spans[1].string("llm.invocation_parameters") == nil)
+    }
+
+    @Test("A 10 MB message is truncated to the configured length, on a character boundary")
+    func hugeMessageIsTruncated() async throws {
+        var config = TraceConfig()
+        config.maxAttributeLength = 1000
+        let huge = String(repeating: "é", count: 5_000_000)  // 10 MB of UTF-8
+        let spans = await recordSpans(config: config) {
+            await withLLMSpan(messages: [.user(huge)]) { span in span.recordOutput(huge) }
+        }
+        let content = try #require(spans.first?.string("llm.input_messages.0.message.content"))
+        #expect(content.utf8.count < 1100)
+        #expect(content.hasPrefix(String(repeating: "é", count: 500)))
+        #expect(content.hasSuffix("… [truncated from 10000000 bytes]"))
+        #expect(spans.first?.string("output.value")?.utf8.count ?? .max < 1100)
+    }
+
+    static let image = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
+
+    private func llmSpan(config: TraceConfig) async -> FinishedSpan? {
+        await recordSpans(config: config) {
+            await withLLMSpan(
+                model: "m",
+                messages: [
+                    .user("secret question"),
+                    Message(role: "user", contents: [.text("look"), .image(url: Self.image)]),
+                ]
+            ) { span in
+                span.recordInput("raw request")
+                span.recordOutput(messages: [.assistant("secret answer")])
+            }
+        }.first
+    }
+}
