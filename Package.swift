@@ -9,6 +9,8 @@ let package = Package(
         .library(name: "OpenInference", targets: ["OpenInference"]),
         // Layer 2: the span pipeline (tracer, sampling, batching, OTLP/HTTP export) and its bootstrap.
         .library(name: "StackTelemetry", targets: ["StackTelemetry"]),
+        // Layer 3: a client for Phoenix's REST API (reading traces back, annotations).
+        .library(name: "PhoenixClient", targets: ["PhoenixClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
@@ -34,6 +36,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "PhoenixClient",
+            dependencies: [
+                "OpenInference",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
         .testTarget(
             name: "OpenInferenceTests",
             dependencies: ["OpenInference", "StackTelemetry"]
@@ -41,6 +50,10 @@ let package = Package(
         .testTarget(
             name: "StackTelemetryTests",
             dependencies: ["StackTelemetry", "OpenInference"]
+        ),
+        .testTarget(
+            name: "PhoenixIntegrationTests",
+            dependencies: ["StackTelemetry", "OpenInference", "PhoenixClient"]
         ),
     ]
 )

@@ -1,0 +1,133 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import OpenInference
+
+/// A small client for Phoenix's REST API (`/v1`): reading spans back, so tests, the CLI's
+/// terminal waterfall and the service can prove what Phoenix holds.
+///
+/// ```swift
+/// let phoenix = PhoenixClient(baseURL: URL(string: "http://localhost:6006")!)
+/// let spans = try await phoenix.spans(project: "default", traceID: traceID)
+/// ```
+public struct PhoenixClient: Sendable {
+    /// Phoenix's base URL, without `/v1`.
+    public let baseURL: URL
+    private let apiKey: String?
+    private let requestTimeout: Duration
+
+    public init(baseURL: URL, apiKey: String? = nil, requestTimeout: Duration = .seconds(10)) {
+        self.baseURL = baseURL
+        self.apiKey = apiKey
+        self.requestTimeout = requestTimeout
+    }
+
+    /// A client for the Phoenix that `PHOENIX_COLLECTOR_ENDPOINT` points at (default `http://localhost:6006`).
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> PhoenixClient? {
+        var raw = environment["PHOENIX_COLLECTOR_ENDPOINT"] ?? "http://localhost:6006"
+        if raw.hasSuffix("/v1/traces") { raw.removeLast("/v1/traces".count) }
+        guard let url = URL(string: raw) else { return nil }
+        return PhoenixClient(baseURL: url, apiKey: environment["PHOENIX_API_KEY"])
+    }
+
+    /// Every span of `project`, optionally only those of one trace, following pagination.
+    public func spans(project: String, traceID: String? = nil) async throws(PhoenixClientError) -> [PhoenixSpan] {
+        struct Page: Decodable {
+            var data: [PhoenixSpan]
+            var nextCursor: String?
+            enum CodingKeys: String, CodingKey {
+                case data
+                case nextCursor = "next_cursor"
+            }
+        }
+        var spans: [PhoenixSpan] = []
+        var cursor: String?
+        repeat {
+            var query = [URLQueryItem(name: "limit", value: "1000")]
+            if let traceID { query.append(URLQueryItem(name: "trace_id", value: traceID)) }
+            if let cursor { query.append(URLQueryItem(name: "cursor", value: cursor)) }
+            let page: Page = try await get("/v1/projects/\(Self.escape(project))/spans", query: query)
+            spans += page.data
+            cursor = page.nextCursor
+        } while cursor != nil
+        return spans
+    }
+
+    /// Polls until the trace holds at least `count` spans (ingestion is asynchronous), or the timeout passes.
+    public func waitForTrace(
+        project: String,
+        traceID: String,
+        count: Int,
+        timeout: Duration = .seconds(30)
+    ) async throws(PhoenixClientError) -> [PhoenixSpan] {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        var seen: [PhoenixSpan] = []
+        while ContinuousClock.now < deadline {
+            do {
+                seen = try await spans(project: project, traceID: traceID)
+                if seen.count >= count { return seen }
+            } catch .httpStatus(404, _, _) {
+                // The project appears with its first span.
+            }
+            try? await Task.sleep(for: .milliseconds(250))
+        }
+        throw .timedOut(waitingFor: "\(count) spans of trace \(traceID)", seen: seen.count)
+    }
+
+    /// Phoenix's id for a project name, used in UI links.
+    public func projectID(named name: String) async throws(PhoenixClientError) -> String {
+        struct Answer: Decodable {
+            struct Project: Decodable { var id: String }
+            var data: Project
+        }
+        let answer: Answer = try await get("/v1/projects/\(Self.escape(name))", query: [])
+        return answer.data.id
+    }
+
+    /// The UI address of a trace.
+    public func traceURL(projectID: String, traceID: String) -> String {
+        baseURL.absoluteString.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+            + "/projects/\(projectID)/traces/\(traceID)"
+    }
+
+    private static func escape(_ segment: String) -> String {
+        segment.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? segment
+    }
+
+    private func get<T: Decodable>(_ path: String, query: [URLQueryItem]) async throws(PhoenixClientError) -> T {
+        let base = baseURL.absoluteString.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        var components = URLComponents(string: base + path)
+        components?.queryItems = query.isEmpty ? nil : query
+        guard let url = components?.url else {
+            throw .unexpectedResponse(path: path, reason: "could not build a URL from \(baseURL)")
+        }
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.headers.add(name: "Accept", value: "application/json")
+        if let apiKey { request.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
+        let body: ByteBuffer
+        let status: Int
+        do {
+            let response = try await phoenixHTTPClient.execute(request, timeout: .seconds(Int64(requestTimeout.components.seconds)))
+            status = Int(response.status.code)
+            body = try await response.body.collect(upTo: 64 * 1024 * 1024)
+        } catch {
+            throw .unreachable(baseURL: baseURL.absoluteString, reason: String(describing: error))
+        }
+        guard (200..<300).contains(status) else {
+            throw .httpStatus(status, path: path, body: String(String(buffer: body).prefix(300)))
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(body.readableBytesView))
+        } catch {
+            throw .unexpectedResponse(path: path, reason: String(describing: error))
+        }
+    }
+}
+
+/// One client for the process, with tracing off so reading traces never creates spans.
+private let phoenixHTTPClient: HTTPClient = {
+    var configuration = HTTPClient.Configuration()
+    configuration.tracing.tracer = nil
+    configuration.timeout = .init(connect: .seconds(5))
+    return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+}()
