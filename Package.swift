@@ -43,6 +43,11 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
+        .executableTarget(
+            name: "QuickStart",
+            dependencies: ["OpenInference", "StackTelemetry"],
+            path: "Examples/QuickStart"
+        ),
         .testTarget(
             name: "OpenInferenceTests",
             dependencies: ["OpenInference", "StackTelemetry"]

@@ -1,0 +1,16 @@
+.PHONY: test demo build clean-cache
+
+## Builds, starts a private Phoenix, runs unit and integration tests, checks the quick start's trace.
+test:
+	bash scripts/test.sh
+
+## Starts Phoenix if needed and sends a traced run to it.
+demo:
+	bash scripts/demo.sh
+
+build:
+	swift build
+
+## Removes the cached Phoenix and model venvs (they are reinstalled on next use).
+clean-cache:
+	rm -rf "$${STACK_CACHE_DIR:-$$HOME/.cache/stack}"
