@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "StackTelemetry", targets: ["StackTelemetry"]),
         // Layer 3: a client for Phoenix's REST API (reading traces back, annotations).
         .library(name: "PhoenixClient", targets: ["PhoenixClient"]),
+        // Layer 3: an OpenAI-compatible LLM client whose calls are LLM and EMBEDDING spans.
+        .library(name: "StackLLM", targets: ["StackLLM"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
@@ -18,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .target(
@@ -43,6 +46,14 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
+        .target(
+            name: "StackLLM",
+            dependencies: [
+                "OpenInference",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
         .executableTarget(
             name: "QuickStart",
             dependencies: ["OpenInference", "StackTelemetry"],
@@ -55,6 +66,15 @@ let package = Package(
         .testTarget(
             name: "StackTelemetryTests",
             dependencies: ["StackTelemetry", "OpenInference"]
+        ),
+        .testTarget(
+            name: "StackLLMTests",
+            dependencies: [
+                "StackLLM", "StackTelemetry", "OpenInference",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "PhoenixIntegrationTests",

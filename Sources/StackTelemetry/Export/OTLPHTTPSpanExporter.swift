@@ -116,7 +116,7 @@ public struct OTLPHTTPSpanExporter: SpanExporter {
 private let exportHTTPClient: HTTPClient = {
     var configuration = HTTPClient.Configuration()
     configuration.tracing.tracer = nil
-    configuration.timeout = .init(connect: .seconds(5))
+    configuration.timeout = .init(connect: .seconds(2))
     return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
 }()
 

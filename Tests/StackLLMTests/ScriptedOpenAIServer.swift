@@ -1,0 +1,120 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// An OpenAI-compatible HTTP server inside the test process that answers each request with the next
+/// scripted reply and records what it was sent.
+final class ScriptedOpenAIServer: Sendable {
+    struct Reply: Sendable {
+        var status: Int = 200
+        var headers: [(String, String)] = [("Content-Type", "application/json")]
+        /// Written one after another, each flushed on its own (so SSE events arrive separately).
+        var chunks: [String]
+
+        static func json(_ body: String, status: Int = 200, headers: [(String, String)] = []) -> Reply {
+            Reply(status: status, headers: [("Content-Type", "application/json")] + headers, chunks: [body])
+        }
+
+        static func events(_ payloads: [String], done: Bool = true) -> Reply {
+            var chunks = payloads.map { "data: \($0)\n\n" }
+            if done { chunks.append("data: [DONE]\n\n") }
+            return Reply(headers: [("Content-Type", "text/event-stream")], chunks: chunks)
+        }
+    }
+
+    struct Request: Sendable {
+        var method: String
+        var path: String
+        var headers: [String: String]
+        var body: String
+
+        var json: [String: Any]? {
+            (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any]
+        }
+    }
+
+    private let replies: Mutex<[Reply]>
+    private let received = Mutex<[Request]>([])
+    private let channel: Mutex<(any Channel)?> = Mutex(nil)
+
+    init(_ replies: [Reply]) {
+        self.replies = Mutex(replies)
+    }
+
+    var requests: [Request] { received.withLock { $0 } }
+
+    /// Starts listening on a free loopback port and returns the API root (`http://127.0.0.1:PORT/v1`).
+    func start() async throws -> URL {
+        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.pipeline.configureHTTPServerPipeline().flatMap {
+                    channel.pipeline.addHandler(Handler(server: self))
+                }
+            }
+        let channel = try await bootstrap.bind(host: "127.0.0.1", port: 0).get()
+        self.channel.withLock { $0 = channel }
+        return URL(string: "http://127.0.0.1:\(channel.localAddress!.port!)/v1")!
+    }
+
+    func stop() async throws {
+        try await channel.withLock { $0 }?.close()
+    }
+
+    fileprivate func nextReply(for request: Request) -> Reply {
+        received.withLock { $0.append(request) }
+        return replies.withLock { replies in
+            replies.isEmpty
+                ? .json(#"{"error":{"message":"no scripted reply left"}}"#, status: 500)
+                : replies.removeFirst()
+        }
+    }
+
+    private final class Handler: ChannelInboundHandler, @unchecked Sendable {
+        typealias InboundIn = HTTPServerRequestPart
+        typealias OutboundOut = HTTPServerResponsePart
+
+        let server: ScriptedOpenAIServer
+        var head: HTTPRequestHead?
+        var body = ByteBuffer()
+
+        init(server: ScriptedOpenAIServer) {
+            self.server = server
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            switch unwrapInboundIn(data) {
+            case .head(let head):
+                self.head = head
+                body.clear()
+            case .body(var part):
+                body.writeBuffer(&part)
+            case .end:
+                guard let head else { return }
+                let request = Request(
+                    method: head.method.rawValue,
+                    path: head.uri,
+                    headers: Dictionary(head.headers.map { ($0.name.lowercased(), $0.value) }, uniquingKeysWith: { $1 }),
+                    body: String(buffer: body)
+                )
+                let reply = server.nextReply(for: request)
+                var headers = HTTPHeaders(reply.headers)
+                headers.add(name: "Connection", value: "close")
+                let total = reply.chunks.reduce(0) { $0 + $1.utf8.count }
+                if reply.chunks.count == 1 { headers.add(name: "Content-Length", value: String(total)) }
+                let responseHead = HTTPResponseHead(
+                    version: .http1_1,
+                    status: HTTPResponseStatus(statusCode: reply.status),
+                    headers: headers
+                )
+                context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
+                for chunk in reply.chunks {
+                    context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: chunk)))), promise: nil)
+                }
+                context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+            }
+        }
+    }
+}
