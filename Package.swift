@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "PhoenixClient", targets: ["PhoenixClient"]),
         // Layer 3: an OpenAI-compatible LLM client whose calls are LLM and EMBEDDING spans.
         .library(name: "StackLLM", targets: ["StackLLM"]),
+        // Layer 3: tools with derived schemas and the tool-using agent loop.
+        .library(name: "StackAgent", targets: ["StackAgent"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
@@ -54,6 +56,10 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
+        .target(
+            name: "StackAgent",
+            dependencies: ["OpenInference", "StackLLM"]
+        ),
         .executableTarget(
             name: "QuickStart",
             dependencies: ["OpenInference", "StackTelemetry"],
@@ -67,14 +73,22 @@ let package = Package(
             name: "StackTelemetryTests",
             dependencies: ["StackTelemetry", "OpenInference"]
         ),
-        .testTarget(
-            name: "StackLLMTests",
+        .target(
+            name: "StackTestSupport",
             dependencies: [
-                "StackLLM", "StackTelemetry", "OpenInference",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-            ]
+            ],
+            path: "Tests/StackTestSupport"
+        ),
+        .testTarget(
+            name: "StackLLMTests",
+            dependencies: ["StackLLM", "StackTelemetry", "OpenInference", "StackTestSupport"]
+        ),
+        .testTarget(
+            name: "StackAgentTests",
+            dependencies: ["StackAgent", "StackLLM", "StackTelemetry", "OpenInference", "StackTestSupport"]
         ),
         .testTarget(
             name: "PhoenixIntegrationTests",

@@ -2,6 +2,7 @@ import Foundation
 import OpenInference
 import StackLLM
 import StackTelemetry
+import StackTestSupport
 import Testing
 import Tracing
 

@@ -6,31 +6,37 @@ import Synchronization
 
 /// An OpenAI-compatible HTTP server inside the test process that answers each request with the next
 /// scripted reply and records what it was sent.
-final class ScriptedOpenAIServer: Sendable {
-    struct Reply: Sendable {
-        var status: Int = 200
-        var headers: [(String, String)] = [("Content-Type", "application/json")]
+public final class ScriptedOpenAIServer: Sendable {
+    public struct Reply: Sendable {
+        public var status: Int = 200
+        public var headers: [(String, String)] = [("Content-Type", "application/json")]
         /// Written one after another, each flushed on its own (so SSE events arrive separately).
-        var chunks: [String]
+        public var chunks: [String]
 
-        static func json(_ body: String, status: Int = 200, headers: [(String, String)] = []) -> Reply {
+        public init(status: Int = 200, headers: [(String, String)] = [("Content-Type", "application/json")], chunks: [String]) {
+            self.status = status
+            self.headers = headers
+            self.chunks = chunks
+        }
+
+        public static func json(_ body: String, status: Int = 200, headers: [(String, String)] = []) -> Reply {
             Reply(status: status, headers: [("Content-Type", "application/json")] + headers, chunks: [body])
         }
 
-        static func events(_ payloads: [String], done: Bool = true) -> Reply {
+        public static func events(_ payloads: [String], done: Bool = true) -> Reply {
             var chunks = payloads.map { "data: \($0)\n\n" }
             if done { chunks.append("data: [DONE]\n\n") }
             return Reply(headers: [("Content-Type", "text/event-stream")], chunks: chunks)
         }
     }
 
-    struct Request: Sendable {
-        var method: String
-        var path: String
-        var headers: [String: String]
-        var body: String
+    public struct Request: Sendable {
+        public var method: String
+        public var path: String
+        public var headers: [String: String]
+        public var body: String
 
-        var json: [String: Any]? {
+        public var json: [String: Any]? {
             (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any]
         }
     }
@@ -39,14 +45,14 @@ final class ScriptedOpenAIServer: Sendable {
     private let received = Mutex<[Request]>([])
     private let channel: Mutex<(any Channel)?> = Mutex(nil)
 
-    init(_ replies: [Reply]) {
+    public init(_ replies: [Reply]) {
         self.replies = Mutex(replies)
     }
 
-    var requests: [Request] { received.withLock { $0 } }
+    public var requests: [Request] { received.withLock { $0 } }
 
     /// Starts listening on a free loopback port and returns the API root (`http://127.0.0.1:PORT/v1`).
-    func start() async throws -> URL {
+    public func start() async throws -> URL {
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
@@ -59,7 +65,7 @@ final class ScriptedOpenAIServer: Sendable {
         return URL(string: "http://127.0.0.1:\(channel.localAddress!.port!)/v1")!
     }
 
-    func stop() async throws {
+    public func stop() async throws {
         try await channel.withLock { $0 }?.close()
     }
 
