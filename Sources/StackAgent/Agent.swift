@@ -7,7 +7,8 @@ public struct AgentResult: Sendable, Hashable {
     public enum StopReason: String, Sendable, Hashable {
         /// The model answered without asking for tools.
         case finalAnswer = "final_answer"
-        /// The model kept asking for tools until the iteration limit.
+        /// The model kept asking for tools until the iteration limit; the answer (if any) comes from
+        /// the last turn, which offers no tools.
         case maxIterations = "max_iterations"
     }
 
@@ -21,7 +22,8 @@ public struct AgentResult: Sendable, Hashable {
 }
 
 /// A tool-using agent: it asks the model, runs every tool call the model makes (in parallel), feeds
-/// the results back as `tool` messages, and repeats until the model answers or the limit is reached.
+/// the results back as `tool` messages, and repeats until the model answers or the limit is reached
+/// (the last turn offers no tools, so the run ends with an answer whenever the model gives one).
 ///
 /// A run is one AGENT span with LLM and TOOL spans beneath it. A tool that throws, an unknown tool
 /// or arguments that are not JSON become a tool message the model reads (and an ERROR tool span);
@@ -69,19 +71,22 @@ public struct Agent: Sendable {
             var transcript: [Message] = [.system(systemPrompt), .user(goal)]
             var lastText: String?
             for iteration in 1...maxIterations {
+                // The last turn offers no tools, so a model that keeps calling them still has to answer.
+                let offered = iteration < maxIterations ? tools.definitions : []
                 let response = try await model.chat(
                     ChatRequest(
                         messages: transcript,
                         temperature: temperature,
                         maxTokens: maxTokens,
-                        tools: tools.definitions,
-                        toolChoice: tools.definitions.isEmpty ? nil : .auto
+                        tools: offered,
+                        toolChoice: offered.isEmpty ? nil : .auto
                     )
                 )
                 transcript.append(response.message)
                 if let text = response.message.content, !text.isEmpty { lastText = text }
                 guard !response.message.toolCalls.isEmpty else {
-                    return finish(span, AgentResult(answer: lastText ?? "", stopReason: .finalAnswer, iterations: iteration, transcript: transcript))
+                    let reason: AgentResult.StopReason = offered.isEmpty && !tools.definitions.isEmpty ? .maxIterations : .finalAnswer
+                    return finish(span, AgentResult(answer: lastText ?? "", stopReason: reason, iterations: iteration, transcript: transcript))
                 }
                 transcript += await runTools(response.message.toolCalls)
             }

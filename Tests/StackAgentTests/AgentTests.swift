@@ -72,14 +72,19 @@ struct AgentTests {
         #expect((toolMessages[2]["content"] as? String)?.contains("there is no tool named 'teleport'") == true)
     }
 
-    @Test("A model that never stops calling tools ends at the iteration limit")
+    @Test("A model that keeps calling tools is asked for an answer without tools on the last turn")
     func iterationLimit() async throws {
-        let server = ScriptedOpenAIServer(Array(repeating: Self.toolCallReply([("c", "now", "{}")]), count: 3))
+        let server = ScriptedOpenAIServer(
+            Array(repeating: Self.toolCallReply([("c", "now", "{}")]), count: 2) + [Self.textReply("Out of turns.")]
+        )
         let url = try await server.start()
         let client = LLMClient(configuration: LLMClientConfiguration(baseURL: url, model: "scripted"))
         let result = try await Agent(model: client, tools: ToolRegistry([NowTool()]), maxIterations: 3).run(goal: "loop")
         #expect(result.stopReason == .maxIterations)
         #expect(result.iterations == 3)
+        #expect(result.answer == "Out of turns.")
+        #expect(server.requests.last?.json?["tools"] == nil)
+        #expect(server.requests.first?.json?["tools"] != nil)
     }
 
     @Test("A failing model call ends the run with an ERROR agent span")
