@@ -91,6 +91,10 @@ let package = Package(
             dependencies: ["StackAgent", "StackLLM", "StackTelemetry", "OpenInference", "StackTestSupport"]
         ),
         .testTarget(
+            name: "PhoenixClientTests",
+            dependencies: ["PhoenixClient"]
+        ),
+        .testTarget(
             name: "PhoenixIntegrationTests",
             dependencies: ["StackTelemetry", "OpenInference", "PhoenixClient"]
         ),
