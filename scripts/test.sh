@@ -1,18 +1,26 @@
 #!/usr/bin/env bash
-# `make test`: installs and starts a private Phoenix, runs every Swift test (unit and integration)
-# against it, runs the README quick start and checks its trace, and stops Phoenix again.
+# `make test`: installs and starts a private Phoenix and a local model server (llama.cpp serving
+# SmolLM2-135M), runs every Swift test against them (unit and integration), runs the README quick
+# start and checks its trace, and stops exactly the processes it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
 run_dir="$(mktemp -d "${TMPDIR:-/tmp}/stack-test.XXXXXX")"
-cleanup() { scripts/phoenix.sh stop "$run_dir" || true; rm -rf "$run_dir"; }
+cleanup() {
+  scripts/phoenix.sh stop "$run_dir/phoenix" || true
+  scripts/model-server.sh stop "$run_dir/model" || true
+  rm -rf "$run_dir"
+}
 trap cleanup EXIT
 
-phoenix_url="$(scripts/phoenix.sh start "$run_dir")"
+phoenix_url="$(scripts/phoenix.sh start "$run_dir/phoenix")"
 log "Phoenix for this run: $phoenix_url"
+model_url="$(scripts/model-server.sh start "$run_dir/model")"
+log "model server for this run: $model_url"
 
 export STACK_PHOENIX_URL="$phoenix_url"
+export STACK_MODEL_URL="$model_url"
 export STACK_REQUIRE_PHOENIX=1
 swift test
 scripts/check-quickstart.sh "$phoenix_url"

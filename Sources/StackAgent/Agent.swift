@@ -41,6 +41,9 @@ public struct Agent: Sendable {
     public var temperature: Double?
     public var maxTokens: Int?
     public var name: String
+    /// The tool choice of the first turn: `.function("search_docs")` makes a retrieval agent look
+    /// before it answers. Later turns use `.auto`.
+    public var firstTurnToolChoice: ChatRequest.ToolChoice?
 
     public static let defaultSystemPrompt = """
         You are a careful assistant. Use the tools when they help: search the notes before answering \
@@ -54,7 +57,8 @@ public struct Agent: Sendable {
         maxIterations: Int = 6,
         temperature: Double? = 0.2,
         maxTokens: Int? = 512,
-        name: String = "agent"
+        name: String = "agent",
+        firstTurnToolChoice: ChatRequest.ToolChoice? = nil
     ) {
         self.model = model
         self.tools = tools
@@ -63,11 +67,16 @@ public struct Agent: Sendable {
         self.temperature = temperature
         self.maxTokens = maxTokens
         self.name = name
+        self.firstTurnToolChoice = firstTurnToolChoice
     }
 
     /// Runs the loop for `goal`.
-    public func run(goal: String) async throws -> AgentResult {
+    ///
+    /// - Parameter onStart: called inside the AGENT span before the first model call, for reading
+    ///   the trace id (`Telemetry.currentTraceID`) while the run is still going.
+    public func run(goal: String, onStart: (@Sendable () -> Void)? = nil) async throws -> AgentResult {
         try await withAgentSpan(name, agentName: name, goal: goal) { span in
+            onStart?()
             var transcript: [Message] = [.system(systemPrompt), .user(goal)]
             var lastText: String?
             for iteration in 1...maxIterations {
@@ -79,7 +88,7 @@ public struct Agent: Sendable {
                         temperature: temperature,
                         maxTokens: maxTokens,
                         tools: offered,
-                        toolChoice: offered.isEmpty ? nil : .auto
+                        toolChoice: offered.isEmpty ? nil : (iteration == 1 ? firstTurnToolChoice ?? .auto : .auto)
                     )
                 )
                 transcript.append(response.message)

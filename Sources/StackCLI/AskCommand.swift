@@ -1,0 +1,120 @@
+import ArgumentParser
+import Foundation
+import OpenInference
+import PhoenixClient
+import StackAgent
+import StackLLM
+import StackTelemetry
+
+/// `stack ask "<goal>"`: runs the traced agent once and shows its trace.
+struct AskCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "ask", abstract: "Run the agent on one goal and print the answer and its trace.")
+
+    @Argument(help: "What to ask the agent.")
+    var goal: String
+
+    @OptionGroup var options: AgentOptions
+
+    func run() async throws {
+        try await options.runAgent(goal: goal)
+    }
+}
+
+/// `stack demo`: the seed question over the demo corpus.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Ingest the demo corpus if needed and ask the seed question."
+    )
+
+    static let question = "Compare Postgres and SQLite for a small Django app's database."
+
+    @Option(help: "The folder of notes to ingest when the index is empty.")
+    var corpus = "Examples/corpus"
+
+    @OptionGroup var options: AgentOptions
+
+    func run() async throws {
+        try await options.ensureIndex(corpus: corpus)
+        try await options.runAgent(goal: Self.question)
+    }
+}
+
+/// Options shared by the commands that run the agent.
+struct AgentOptions: ParsableArguments {
+    @Option(help: "Model calls before the agent must answer.")
+    var maxIterations = 3
+
+    @Option(help: "The retrieval index (SQLite file).")
+    var index: String = Environment.defaultIndexPath
+
+    @Option(help: "The Phoenix project (default: PHOENIX_PROJECT_NAME or 'default').")
+    var project: String?
+
+    @Flag(help: "Do not read the trace back from Phoenix.")
+    var noWaterfall = false
+
+    func runAgent(goal: String) async throws {
+        var telemetryConfiguration = TelemetryConfiguration.fromEnvironment(serviceName: "stack-cli")
+        if let project { telemetryConfiguration.projectName = project }
+        let projectName = telemetryConfiguration.projectName
+        let client = LLMClient(configuration: try LLMClientConfiguration.fromEnvironment())
+        let tools = try await makeTools(client: client)
+        // With an index, search before answering: small models otherwise guess.
+        let searches = tools.definitions.contains { $0.name == "search_docs" }
+        let agent = Agent(
+            model: client,
+            tools: tools,
+            maxIterations: maxIterations,
+            firstTurnToolChoice: searches ? .function("search_docs") : nil
+        )
+
+        let (result, traceID, exported) = try await withTelemetry(telemetryConfiguration) { telemetry in
+            let (result, traceID) = try await withOpenInferenceContext(sessionID: "cli-\(ProcessInfo.processInfo.processIdentifier)") {
+                try await withAgentRun(agent, goal: goal)
+            }
+            await telemetry.forceFlush()
+            return (result, traceID, telemetry.batchProcessors.first?.exportedSpans ?? 0)
+        }
+        print("answer (\(result.stopReason.rawValue), \(result.iterations) model calls):")
+        print(result.answer.isEmpty ? "(the model gave no text)" : result.answer)
+        print("")
+        if !noWaterfall, exported > 0 {
+            let phoenix = try Environment.phoenix()
+            let spans = try await phoenix.waitForTrace(project: projectName, traceID: traceID, count: exported)
+            print(TraceWaterfall.render(spans))
+            print("")
+            print("trace_id: \(traceID)")
+            if let projectID = try? await phoenix.projectID(named: projectName) {
+                print("phoenix: \(phoenix.traceURL(projectID: projectID, traceID: traceID))")
+            }
+        } else {
+            print("trace_id: \(traceID)")
+        }
+    }
+
+    func ensureIndex(corpus: String) async throws {
+        let client = LLMClient(configuration: try LLMClientConfiguration.fromEnvironment())
+        try await Retrieval.ensureIndex(at: index, corpus: corpus, client: client)
+    }
+
+    private func makeTools(client: LLMClient) async throws -> ToolRegistry {
+        var tools = ToolRegistry([NowTool()])
+        if let retrieval = try await Retrieval.open(at: index, client: client) {
+            tools.register(SearchDocsTool { query, limit in try await retrieval.search(query, limit: limit) })
+            tools.register(FetchChunkTool { id in try await retrieval.chunk(id: id) })
+        }
+        return tools
+    }
+}
+
+/// Runs the agent and captures the trace id of its root span.
+private func withAgentRun(_ agent: Agent, goal: String) async throws -> (AgentResult, String) {
+    let capture = TraceIDCapture()
+    let result = try await agent.run(goal: goal, onStart: { capture.value = Telemetry.currentTraceID })
+    return (result, capture.value ?? "unknown")
+}
+
+private final class TraceIDCapture: @unchecked Sendable {
+    var value: String?
+}
