@@ -15,6 +15,10 @@ let package = Package(
         .library(name: "StackLLM", targets: ["StackLLM"]),
         // Layer 3: tools with derived schemas and the tool-using agent loop.
         .library(name: "StackAgent", targets: ["StackAgent"]),
+        // Layer 3: hybrid retrieval (SQLite FTS5 BM25 + embeddings, RRF, rerank).
+        .library(name: "StackRetrieval", targets: ["StackRetrieval"]),
+        // Layer 4: the `stack` command-line tool.
+        .executable(name: "stack", targets: ["StackCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
@@ -23,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         .target(
@@ -60,6 +66,17 @@ let package = Package(
             name: "StackAgent",
             dependencies: ["OpenInference", "StackLLM"]
         ),
+        .target(
+            name: "StackRetrieval",
+            dependencies: ["OpenInference", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .executableTarget(
+            name: "StackCLI",
+            dependencies: [
+                "OpenInference", "StackTelemetry", "StackLLM", "StackAgent", "StackRetrieval", "PhoenixClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .executableTarget(
             name: "QuickStart",
             dependencies: ["OpenInference", "StackTelemetry"],
@@ -89,6 +106,14 @@ let package = Package(
         .testTarget(
             name: "StackAgentTests",
             dependencies: ["StackAgent", "StackLLM", "StackTelemetry", "OpenInference", "StackTestSupport"]
+        ),
+        .testTarget(
+            name: "StackRetrievalTests",
+            dependencies: ["StackRetrieval", "StackTelemetry", "OpenInference"]
+        ),
+        .testTarget(
+            name: "StackIntegrationTests",
+            dependencies: ["StackAgent", "StackLLM", "StackRetrieval", "StackTelemetry", "OpenInference", "PhoenixClient"]
         ),
         .testTarget(
             name: "PhoenixClientTests",

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StackLLM
+import StackRetrieval
 import StackTelemetry
 
 /// `stack ingest <folder>`: chunks and indexes Markdown and text files for the agent's search tool.

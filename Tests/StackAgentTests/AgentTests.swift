@@ -93,7 +93,7 @@ struct AgentTests {
         let url = try await server.start()
         let client = LLMClient(configuration: LLMClientConfiguration(baseURL: url, model: "scripted"))
         let recorder = InMemorySpanRecorder()
-        await withTracer(StackTracer(processor: recorder)) {
+        _ = await withTracer(StackTracer(processor: recorder)) {
             await #expect(throws: LLMClientError.self) { try await Agent(model: client).run(goal: "x") }
         }
         let agent = recorder.spans.first { $0.attributes.get("openinference.span.kind") == .string("AGENT") }
