@@ -73,7 +73,9 @@ public struct ChatRequest: Sendable, Hashable {
                 }
             )
         } else {
-            object["content"] = message.content.map(JSONValue.string) ?? .null
+            // An assistant message that only calls tools has no text. OpenAI accepts null there, but
+            // llama.cpp's Python server needs a string, so the empty string serves both.
+            object["content"] = .string(message.content ?? "")
         }
         if let name = message.name { object["name"] = .string(name) }
         if let id = message.toolCallID { object["tool_call_id"] = .string(id) }

@@ -258,7 +258,7 @@ public struct LLMClient: Sendable {
     private static func errorMessage(_ body: ByteBuffer) -> String {
         let data = Data(body.readableBytesView)
         if let decoded = try? JSONDecoder().decode(WireErrorBody.self, from: data), let message = decoded.error?.message {
-            return message
+            return message.count > 500 ? String(message.prefix(500)) + "…" : message
         }
         return String(String(decoding: data, as: UTF8.self).prefix(300))
     }
