@@ -5,6 +5,7 @@ import PhoenixClient
 import StackAgent
 import StackLLM
 import StackTelemetry
+import Synchronization
 
 /// `stack ask "<goal>"`: runs the traced agent once and shows its trace.
 struct AskCommand: AsyncParsableCommand {
@@ -110,11 +111,7 @@ struct AgentOptions: ParsableArguments {
 
 /// Runs the agent and captures the trace id of its root span.
 private func withAgentRun(_ agent: Agent, goal: String) async throws -> (AgentResult, String) {
-    let capture = TraceIDCapture()
-    let result = try await agent.run(goal: goal, onStart: { capture.value = Telemetry.currentTraceID })
-    return (result, capture.value ?? "unknown")
-}
-
-private final class TraceIDCapture: @unchecked Sendable {
-    var value: String?
+    let capture = Mutex<String?>(nil)
+    let result = try await agent.run(goal: goal, onStart: { capture.withLock { $0 = Telemetry.currentTraceID } })
+    return (result, capture.withLock { $0 } ?? "unknown")
 }

@@ -5,6 +5,7 @@ import StackAgent
 import StackLLM
 import StackRetrieval
 import StackTelemetry
+import Synchronization
 import Testing
 import Tracing
 
@@ -82,11 +83,10 @@ struct LiveEmbedder: EmbeddingProvider {
     func embed(_ texts: [String]) async throws -> [[Double]] { try await client.embed(texts) }
 }
 
-final class TraceCapture: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: String?
-    var value: String? { lock.withLock { stored } }
-    func set(_ id: String?) { lock.withLock { stored = id } }
+final class TraceCapture: Sendable {
+    private let stored = Mutex<String?>(nil)
+    var value: String? { stored.withLock { $0 } }
+    func set(_ id: String?) { stored.withLock { $0 = id } }
 }
 
 enum LiveServers {
