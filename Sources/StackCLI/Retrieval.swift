@@ -12,7 +12,11 @@ struct Retrieval: Sendable {
     static func open(at path: String, client: LLMClient) async throws -> Retrieval? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         let index = try RetrievalIndex(path: path, embedder: ClientEmbedder(client: client))
-        return Retrieval(index: index, retriever: HybridRetriever(index: index, embedder: ClientEmbedder(client: client)))
+        let reranker = client.configuration.rerankModel.map { EndpointReranker(client: client, model: $0) }
+        return Retrieval(
+            index: index,
+            retriever: HybridRetriever(index: index, embedder: ClientEmbedder(client: client), reranker: reranker)
+        )
     }
 
     /// Ingests `corpus` into the index at `path` unless the index already holds chunks.
@@ -41,4 +45,20 @@ struct Retrieval: Sendable {
 struct ClientEmbedder: EmbeddingProvider {
     let client: LLMClient
     func embed(_ texts: [String]) async throws -> [[Double]] { try await client.embed(texts) }
+}
+
+/// The model server's `/rerank` endpoint as the retriever's reranking stage (`OPENAI_RERANK_MODEL`).
+struct EndpointReranker: Reranker {
+    let client: LLMClient
+    let model: String
+    var name: String { model }
+
+    func rerank(query: String, documents: [RetrievedChunk]) async throws -> [RetrievedChunk] {
+        let results = try await client.rerank(query: query, documents: documents.map(\.chunk.content), model: model)
+        return results.map { result in
+            var chunk = documents[result.index]
+            chunk.score = result.relevanceScore
+            return chunk
+        }
+    }
 }

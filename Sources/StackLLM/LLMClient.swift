@@ -195,7 +195,7 @@ public struct LLMClient: Sendable {
     }
 
     /// POSTs `body`, retrying 429, 5xx and failed connections; returns a 2xx response whose body is unread.
-    private func send(path: String, body: JSONValue, stream: Bool) async throws -> HTTPClientResponse {
+    func send(path: String, body: JSONValue, stream: Bool) async throws -> HTTPClientResponse {
         let url = endpoint(path)
         let payload = ByteBuffer(string: body.jsonString)
         var backoff = configuration.initialBackoff
@@ -240,7 +240,7 @@ public struct LLMClient: Sendable {
         }
     }
 
-    private func collect(_ response: HTTPClientResponse) async throws -> ByteBuffer {
+    func collect(_ response: HTTPClientResponse) async throws -> ByteBuffer {
         do {
             return try await response.body.collect(upTo: 64 << 20)
         } catch is CancellationError {
@@ -315,5 +315,48 @@ extension Duration {
     var nanoseconds: Int64 {
         let (seconds, attoseconds) = components
         return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}
+
+extension LLMClient {
+    /// One scored document from a rerank endpoint.
+    public struct RerankResult: Sendable, Hashable {
+        /// The position of the document in the list sent.
+        public var index: Int
+        public var relevanceScore: Double
+    }
+
+    /// Scores `documents` against `query` with a rerank endpoint (`POST /rerank`, the Jina/Cohere shape
+    /// that llama.cpp, vLLM and TEI serve), best first.
+    ///
+    /// The caller records the RERANKER span; this call only talks to the server.
+    public func rerank(query: String, documents: [String], model: String, topN: Int? = nil) async throws -> [RerankResult] {
+        var body: [String: JSONValue] = [
+            "model": .string(model),
+            "query": .string(query),
+            "documents": .array(documents.map(JSONValue.string)),
+        ]
+        if let topN { body["top_n"] = .int(topN) }
+        let response = try await send(path: "/rerank", body: .object(body), stream: false)
+        let bytes = try await collect(response)
+        struct Answer: Decodable {
+            struct Item: Decodable {
+                var index: Int
+                var relevance_score: Double
+            }
+            var results: [Item]
+        }
+        let answer: Answer
+        do {
+            answer = try JSONDecoder().decode(Answer.self, from: Data(bytes.readableBytesView))
+        } catch {
+            throw LLMClientError.malformedResponse("rerank answer has no results[].index/relevance_score: \(error)")
+        }
+        guard answer.results.allSatisfy({ documents.indices.contains($0.index) }) else {
+            throw LLMClientError.malformedResponse("rerank answer refers to a document that was not sent")
+        }
+        return answer.results
+            .map { RerankResult(index: $0.index, relevanceScore: $0.relevance_score) }
+            .sorted { $0.relevanceScore > $1.relevanceScore }
     }
 }

@@ -8,6 +8,7 @@ import Foundation
 /// | `OPENAI_API_KEY` | ``apiKey`` (sent as a bearer token; never logged or traced) | none |
 /// | `OPENAI_MODEL` | ``model`` | `gpt-4o-mini` |
 /// | `OPENAI_EMBEDDING_MODEL` | ``embeddingModel`` | `text-embedding-3-small` |
+/// | `OPENAI_RERANK_MODEL` | ``rerankModel``: when set, retrieval reranks through `POST /rerank` | none |
 /// | `OPENAI_TIMEOUT` | ``timeout``, in seconds | 60 |
 /// | `OPENAI_MAX_RETRIES` | ``maxRetries`` | 3 |
 public struct LLMClientConfiguration: Sendable {
@@ -17,6 +18,8 @@ public struct LLMClientConfiguration: Sendable {
     public var apiKey: String?
     public var model: String
     public var embeddingModel: String
+    /// The model of the server's `/rerank` endpoint, if it has one.
+    public var rerankModel: String?
     /// The longest one HTTP attempt may take.
     public var timeout: Duration
     /// Retries after a 429, a 5xx or a failed connection, with exponential backoff honouring `Retry-After`.
@@ -71,6 +74,7 @@ public struct LLMClientConfiguration: Sendable {
         if let key = environment["OPENAI_API_KEY"], !key.isEmpty { config.apiKey = key }
         if let model = environment["OPENAI_MODEL"], !model.isEmpty { config.model = model }
         if let model = environment["OPENAI_EMBEDDING_MODEL"], !model.isEmpty { config.embeddingModel = model }
+        if let model = environment["OPENAI_RERANK_MODEL"], !model.isEmpty { config.rerankModel = model }
         if let raw = environment["OPENAI_TIMEOUT"], let seconds = Double(raw), seconds > 0 {
             config.timeout = .milliseconds(Int(seconds * 1000))
         }

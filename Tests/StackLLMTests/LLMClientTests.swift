@@ -103,7 +103,7 @@ struct LLMClientTests {
         ])
         let client = try await makeClient(server)
         let recorder = InMemorySpanRecorder()
-        await withTracer(StackTracer(processor: recorder)) {
+        _ = await withTracer(StackTracer(processor: recorder)) {
             await #expect(throws: LLMClientError.truncatedStream(received: 1)) {
                 try await client.chatStream(ChatRequest(messages: [.user("hi")]))
             }
@@ -224,5 +224,32 @@ extension ScriptedOpenAIServer.Request {
         var base = client.configuration.baseURL.absoluteString
         while base.hasSuffix("/") { base.removeLast() }
         return base + path.dropFirst("/v1".count)
+    }
+}
+
+@Suite("Rerank endpoint")
+struct RerankTests {
+    @Test("Rerank sends the query and documents and returns them best first")
+    func rerankOrdersByScore() async throws {
+        let server = ScriptedOpenAIServer([
+            .json(#"{"results":[{"index":0,"relevance_score":0.1},{"index":2,"relevance_score":0.9},{"index":1,"relevance_score":0.5}]}"#)
+        ])
+        let url = try await server.start()
+        let client = LLMClient(configuration: LLMClientConfiguration(baseURL: url, model: "m"))
+        let results = try await client.rerank(query: "q", documents: ["a", "b", "c"], model: "reranker", topN: 3)
+        #expect(results.map(\.index) == [2, 1, 0])
+        #expect(results.first?.relevanceScore == 0.9)
+        let sent = try #require(server.requests.first)
+        #expect(sent.path == "/v1/rerank")
+        #expect(sent.json?["documents"] as? [String] == ["a", "b", "c"])
+        #expect(sent.json?["top_n"] as? Int == 3)
+    }
+
+    @Test("A rerank answer pointing at a document that was not sent is rejected")
+    func rerankRejectsBadIndex() async throws {
+        let server = ScriptedOpenAIServer([.json(#"{"results":[{"index":7,"relevance_score":0.1}]}"#)])
+        let url = try await server.start()
+        let client = LLMClient(configuration: LLMClientConfiguration(baseURL: url, model: "m"))
+        await #expect(throws: LLMClientError.self) { try await client.rerank(query: "q", documents: ["a"], model: "r") }
     }
 }
