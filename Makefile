@@ -1,4 +1,4 @@
-.PHONY: test demo build clean-cache
+.PHONY: test demo bench build clean-cache
 
 ## Builds, starts a private Phoenix, runs unit and integration tests, checks the quick start's trace.
 test:
@@ -7,6 +7,10 @@ test:
 ## Starts Phoenix if needed and sends a traced run to it.
 demo:
 	bash scripts/demo.sh
+
+## Release-built tracing benchmarks beside Python's OpenTelemetry SDK (see docs/performance.md).
+bench:
+	bash scripts/bench.sh
 
 build:
 	swift build

@@ -40,6 +40,7 @@ let package = Package(
         .target(
             name: "StackTelemetry",
             dependencies: [
+                "OpenInference",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -76,6 +77,12 @@ let package = Package(
                 "OpenInference", "StackTelemetry", "StackLLM", "StackAgent", "StackRetrieval", "PhoenixClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        .executableTarget(
+            name: "StackBench",
+            dependencies: ["OpenInference", "StackTelemetry", "StackLLM", "StackAgent", "StackTestSupport"],
+            path: "Benchmarks/StackBench",
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
         .executableTarget(
             name: "QuickStart",

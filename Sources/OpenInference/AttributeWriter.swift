@@ -3,19 +3,28 @@ import Tracing
 /// Collects the attributes of one recording step, applying the span's ``TraceConfig`` to each,
 /// so masking and truncation happen in one place whatever the caller records.
 public struct AttributeWriter {
-    /// The attributes collected so far, already masked.
-    public private(set) var attributes = SpanAttributes()
+    /// The attributes collected so far, already masked, in the order they were set (a later
+    /// value for the same key wins when they are applied).
+    public private(set) var pairs: [(key: String, value: SpanAttribute)] = []
     /// The configuration applied to each attribute.
     public let config: TraceConfig
 
     public init(config: TraceConfig) {
         self.config = config
+        pairs.reserveCapacity(16)
+    }
+
+    /// The collected attributes as a dictionary.
+    public var attributes: SpanAttributes {
+        var attributes = SpanAttributes()
+        for pair in pairs { attributes.set(pair.key, value: pair.value) }
+        return attributes
     }
 
     /// Records `value` under `key`, masked by ``config``; a `nil` value records nothing.
     public mutating func set(_ key: String, _ value: SpanAttribute?) {
         guard let value, let masked = config.mask(key, value) else { return }
-        attributes.set(key, value: masked)
+        pairs.append((key, masked))
     }
 
     public mutating func set(_ key: String, _ value: String?) {

@@ -21,9 +21,13 @@ public struct OpenInferenceSpan: Sendable {
         guard span.isRecording else { return }
         var writer = AttributeWriter(config: config)
         build(&writer)
-        let recorded = writer.attributes
-        guard !recorded.isEmpty else { return }
-        span.updateAttributes { $0.merge(recorded) }
+        guard !writer.pairs.isEmpty else { return }
+        if let batched = span as? any SpanAttributeBatchRecording {
+            batched.recordAttributes(writer.pairs)
+        } else {
+            let recorded = writer.attributes
+            span.updateAttributes { $0.merge(recorded) }
+        }
     }
 
     /// Sets the span kind and the context attributes when the span starts.
@@ -37,6 +41,14 @@ public struct OpenInferenceSpan: Sendable {
     }
 }
 
+
+/// A span that can take a batch of attributes in one step, without the copy that
+/// `Span.updateAttributes` makes of everything recorded so far. Tracers implement it for speed;
+/// helpers fall back to `updateAttributes` for spans that do not.
+public protocol SpanAttributeBatchRecording: Sendable {
+    /// Sets each pair in order; a later value for a key replaces an earlier one.
+    func recordAttributes(_ pairs: [(key: String, value: SpanAttribute)])
+}
 
 /// What every kind of OpenInference span can record: input, output, metadata, tags, events and errors.
 ///

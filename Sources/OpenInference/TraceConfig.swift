@@ -97,6 +97,15 @@ public struct TraceConfig: Sendable, Hashable {
     /// Applies this configuration to one attribute: returns it unchanged, redacted, truncated,
     /// or `nil` when it must not be recorded at all.
     public func mask(_ key: String, _ value: SpanAttribute) -> SpanAttribute? {
+        if hidesNothing {
+            // The common case: only size limits apply.
+            guard case .string(let text) = value else { return value }
+            let length = text.utf8.count
+            if length > base64ImageMaxLength, text.hasPrefix("data:"), key.hasPrefix(SemanticConventions.LLM.inputMessages) {
+                return .string(Self.redacted)
+            }
+            return length > maxAttributeLength ? .string(Self.truncate(text, toUTF8Length: maxAttributeLength)) : value
+        }
         let inputMessages = SemanticConventions.LLM.inputMessages
         let outputMessages = SemanticConventions.LLM.outputMessages
         switch key {
@@ -134,6 +143,11 @@ public struct TraceConfig: Sendable, Hashable {
             return .string(Self.truncate(text, toUTF8Length: maxAttributeLength))
         }
         return value
+    }
+
+    private var hidesNothing: Bool {
+        !(hideInputs || hideOutputs || hideInputMessages || hideOutputMessages || hideInputImages || hideInputText
+            || hideOutputText || hideEmbeddingVectors || hideLLMInvocationParameters)
     }
 
     private static func isMessageText(_ key: String) -> Bool {

@@ -44,9 +44,18 @@ public final class ScriptedOpenAIServer: Sendable {
     private let replies: Mutex<[Reply]>
     private let received = Mutex<[Request]>([])
     private let channel: Mutex<(any Channel)?> = Mutex(nil)
+    private let cycles: Bool
+    private let recordsRequests: Bool
 
-    public init(_ replies: [Reply]) {
+    /// - Parameters:
+    ///   - replies: answered in order.
+    ///   - cycle: start again from the first reply when they run out (for benchmarks and sinks),
+    ///     and keep connections open between requests.
+    ///   - recordRequests: keep every request for inspection (off for long benchmark runs).
+    public init(_ replies: [Reply], cycle: Bool = false, recordRequests: Bool = true) {
         self.replies = Mutex(replies)
+        self.cycles = cycle
+        self.recordsRequests = recordRequests
     }
 
     public var requests: [Request] { received.withLock { $0 } }
@@ -69,12 +78,17 @@ public final class ScriptedOpenAIServer: Sendable {
         try await channel.withLock { $0 }?.close()
     }
 
+    fileprivate var keepsAlive: Bool { cycles }
+
     fileprivate func nextReply(for request: Request) -> Reply {
-        received.withLock { $0.append(request) }
+        if recordsRequests { received.withLock { $0.append(request) } }
         return replies.withLock { replies in
-            replies.isEmpty
-                ? .json(#"{"error":{"message":"no scripted reply left"}}"#, status: 500)
-                : replies.removeFirst()
+            guard !replies.isEmpty else {
+                return .json(#"{"error":{"message":"no scripted reply left"}}"#, status: 500)
+            }
+            let reply = replies.removeFirst()
+            if cycles { replies.append(reply) }
+            return reply
         }
     }
 
@@ -107,9 +121,10 @@ public final class ScriptedOpenAIServer: Sendable {
                 )
                 let reply = server.nextReply(for: request)
                 var headers = HTTPHeaders(reply.headers)
-                headers.add(name: "Connection", value: "close")
+                let keepAlive = server.keepsAlive && head.isKeepAlive
+                if !keepAlive { headers.add(name: "Connection", value: "close") }
                 let total = reply.chunks.reduce(0) { $0 + $1.utf8.count }
-                if reply.chunks.count == 1 { headers.add(name: "Content-Length", value: String(total)) }
+                if reply.chunks.count == 1 || keepAlive { headers.add(name: "Content-Length", value: String(total)) }
                 let responseHead = HTTPResponseHead(
                     version: .http1_1,
                     status: HTTPResponseStatus(statusCode: reply.status),
@@ -119,7 +134,11 @@ public final class ScriptedOpenAIServer: Sendable {
                 for chunk in reply.chunks {
                     context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: chunk)))), promise: nil)
                 }
-                context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+                let ended = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+                if !keepAlive {
+                    let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+                    ended.whenComplete { _ in bound.value.close(promise: nil) }
+                }
             }
         }
     }

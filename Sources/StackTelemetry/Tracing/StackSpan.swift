@@ -1,13 +1,18 @@
 import Synchronization
+import OpenInference
 import Tracing
 import W3CTraceContext
 
 /// The span ``StackTracer`` creates. Thread-safe; ends once; hands a ``FinishedSpan`` to the
 /// tracer's processor when it ends, unless it was not sampled.
-public final class StackSpan: Tracing.Span {
+public final class StackSpan: Tracing.Span, SpanAttributeBatchRecording {
     private struct State {
         var operationName: String
-        var attributes = SpanAttributes()
+        var attributes: SpanAttributes = {
+            var attributes = SpanAttributes()
+            attributes.reserveCapacity(48)
+            return attributes
+        }()
         var events: [SpanEvent] = []
         var links: [SpanLink] = []
         var status: SpanStatus?
@@ -54,6 +59,14 @@ public final class StackSpan: Tracing.Span {
         set {
             guard isRecording else { return }
             state.withLock { if !$0.ended { $0.attributes = newValue } }
+        }
+    }
+
+    public func recordAttributes(_ pairs: [(key: String, value: SpanAttribute)]) {
+        guard isRecording else { return }
+        state.withLock { state in
+            guard !state.ended else { return }
+            for pair in pairs { state.attributes.set(pair.key, value: pair.value) }
         }
     }
 
