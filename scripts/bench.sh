@@ -3,7 +3,7 @@
 # OpenTelemetry SDK on this machine, and prints a table and the summary lines last.
 #
 #   BENCH_SPANS (default 100000), BENCH_AGENT_RUNS (default 1000), BENCH_SOAK_SPANS (default 10000000),
-#   BENCH_ALLOC=0 skips the valgrind allocation count.
+#   BENCH_ALLOC=0 skips the allocation count.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -30,9 +30,11 @@ log "agent runs of three model calls, traced and untraced ($agent_runs each)"
 "$bench" agent "$agent_runs" | tee -a "$out" >&2
 log "export throughput to a local OTLP sink"
 "$bench" export "$spans" | tee -a "$out" >&2
-if [ "${BENCH_ALLOC:-1}" != 0 ] && command -v valgrind >/dev/null; then
-  log "allocations per span (valgrind heap count, 2000 spans less 0)"
-  allocs() { valgrind --tool=none --trace-malloc=no "$bench" alloc "$1" 2>&1 >/dev/null | true; valgrind "$bench" alloc "$1" 2>&1 | sed -n 's/.*total heap usage: \([0-9,]*\) allocs.*/\1/p' | tr -d ,; }
+if [ "${BENCH_ALLOC:-1}" != 0 ]; then
+  log "allocations per span (an LD_PRELOAD counter: 2000 spans less 0)"
+  counter="$STACK_CACHE_DIR/libmalloc_count.so"
+  cc -O2 -shared -fPIC -o "$counter" Benchmarks/malloc-count/malloc_count.c -ldl
+  allocs() { LD_PRELOAD="$counter" "$bench" alloc "$1" 2>&1 >/dev/null | sed -n 's/^malloc_count: //p'; }
   with="$(allocs 2000)"; without="$(allocs 0)"
   echo "swift_allocations_per_llm_span: $(( (with - without) / 2000 ))" | tee -a "$out" >&2
 fi

@@ -84,6 +84,14 @@ extension OpenInferenceSpanProtocol {
         }
     }
 
+    /// Records `input.value` as JSON text the caller already encoded (for example a request body).
+    public func recordInput(jsonText: String) {
+        base.record { writer in
+            writer.set(SemanticConventions.Input.value, jsonText)
+            writer.set(SemanticConventions.Input.mimeType, "application/json")
+        }
+    }
+
     /// Records `input.value` as the JSON encoding of `value`; a value that cannot be encoded is
     /// recorded as text, with the reason in ``SemanticConventions/Stack/recordingIssue``.
     public func recordInput(encoding value: some Encodable) {

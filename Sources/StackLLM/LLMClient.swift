@@ -28,8 +28,10 @@ public struct LLMClient: Sendable {
         let model = request.model ?? configuration.model
         return try await withTracedChat(request, model: model) { span in
             let body = request.body(model: model, stream: false)
-            span.recordInput(json: body)
-            let response = try await send(path: "/chat/completions", body: body, stream: false)
+            // Encoded once: the same text goes to the server and to the span.
+            let text = body.jsonString
+            span.recordInput(jsonText: text)
+            let response = try await send(path: "/chat/completions", body: text, stream: false)
             let bytes = try await collect(response)
             let decoded: ChatCompletionBody
             do {
@@ -71,8 +73,10 @@ public struct LLMClient: Sendable {
         let model = request.model ?? configuration.model
         return try await withTracedChat(request, model: model) { span in
             let body = request.body(model: model, stream: true)
-            span.recordInput(json: body)
-            let response = try await send(path: "/chat/completions", body: body, stream: true)
+            // Encoded once: the same text goes to the server and to the span.
+            let text = body.jsonString
+            span.recordInput(jsonText: text)
+            let response = try await send(path: "/chat/completions", body: text, stream: true)
             var parser = ServerSentEventParser()
             var accumulator = StreamAccumulator()
             var events = 0
@@ -127,7 +131,7 @@ public struct LLMClient: Sendable {
         let model = model ?? configuration.embeddingModel
         return try await withEmbeddingSpan("embeddings \(model)", model: model, texts: texts) { span in
             let body: JSONValue = ["model": .string(model), "input": .array(texts.map(JSONValue.string))]
-            let response = try await send(path: "/embeddings", body: body, stream: false)
+            let response = try await send(path: "/embeddings", body: body.jsonString, stream: false)
             let bytes = try await collect(response)
             let decoded: JSONValue
             do {
@@ -195,9 +199,9 @@ public struct LLMClient: Sendable {
     }
 
     /// POSTs `body`, retrying 429, 5xx and failed connections; returns a 2xx response whose body is unread.
-    func send(path: String, body: JSONValue, stream: Bool) async throws -> HTTPClientResponse {
+    func send(path: String, body: String, stream: Bool) async throws -> HTTPClientResponse {
         let url = endpoint(path)
-        let payload = ByteBuffer(string: body.jsonString)
+        let payload = ByteBuffer(string: body)
         var backoff = configuration.initialBackoff
         var attempt = 0
         while true {
@@ -337,7 +341,7 @@ extension LLMClient {
             "documents": .array(documents.map(JSONValue.string)),
         ]
         if let topN { body["top_n"] = .int(topN) }
-        let response = try await send(path: "/rerank", body: .object(body), stream: false)
+        let response = try await send(path: "/rerank", body: JSONValue.object(body).jsonString, stream: false)
         let bytes = try await collect(response)
         struct Answer: Decodable {
             struct Item: Decodable {
