@@ -17,6 +17,8 @@ let package = Package(
         .library(name: "StackAgent", targets: ["StackAgent"]),
         // Layer 3: hybrid retrieval (SQLite FTS5 BM25 + embeddings, RRF, rerank).
         .library(name: "StackRetrieval", targets: ["StackRetrieval"]),
+        // Layer 4: the HTTP service (`stack serve`): agent runs, chat pass-through, feedback, metrics.
+        .library(name: "StackService", targets: ["StackService"]),
         // Layer 4: the `stack` command-line tool.
         .executable(name: "stack", targets: ["StackCLI"]),
     ],
@@ -29,6 +31,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .target(
@@ -53,6 +59,7 @@ let package = Package(
             dependencies: [
                 "OpenInference",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .target(
@@ -61,21 +68,43 @@ let package = Package(
                 "OpenInference",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
         .target(
             name: "StackAgent",
-            dependencies: ["OpenInference", "StackLLM"]
+            dependencies: ["OpenInference", "StackLLM", .product(name: "Metrics", package: "swift-metrics")]
         ),
         .target(
             name: "StackRetrieval",
-            dependencies: ["OpenInference", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "OpenInference",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        .target(
+            name: "StackService",
+            dependencies: [
+                "OpenInference", "StackTelemetry", "StackLLM", "StackAgent", "PhoenixClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ]
         ),
         .executableTarget(
             name: "StackCLI",
             dependencies: [
-                "OpenInference", "StackTelemetry", "StackLLM", "StackAgent", "StackRetrieval", "PhoenixClient",
+                "OpenInference", "StackTelemetry", "StackLLM", "StackAgent", "StackRetrieval", "PhoenixClient", "StackService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -120,7 +149,23 @@ let package = Package(
         ),
         .testTarget(
             name: "StackIntegrationTests",
-            dependencies: ["StackAgent", "StackLLM", "StackRetrieval", "StackTelemetry", "OpenInference", "PhoenixClient"]
+            dependencies: [
+                "StackAgent", "StackLLM", "StackRetrieval", "StackTelemetry", "OpenInference", "PhoenixClient", "StackService",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        .testTarget(
+            name: "StackServiceTests",
+            dependencies: [
+                "StackService", "StackAgent", "StackLLM", "StackTelemetry", "OpenInference", "PhoenixClient", "StackTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
         ),
         .testTarget(
             name: "PhoenixClientTests",

@@ -27,6 +27,16 @@ public struct LLMSpan: OpenInferenceSpanProtocol {
         }
     }
 
+    /// Records `llm.cost.prompt`, `llm.cost.completion` and `llm.cost.total` (US dollars), so Phoenix
+    /// can sum cost per trace, per prompt template version or per tool.
+    public func recordCost(_ cost: TokenCost) {
+        base.record { writer in
+            writer.set(SemanticConventions.LLM.Cost.prompt, cost.prompt)
+            writer.set(SemanticConventions.LLM.Cost.completion, cost.completion)
+            writer.set(SemanticConventions.LLM.Cost.total, cost.total)
+        }
+    }
+
     /// Records the model that actually answered, when the server reports one.
     public func recordModelName(_ name: String) {
         base.record { $0.set(SemanticConventions.LLM.modelName, name) }

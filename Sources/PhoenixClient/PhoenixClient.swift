@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 import OpenInference
 
 /// A small client for Phoenix's REST API (`/v1`): reading spans back, so tests, the CLI's
@@ -90,11 +91,63 @@ public struct PhoenixClient: Sendable {
             + "/projects/\(projectID)/traces/\(traceID)"
     }
 
+    /// The root of a trace: the span without a parent, or whose parent Phoenix does not hold (a trace
+    /// continued from an upstream service). `nil` when Phoenix holds no span of the trace yet.
+    public func rootSpan(project: String, traceID: String) async throws(PhoenixClientError) -> PhoenixSpan? {
+        let spans: [PhoenixSpan]
+        do {
+            spans = try await self.spans(project: project, traceID: traceID)
+        } catch .httpStatus(404, _, _) {
+            return nil  // the project appears with its first span
+        }
+        let ids = Set(spans.map(\.context.spanID))
+        return spans.filter { $0.parentID.map { !ids.contains($0) } ?? true }.min { $0.startTime < $1.startTime }
+    }
+
+    /// Attaches an annotation (a label, a score and an explanation) to a span through
+    /// `POST /v1/span_annotations`, and returns the annotation's id.
+    ///
+    /// With an `identifier`, posting again updates the same annotation instead of adding another.
+    public func annotateSpan(_ annotation: SpanAnnotation) async throws(PhoenixClientError) -> String {
+        struct Answer: Decodable {
+            struct Inserted: Decodable { var id: String }
+            var data: [Inserted]
+        }
+        let body: Data
+        do {
+            body = try JSONEncoder().encode(["data": [annotation]])
+        } catch {
+            throw .unexpectedResponse(path: "/v1/span_annotations", reason: "annotation is not encodable: \(error)")
+        }
+        let answer: Answer = try await send(.POST, "/v1/span_annotations", query: [URLQueryItem(name: "sync", value: "true")], body: body)
+        guard let inserted = answer.data.first else {
+            throw .unexpectedResponse(path: "/v1/span_annotations", reason: "no annotation id in the answer")
+        }
+        return inserted.id
+    }
+
+    /// The annotations Phoenix holds for the given spans of `project`.
+    public func spanAnnotations(project: String, spanIDs: [String]) async throws(PhoenixClientError) -> [SpanAnnotation] {
+        struct Page: Decodable { var data: [SpanAnnotation] }
+        let query = spanIDs.map { URLQueryItem(name: "span_ids", value: $0) } + [URLQueryItem(name: "limit", value: "1000")]
+        let page: Page = try await get("/v1/projects/\(Self.escape(project))/span_annotations", query: query)
+        return page.data
+    }
+
     private static func escape(_ segment: String) -> String {
         segment.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? segment
     }
 
     private func get<T: Decodable>(_ path: String, query: [URLQueryItem]) async throws(PhoenixClientError) -> T {
+        try await send(.GET, path, query: query, body: nil)
+    }
+
+    private func send<T: Decodable>(
+        _ method: HTTPMethod,
+        _ path: String,
+        query: [URLQueryItem],
+        body: Data?
+    ) async throws(PhoenixClientError) -> T {
         let base = baseURL.absoluteString.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         var components = URLComponents(string: base + path)
         components?.queryItems = query.isEmpty ? nil : query
@@ -102,22 +155,27 @@ public struct PhoenixClient: Sendable {
             throw .unexpectedResponse(path: path, reason: "could not build a URL from \(baseURL)")
         }
         var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = method
         request.headers.add(name: "Accept", value: "application/json")
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
         if let apiKey { request.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
-        let body: ByteBuffer
+        let answer: ByteBuffer
         let status: Int
         do {
             let response = try await phoenixHTTPClient.execute(request, timeout: .seconds(Int64(requestTimeout.components.seconds)))
             status = Int(response.status.code)
-            body = try await response.body.collect(upTo: 64 * 1024 * 1024)
+            answer = try await response.body.collect(upTo: 64 * 1024 * 1024)
         } catch {
             throw .unreachable(baseURL: baseURL.absoluteString, reason: String(describing: error))
         }
         guard (200..<300).contains(status) else {
-            throw .httpStatus(status, path: path, body: String(String(buffer: body).prefix(300)))
+            throw .httpStatus(status, path: path, body: String(String(buffer: answer).prefix(300)))
         }
         do {
-            return try JSONDecoder().decode(T.self, from: Data(body.readableBytesView))
+            return try JSONDecoder().decode(T.self, from: Data(answer.readableBytesView))
         } catch {
             throw .unexpectedResponse(path: path, reason: String(describing: error))
         }

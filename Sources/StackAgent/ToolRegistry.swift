@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import OpenInference
 
 /// The tools an agent offers, by name; runs each call inside a TOOL span.
@@ -41,6 +42,14 @@ public struct ToolRegistry: Sendable {
     /// span then records the error and ends with status ERROR.
     public func execute(_ call: ToolCall) async throws -> String {
         let entry = entries[call.name]
+        let started = ContinuousClock.now
+        var outcome = "error"
+        // `tool_duration_seconds{tool,outcome}` through swift-metrics; unknown names are grouped so a
+        // model inventing tools cannot grow the label set without bound.
+        defer {
+            Timer(label: "tool_duration_seconds", dimensions: [("tool", entry == nil ? "unknown" : call.name), ("outcome", outcome)])
+                .record(duration: ContinuousClock.now - started)
+        }
         return try await withToolSpan(
             tool: call.name,
             description: entry?.definition.description,
@@ -51,6 +60,7 @@ public struct ToolRegistry: Sendable {
             guard let entry else { throw ToolError.unknownTool(call.name, available: order) }
             let output = try await entry.run(call.arguments)
             span.recordOutput(output)
+            outcome = "ok"
             return output
         }
     }

@@ -60,7 +60,7 @@ struct AgentOptions: ParsableArguments {
         if let project { telemetryConfiguration.projectName = project }
         let projectName = telemetryConfiguration.projectName
         let client = LLMClient(configuration: try LLMClientConfiguration.fromEnvironment())
-        let tools = try await makeTools(client: client)
+        let tools = try await Self.makeTools(index: index, client: client)
         // With an index, search before answering: small models otherwise guess.
         let searches = tools.definitions.contains { $0.name == "search_docs" }
         let agent = Agent(
@@ -99,7 +99,8 @@ struct AgentOptions: ParsableArguments {
         try await Retrieval.ensureIndex(at: index, corpus: corpus, client: client)
     }
 
-    private func makeTools(client: LLMClient) async throws -> ToolRegistry {
+    /// `now`, plus `search_docs` and `fetch_chunk` when the index exists.
+    static func makeTools(index: String, client: LLMClient) async throws -> ToolRegistry {
         var tools = ToolRegistry([NowTool()])
         if let retrieval = try await Retrieval.open(at: index, client: client) {
             tools.register(SearchDocsTool { query, limit in try await retrieval.search(query, limit: limit) })

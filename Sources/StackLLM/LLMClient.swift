@@ -55,7 +55,7 @@ public struct LLMClient: Sendable {
                 usage: decoded.usage?.tokenUsage,
                 model: decoded.model
             )
-            record(result, on: span)
+            record(result, requestedModel: model, on: span)
             return result
         }
     }
@@ -119,7 +119,7 @@ public struct LLMClient: Sendable {
                 usage: accumulator.usage,
                 model: accumulator.model
             )
-            record(result, on: span)
+            record(result, requestedModel: model, on: span)
             return result
         }
     }
@@ -186,10 +186,16 @@ public struct LLMClient: Sendable {
         )
     }
 
-    private func record(_ response: ChatResponse, on span: LLMSpan) {
+    private func record(_ response: ChatResponse, requestedModel: String, on span: LLMSpan) {
         span.recordOutput(messages: [response.message])
-        if let usage = response.usage { span.recordTokenUsage(usage) }
         if let model = response.model { span.recordModelName(model) }
+        guard let usage = response.usage else { return }
+        span.recordTokenUsage(usage)
+        // Priced by the name the caller asked for: servers often answer with a file path or a dated variant.
+        let price = configuration.prices[requestedModel] ?? response.model.flatMap { configuration.prices[$0] }
+        let cost = price?.cost(of: usage)
+        if let cost { span.recordCost(cost) }
+        LLMMetrics.record(model: requestedModel, usage: usage, cost: cost)
     }
 
     private func endpoint(_ path: String) -> String {

@@ -11,6 +11,7 @@ import Foundation
 /// | `OPENAI_RERANK_MODEL` | ``rerankModel``: when set, retrieval reranks through `POST /rerank` | none |
 /// | `OPENAI_TIMEOUT` | ``timeout``, in seconds | 60 |
 /// | `OPENAI_MAX_RETRIES` | ``maxRetries`` | 3 |
+/// | `STACK_MODEL_PRICES` | ``prices``, extended by `model=prompt:completion,…` (USD per million tokens) | ``ModelPriceTable/default`` |
 public struct LLMClientConfiguration: Sendable {
     /// The API root, ending in `/v1` (OpenAI, Ollama's `/v1`, vLLM, llama.cpp's server).
     public var baseURL: URL
@@ -30,6 +31,8 @@ public struct LLMClientConfiguration: Sendable {
     /// The `llm.system` and `llm.provider` recorded on spans.
     public var system: String
     public var provider: String?
+    /// Turns token counts into `llm.cost.*` attributes and the cost metric.
+    public var prices: ModelPriceTable
 
     public init(
         baseURL: URL = URL(string: "https://api.openai.com/v1")!,
@@ -41,7 +44,8 @@ public struct LLMClientConfiguration: Sendable {
         initialBackoff: Duration = .milliseconds(500),
         maxBackoff: Duration = .seconds(20),
         system: String = "openai",
-        provider: String? = nil
+        provider: String? = nil,
+        prices: ModelPriceTable = .default
     ) {
         self.baseURL = baseURL
         self.apiKey = apiKey
@@ -53,6 +57,7 @@ public struct LLMClientConfiguration: Sendable {
         self.maxBackoff = maxBackoff
         self.system = system
         self.provider = provider
+        self.prices = prices
     }
 
     /// Reads the variables in the table above over the defaults.
@@ -79,6 +84,7 @@ public struct LLMClientConfiguration: Sendable {
             config.timeout = .milliseconds(Int(seconds * 1000))
         }
         if let raw = environment["OPENAI_MAX_RETRIES"], let retries = Int(raw), retries >= 0 { config.maxRetries = retries }
+        if let raw = environment["STACK_MODEL_PRICES"], !raw.isEmpty { config.prices = try config.prices.merging(environmentValue: raw) }
         return config
     }
 }

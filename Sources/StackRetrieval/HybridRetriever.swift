@@ -1,3 +1,4 @@
+import Metrics
 import OpenInference
 
 /// Three-stage retrieval: BM25 and dense candidates, fused by reciprocal-rank fusion, then reranked.
@@ -28,10 +29,15 @@ public struct HybridRetriever: Sendable {
 
     /// The best `topK` chunks for `query`, as documents (best first, score = fused or reranked score).
     public func retrieve(query: String, topK: Int) async throws -> [Document] {
-        try await withRetrieverSpan(query: query, topK: topK) { span in
+        let started = ContinuousClock.now
+        var outcome = "error"
+        // `retrieval_duration_seconds{outcome}` through swift-metrics, beside the span.
+        defer { Timer(label: "retrieval_duration_seconds", dimensions: [("outcome", outcome)]).record(duration: ContinuousClock.now - started) }
+        return try await withRetrieverSpan(query: query, topK: topK) { span in
             let chunks = try await retrieveChunks(query: query, topK: topK)
             let documents = chunks.map { $0.document(maxContent: maxContentCharacters) }
             span.recordDocuments(documents)
+            outcome = "ok"
             return documents
         }
     }

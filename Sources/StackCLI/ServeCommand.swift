@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import Prometheus
+import ServiceLifecycle
+import StackAgent
+import StackLLM
+import StackService
+import StackTelemetry
+
+/// `stack serve`: the traced agent as an HTTP service (see ``StackAPI`` for the routes).
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the traced agent over HTTP (agent runs, chat completions, feedback, /metrics).",
+        discussion: """
+            API keys come from STACK_API_KEYS (key=user-id,…) or STACK_API_KEYS_FILE; requests without \
+            one get 401. STACK_PORT, STACK_HOST, STACK_MAX_BODY_BYTES and STACK_FEEDBACK_QUEUE are \
+            described in the README.
+            """
+    )
+
+    @Option(help: "The port to listen on (default STACK_PORT or 8080; 0 picks a free one).")
+    var port: Int?
+
+    @Option(help: "The address to listen on (default STACK_HOST or 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "Model calls before the agent must answer.")
+    var maxIterations = 3
+
+    @Option(help: "The retrieval index (SQLite file); without one the agent has no search tool.")
+    var index: String = Environment.defaultIndexPath
+
+    func run() async throws {
+        var configuration: ServiceConfiguration
+        do {
+            configuration = try ServiceConfiguration.fromEnvironment()
+        } catch {
+            throw ValidationError(error.description)
+        }
+        if let port { configuration.port = port }
+        if let host { configuration.host = host }
+
+        // Logs carry the active span's trace_id and span_id; metrics are scraped at /metrics.
+        LoggingSystem.bootstrap(
+            { label, provider in StreamLogHandler.standardOutput(label: label, metadataProvider: provider) },
+            metadataProvider: .traceContext
+        )
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        var telemetryConfiguration = TelemetryConfiguration.fromEnvironment(serviceName: "stack-serve")
+        telemetryConfiguration.projectName = configuration.projectName
+        let telemetry = try Telemetry.bootstrap(telemetryConfiguration)
+
+        let client = LLMClient(configuration: try LLMClientConfiguration.fromEnvironment())
+        let tools = try await AgentOptions.makeTools(index: index, client: client)
+        let searches = tools.definitions.contains { $0.name == "search_docs" }
+        let agent = Agent(
+            model: client,
+            tools: tools,
+            maxIterations: maxIterations,
+            firstTurnToolChoice: searches ? .function("search_docs") : nil
+        )
+        let desk = FeedbackDesk(
+            phoenix: try Environment.phoenix(),
+            projectName: configuration.projectName,
+            queue: try FeedbackQueue(path: configuration.feedbackQueuePath)
+        )
+        let api = StackAPI(agent: agent, client: client, feedback: desk, metrics: registry, maxBodyBytes: configuration.maxBodyBytes)
+        let logger = Logger(label: "stack.serve")
+        let app = Application(
+            router: api.router(keys: configuration.apiKeys),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "stack"),
+            services: [FeedbackDeliveryService(desk: desk)],
+            onServerRunning: { channel in
+                logger.info("stack serve is listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
+            },
+            logger: logger
+        )
+        // Shut down in reverse: the server drains first, then telemetry flushes the last spans.
+        let group = ServiceGroup(
+            configuration: .init(services: [telemetry, app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        )
+        try await group.run()
+    }
+}

@@ -1,0 +1,36 @@
+import HTTPTypes
+
+/// An error the API answers with: a status and a message that says what to do. Rendered as
+/// `{"error": {"message": …, "type": …, "trace_id": …}}` (OpenAI's error shape, plus the trace).
+public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var status: HTTPResponse.Status
+    /// A stable machine-readable kind, e.g. `invalid_request_error`.
+    public var type: String
+    public var message: String
+
+    public init(_ status: HTTPResponse.Status, type: String, message: String) {
+        self.status = status
+        self.type = type
+        self.message = message
+    }
+
+    public var description: String { "\(status.code) \(type): \(message)" }
+
+    static func badRequest(_ message: String) -> APIError {
+        APIError(.badRequest, type: "invalid_request_error", message: message)
+    }
+
+    static func tooLarge(limit: Int) -> APIError {
+        APIError(
+            .contentTooLarge,
+            type: "request_too_large",
+            message: "the request body is larger than \(limit) bytes; send less or raise STACK_MAX_BODY_BYTES"
+        )
+    }
+
+    static let unauthorized = APIError(
+        .unauthorized,
+        type: "authentication_error",
+        message: "missing or unknown API key; send it as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'"
+    )
+}

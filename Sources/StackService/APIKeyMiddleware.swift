@@ -1,0 +1,44 @@
+import HTTPTypes
+import Hummingbird
+import OpenInference
+
+/// Refuses requests without a valid API key (401) and records the key's user as `user.id` on the
+/// request span. Health and metrics stay open for probes and scrapers.
+///
+/// The key is read from `Authorization: Bearer <key>` or `X-API-Key`; it is compared and dropped,
+/// never logged or recorded.
+public struct APIKeyMiddleware: RouterMiddleware {
+    public typealias Context = StackRequestContext
+
+    let keys: APIKeyStore
+    let openPaths: Set<String>
+
+    public init(keys: APIKeyStore, openPaths: Set<String> = ["/healthz", "/metrics"]) {
+        self.keys = keys
+        self.openPaths = openPaths
+    }
+
+    public func handle(
+        _ request: Request,
+        context: StackRequestContext,
+        next: (Request, StackRequestContext) async throws -> Response
+    ) async throws -> Response {
+        if openPaths.contains(request.uri.path) { return try await next(request, context) }
+        guard let key = Self.presentedKey(request.headers), let user = keys.user(forKey: key) else {
+            throw APIError.unauthorized
+        }
+        var context = context
+        context.userID = user
+        context.requestSpan?.attributes[SemanticConventions.Context.userID] = user
+        return try await next(request, context)
+    }
+
+    static func presentedKey(_ headers: HTTPFields) -> Substring? {
+        if let authorization = headers[.authorization] {
+            let parts = authorization.split(separator: " ", maxSplits: 1)
+            if parts.count == 2, parts[0].lowercased() == "bearer" { return parts[1] }
+        }
+        if let name = HTTPField.Name("X-API-Key"), let key = headers[name] { return key[...] }
+        return nil
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+
+/// One piece of user feedback on a trace, as `POST /v1/feedback` accepts it.
+public struct Feedback: Sendable, Hashable, Codable {
+    /// Which server-side record this is; also the annotation's identifier in Phoenix, so a retried
+    /// delivery updates instead of duplicating.
+    public var id: String
+    public var traceID: String
+    /// The annotation name, e.g. `user_feedback` or `correctness`.
+    public var name: String
+    public var label: String?
+    public var score: Double?
+    public var explanation: String?
+    /// Who gave it (the API key's user).
+    public var userID: String?
+    public var acceptedAt: Date
+
+    public init(
+        id: String = UUID().uuidString.lowercased(),
+        traceID: String,
+        name: String = "user_feedback",
+        label: String? = nil,
+        score: Double? = nil,
+        explanation: String? = nil,
+        userID: String? = nil,
+        acceptedAt: Date = Date()
+    ) {
+        self.id = id
+        self.traceID = traceID
+        self.name = name
+        self.label = label
+        self.score = score
+        self.explanation = explanation
+        self.userID = userID
+        self.acceptedAt = acceptedAt
+    }
+}
+
+/// What happened to feedback the server accepted.
+public enum FeedbackReceipt: Sendable, Hashable {
+    /// Attached to the trace's root span in Phoenix.
+    case delivered(spanID: String, annotationID: String)
+    /// Stored durably and retried until Phoenix holds the trace (`reason` says why it waits).
+    case queued(reason: String)
+}

@@ -1,0 +1,25 @@
+/// Why `stack serve` cannot start, and what to change.
+public enum ServiceConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// An API key entry is not `key=user-id`; `entry` counts entries from 1 (the key is never shown).
+    case invalidAPIKeyEntry(source: String, entry: Int)
+    /// The key file could not be read.
+    case unreadableAPIKeyFile(path: String, reason: String)
+    /// No API key is configured, so every request would be refused.
+    case noAPIKeys
+    /// A variable holds a value of the wrong shape.
+    case invalidValue(variable: String, value: String, expected: String)
+
+    public var description: String {
+        switch self {
+        case .invalidAPIKeyEntry(let source, let entry):
+            return "entry \(entry) of \(source) is not key=user-id; write one key and the user it belongs to per entry"
+        case .unreadableAPIKeyFile(let path, let reason):
+            return "cannot read the API key file \(path) (\(reason)); check STACK_API_KEYS_FILE"
+        case .noAPIKeys:
+            return "no API keys are configured, so every request would get 401; set STACK_API_KEYS=key=user-id "
+                + "or STACK_API_KEYS_FILE to a file of key=user-id lines"
+        case .invalidValue(let variable, let value, let expected):
+            return "\(variable) is '\(value)', expected \(expected)"
+        }
+    }
+}

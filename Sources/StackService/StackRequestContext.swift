@@ -1,0 +1,16 @@
+import Hummingbird
+import Tracing
+
+/// The request context of every route: Hummingbird's core storage plus who is asking and the
+/// request's span, so handlers can attribute work without passing them around.
+public struct StackRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The user the request's API key belongs to (set by ``APIKeyMiddleware``).
+    public var userID: String?
+    /// The SERVER span of the request (set by ``RequestTelemetryMiddleware``).
+    public var requestSpan: (any Span)?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+    }
+}

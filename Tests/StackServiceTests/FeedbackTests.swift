@@ -1,0 +1,123 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import StackService
+import StackTestSupport
+import Testing
+
+@Suite("Feedback: validation, delivery to Phoenix, and the durable queue")
+struct FeedbackTests {
+    static let traceID = "0af7651916cd43dd8448eb211c80319c"
+
+    @Test("Feedback on a trace Phoenix holds becomes an annotation on its root span")
+    func deliveredToRootSpan() async throws {
+        let phoenix = ScriptedOpenAIServer([
+            .json(
+                #"{"data":[{"id":"a","name":"child","context":{"trace_id":"\#(Self.traceID)","span_id":"bbbbbbbbbbbbbbbb"},"span_kind":"LLM","parent_id":"aaaaaaaaaaaaaaaa","start_time":"2026-01-01T00:00:01Z","end_time":"2026-01-01T00:00:02Z","status_code":"OK","status_message":"","attributes":{},"events":[]},{"id":"b","name":"POST /v1/agent/runs","context":{"trace_id":"\#(Self.traceID)","span_id":"aaaaaaaaaaaaaaaa"},"span_kind":"SERVER","parent_id":null,"start_time":"2026-01-01T00:00:00Z","end_time":"2026-01-01T00:00:03Z","status_code":"OK","status_message":"","attributes":{},"events":[]}],"next_cursor":null}"#
+            ),
+            .json(#"{"data":[{"id":"U3BhbkFubm90YXRpb246MQ=="}]}"#),
+        ])
+        // The scripted server answers under /v1; Phoenix's base URL is its root.
+        let phoenixURL = try await phoenix.start().deletingLastPathComponent()
+        let harness = try await ServiceHarness(modelReplies: [], phoenix: phoenixURL)
+        try await harness.test { client in
+            try await client.execute(
+                uri: "/v1/feedback",
+                method: .post,
+                headers: ServiceHarness.authorized,
+                body: ByteBuffer(string: #"{"trace_id":"\#(Self.traceID)","label":"thumbs_down","score":0,"explanation":"wrong database"}"#)
+            ) { response in
+                #expect(response.status == .ok)
+                #expect(response.json?["status"] as? String == "delivered")
+                #expect(response.json?["span_id"] as? String == "aaaaaaaaaaaaaaaa")
+            }
+        }
+        let post = try #require(phoenix.requests.last)
+        #expect(post.path.hasPrefix("/v1/span_annotations"))
+        let annotation = try #require((post.json?["data"] as? [[String: Any]])?.first)
+        #expect(annotation["span_id"] as? String == "aaaaaaaaaaaaaaaa")
+        #expect(annotation["annotator_kind"] as? String == "HUMAN")
+        #expect((annotation["result"] as? [String: Any])?["label"] as? String == "thumbs_down")
+        #expect((annotation["metadata"] as? [String: Any])?["user_id"] as? String == "user-7")
+        #expect(try harness.queue.count() == 0)
+    }
+
+    @Test("With Phoenix down, feedback is accepted as queued and kept until delivered")
+    func queuedWhilePhoenixIsDown() async throws {
+        let harness = try await ServiceHarness(modelReplies: [])
+        try await harness.test { client in
+            try await client.execute(
+                uri: "/v1/feedback",
+                method: .post,
+                headers: ServiceHarness.authorized,
+                body: ByteBuffer(string: #"{"trace_id":"\#(Self.traceID)","score":1}"#)
+            ) { response in
+                #expect(response.status == .accepted)
+                #expect(response.json?["status"] as? String == "queued")
+                #expect((response.json?["reason"] as? String)?.contains("Phoenix is unavailable") == true)
+            }
+        }
+        let pending = try harness.queue.pending()
+        #expect(pending.map(\.traceID) == [Self.traceID])
+        #expect(pending.first?.score == 1)
+        #expect(pending.first?.userID == "user-7")
+    }
+
+    @Test("Feedback on a trace neither Phoenix nor this server knows is a 404 and is not kept")
+    func unknownTrace() async throws {
+        let phoenix = ScriptedOpenAIServer([.json(#"{"data":[],"next_cursor":null}"#)])
+        let harness = try await ServiceHarness(modelReplies: [], phoenix: try await phoenix.start().deletingLastPathComponent())
+        try await harness.test { client in
+            try await client.execute(
+                uri: "/v1/feedback",
+                method: .post,
+                headers: ServiceHarness.authorized,
+                body: ByteBuffer(string: #"{"trace_id":"\#(Self.traceID)","label":"good"}"#)
+            ) { response in
+                #expect(response.status == .notFound)
+                #expect(response.errorMessage?.contains("holds no trace") == true)
+            }
+        }
+        #expect(try harness.queue.count() == 0)
+    }
+
+    @Test(
+        "Invalid feedback gets 400 saying what to send",
+        arguments: [
+            (#"{"trace_id":"abc","label":"x"}"#, "32 hex"),
+            (#"{"trace_id":"0af7651916cd43dd8448eb211c80319c"}"#, "'label'"),
+            (#"{"label":"x"}"#, "missing field 'trace_id'"),
+            (#"{"trace_id":"0af7651916cd43dd8448eb211c80319c","score":"high"}"#, "'score' should be a number"),
+        ]
+    )
+    func invalidFeedback(body: String, message: String) async throws {
+        let harness = try await ServiceHarness(modelReplies: [])
+        try await harness.test { client in
+            try await client.execute(uri: "/v1/feedback", method: .post, headers: ServiceHarness.authorized, body: ByteBuffer(string: body)) {
+                #expect($0.status == .badRequest)
+                #expect($0.errorMessage?.contains(message) == true, "\($0.errorMessage ?? "none")")
+            }
+        }
+        #expect(try harness.queue.count() == 0)
+    }
+
+    @Test("API keys parse from key=user entries, and a bad entry is reported without the key")
+    func apiKeyParsing() throws {
+        let store = try APIKeyStore.parse("# team keys\nsk-a = alice\n\nsk-b=bob", source: "keys.txt")
+        #expect(store.user(forKey: "sk-a") == "alice")
+        #expect(store.user(forKey: "sk-b") == "bob")
+        #expect(store.user(forKey: "sk-c") == nil)
+        #expect(throws: ServiceConfigurationError.invalidAPIKeyEntry(source: "keys.txt", entry: 2)) {
+            try APIKeyStore.parse("sk-a=alice\nsk-secret-without-user", source: "keys.txt")
+        }
+        do {
+            _ = try ServiceConfiguration.fromEnvironment(["STACK_API_KEYS": "sk-secret-only"])
+            Issue.record("expected an error")
+        } catch {
+            #expect(!error.description.contains("sk-secret-only"))
+        }
+        #expect(throws: ServiceConfigurationError.noAPIKeys) { try ServiceConfiguration.fromEnvironment([:]) }
+    }
+}
