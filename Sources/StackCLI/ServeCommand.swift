@@ -44,16 +44,26 @@ struct ServeCommand: AsyncParsableCommand {
         if let port { configuration.port = port }
         if let host { configuration.host = host }
 
-        // Logs carry the active span's trace_id and span_id; metrics are scraped at /metrics.
-        LoggingSystem.bootstrap(
-            { label, provider in StreamLogHandler.standardOutput(label: label, metadataProvider: provider) },
-            metadataProvider: .traceContext
-        )
-        let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         var telemetryConfiguration = TelemetryConfiguration.fromEnvironment(serviceName: "stack-serve")
         telemetryConfiguration.projectName = configuration.projectName
         let telemetry = try Telemetry.bootstrap(telemetryConfiguration)
+        // Logs carry the active span's trace_id and span_id, and go to OTLP too when a logs endpoint
+        // is configured; metrics are scraped at /metrics and pushed over OTLP when configured.
+        LoggingSystem.bootstrap(
+            { label, provider in
+                let console = StreamLogHandler.standardOutput(label: label, metadataProvider: provider)
+                guard let otlp = telemetry.makeLogHandler(label: label, metadataProvider: provider) else { return console }
+                return MultiplexLogHandler([console, otlp])
+            },
+            metadataProvider: .traceContext
+        )
+        let registry = PrometheusCollectorRegistry()
+        let prometheus = PrometheusMetricsFactory(registry: registry)
+        if let otlp = telemetry.metricsFactory {
+            MetricsSystem.bootstrap(MultiplexMetricsHandler(factories: [prometheus, otlp]))
+        } else {
+            MetricsSystem.bootstrap(prometheus)
+        }
 
         let client = LLMClient(configuration: try LLMClientConfiguration.fromEnvironment())
         let tools = try await AgentOptions.makeTools(index: index, client: client)

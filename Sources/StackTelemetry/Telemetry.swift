@@ -28,6 +28,14 @@ public final class Telemetry: Service {
     public let tracer: StackTracer
     /// One batching processor per configured exporter.
     public let batchProcessors: [BatchSpanProcessor]
+    /// The swift-metrics backend to bootstrap when ``TelemetryConfiguration/metricsEndpoint`` is set
+    /// (alone, or beside another in a `MultiplexMetricsHandler`); its values are exported by ``run()``.
+    public let metricsFactory: OTLPMetricsFactory?
+    /// Where ``makeLogHandler(label:metadataProvider:)`` queues log records when
+    /// ``TelemetryConfiguration/logsEndpoint`` is set; ``run()`` exports them.
+    public let logBuffer: OTLPLogBuffer?
+    private let metricExporter: OTLPMetricExporter?
+    private let logExporter: OTLPLogExporter?
     private let logger: Logger
 
     /// Builds the pipeline without installing it globally: scope it with `withTracer(telemetry.tracer)`
@@ -67,6 +75,40 @@ public final class Telemetry: Service {
             processor: MultiSpanProcessor(batchProcessors),
             sampler: configuration.isEnabled ? configuration.sampler : AlwaysOffSampler()
         )
+        if configuration.isEnabled, let raw = configuration.metricsEndpoint {
+            let url = try TelemetryConfiguration.validated(raw, variable: "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT (or OTEL_EXPORTER_OTLP_ENDPOINT)")
+            let factory = OTLPMetricsFactory()
+            self.metricsFactory = factory
+            self.metricExporter = OTLPMetricExporter(
+                factory: factory,
+                configuration: .init(endpoint: url, headers: configuration.metricsHeaders, requestTimeout: configuration.exportRequestTimeout, maxAttempts: 2),
+                resource: Self.resource(for: configuration),
+                interval: configuration.metricExportInterval,
+                logger: logger
+            )
+        } else {
+            self.metricsFactory = nil
+            self.metricExporter = nil
+        }
+        if configuration.isEnabled, let raw = configuration.logsEndpoint {
+            let url = try TelemetryConfiguration.validated(raw, variable: "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT (or OTEL_EXPORTER_OTLP_ENDPOINT)")
+            let buffer = OTLPLogBuffer(capacity: configuration.logQueueSize)
+            self.logBuffer = buffer
+            self.logExporter = OTLPLogExporter(
+                buffer: buffer,
+                configuration: .init(endpoint: url, headers: configuration.logsHeaders, requestTimeout: configuration.exportRequestTimeout, maxAttempts: 2),
+                resource: Self.resource(for: configuration),
+                interval: configuration.logExportInterval
+            )
+        } else {
+            self.logBuffer = nil
+            self.logExporter = nil
+        }
+    }
+
+    /// A log handler that queues records for OTLP export, or `nil` when no logs endpoint is configured.
+    public func makeLogHandler(label: String, metadataProvider: Logger.MetadataProvider? = nil) -> OTLPLogHandler? {
+        logBuffer.map { OTLPLogHandler(label: label, buffer: $0, metadataProvider: metadataProvider) }
     }
 
     private static let installed = Mutex<Telemetry?>(nil)
@@ -103,17 +145,23 @@ public final class Telemetry: Service {
             for processor in batchProcessors {
                 group.addTask { try? await processor.run() }
             }
+            if let metricExporter { group.addTask { try? await metricExporter.run() } }
+            if let logExporter { group.addTask { try? await logExporter.run() } }
         }
     }
 
-    /// Exports everything queued so far.
+    /// Exports everything queued so far: spans, log records and the current metric values.
     public func forceFlush() async {
         for processor in batchProcessors { await processor.forceFlush() }
+        await logExporter?.exportQueued()
+        await metricExporter?.exportOnce()
     }
 
     /// Flushes within the configured deadline and stops accepting spans.
     public func shutdown() async {
         for processor in batchProcessors { await processor.shutdown() }
+        await logExporter?.exportQueued()
+        await metricExporter?.exportOnce()
     }
 
     /// Spans dropped because a queue was full or telemetry was shut down.

@@ -12,8 +12,11 @@ public enum TelemetryError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidEndpoint(let value, let source):
+            let example =
+                source.contains("METRICS") ? "http://localhost:4318/v1/metrics"
+                : source.contains("LOGS") ? "http://localhost:4318/v1/logs" : "http://localhost:6006/v1/traces"
             return "\(source) is '\(value)', which is not an absolute http(s) URL. "
-                + "Set it to the collector's traces endpoint, for example http://localhost:6006/v1/traces."
+                + "Set it to the collector's endpoint, for example \(example)."
         case .exportRejected(let status, let endpoint, let body):
             let hint: String
             switch status {

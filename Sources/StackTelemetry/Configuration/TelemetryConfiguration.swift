@@ -23,6 +23,12 @@ import Foundation
 /// | `OTEL_EXPORTER_OTLP_TIMEOUT`, `OTEL_EXPORTER_OTLP_TRACES_TIMEOUT` | milliseconds per HTTP attempt | 10000 |
 /// | `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`, `OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT` | UTF-8 bytes per string value on export | unlimited |
 /// | `OTEL_EXPORTER_OTLP_PROTOCOL` | only `http/protobuf` is spoken; other values are reported and ignored | |
+/// | `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT` | metrics URL, used as given; else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/metrics` | no OTLP metrics |
+/// | `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT` | logs URL, used as given; else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/logs` | no OTLP logs |
+/// | `OTEL_EXPORTER_OTLP_METRICS_HEADERS`, `OTEL_EXPORTER_OTLP_LOGS_HEADERS` | headers for those signals, over `OTEL_EXPORTER_OTLP_HEADERS` (Phoenix's key is not sent to them) | |
+/// | `OTEL_METRICS_EXPORTER`, `OTEL_LOGS_EXPORTER` | `none` keeps that signal out of OTLP | `otlp` when an endpoint is set |
+/// | `OTEL_METRIC_EXPORT_INTERVAL` | milliseconds between metric exports | 60000 |
+/// | `OTEL_BLRP_SCHEDULE_DELAY`, `OTEL_BLRP_MAX_QUEUE_SIZE` | log export delay (milliseconds) and queue bound (records) | 1000, 2048 |
 ///
 /// The `OPENINFERENCE_*` masking variables are read by `TraceConfig` in the OpenInference module.
 /// Values that cannot be read keep their default and are reported in ``diagnostics``, which
@@ -49,6 +55,17 @@ public struct TelemetryConfiguration: Sendable {
     public var batch: BatchSpanProcessor.Configuration
     public var exportRequestTimeout: Duration
     public var attributeValueLengthLimit: Int?
+    /// The OTLP/HTTP metrics URL. `nil` (the default) keeps metrics out of OTLP: Phoenix accepts traces only.
+    public var metricsEndpoint: String?
+    /// The OTLP/HTTP logs URL; `nil` keeps logs out of OTLP.
+    public var logsEndpoint: String?
+    /// Headers for the metrics and logs endpoints (never Phoenix's API key, which is for Phoenix).
+    public var metricsHeaders: [(name: String, value: String)]
+    public var logsHeaders: [(name: String, value: String)]
+    public var metricExportInterval: Duration
+    public var logExportInterval: Duration
+    /// Log records waiting for export beyond this are dropped and counted.
+    public var logQueueSize: Int
     /// More resource attributes (`deployment.environment`, `service.version`, …).
     public var resourceAttributes: [String: String]
     /// Problems found while reading the environment, each saying what was ignored.
@@ -69,6 +86,13 @@ public struct TelemetryConfiguration: Sendable {
         self.attributeValueLengthLimit = nil
         self.resourceAttributes = [:]
         self.diagnostics = []
+        self.metricsEndpoint = nil
+        self.logsEndpoint = nil
+        self.metricsHeaders = []
+        self.logsHeaders = []
+        self.metricExportInterval = .seconds(60)
+        self.logExportInterval = .seconds(1)
+        self.logQueueSize = 2048
     }
 
     /// Head sampling `ParentBased(TraceIdRatio(ratio))`: new traces are kept with probability `ratio`,
@@ -89,6 +113,7 @@ public struct TelemetryConfiguration: Sendable {
         config.readSampler(environment)
         config.readExporters(environment)
         config.readBatch(environment)
+        config.readMetricsAndLogs(environment)
         if let pairs = environment.nonEmpty("OTEL_RESOURCE_ATTRIBUTES") {
             for (key, value) in config.parsePairs(pairs, variable: "OTEL_RESOURCE_ATTRIBUTES") {
                 config.resourceAttributes[key] = value
@@ -132,6 +157,51 @@ public struct TelemetryConfiguration: Sendable {
             headers.removeAll { $0.name.lowercased() == "authorization" }
             headers.append(("authorization", "Bearer \(key)"))
         }
+    }
+
+    private mutating func readMetricsAndLogs(_ environment: [String: String]) {
+        let base = environment.nonEmpty("OTEL_EXPORTER_OTLP_ENDPOINT")?.trimmingSuffix("/")
+        func endpoint(_ signal: String, path: String) -> String? {
+            if environment.nonEmpty("OTEL_\(signal)_EXPORTER")?.lowercased() == "none" { return nil }
+            return environment.nonEmpty("OTEL_EXPORTER_OTLP_\(signal)_ENDPOINT") ?? base.map { $0 + path }
+        }
+        func headers(_ signal: String) -> [(name: String, value: String)] {
+            var result: [(name: String, value: String)] = []
+            for variable in ["OTEL_EXPORTER_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_\(signal)_HEADERS"] {
+                guard let raw = environment.nonEmpty(variable) else { continue }
+                // The shared variable's problems were reported when the trace headers were read.
+                let reported = diagnostics
+                let pairs = parsePairs(raw, variable: variable)
+                if variable == "OTEL_EXPORTER_OTLP_HEADERS" { diagnostics = reported }
+                for (name, value) in pairs {
+                    result.removeAll { $0.name.lowercased() == name.lowercased() }
+                    result.append((name, value))
+                }
+            }
+            return result
+        }
+        metricsEndpoint = endpoint("METRICS", path: "/v1/metrics")
+        logsEndpoint = endpoint("LOGS", path: "/v1/logs")
+        if metricsEndpoint != nil { metricsHeaders = headers("METRICS") }
+        if logsEndpoint != nil { logsHeaders = headers("LOGS") }
+        func positive(_ variable: String) -> Int? {
+            guard let raw = environment.nonEmpty(variable) else { return nil }
+            guard let value = Int(raw), value > 0 else {
+                diagnostics.append("\(variable) is '\(raw)', not a positive whole number; using the default.")
+                return nil
+            }
+            return value
+        }
+        if let milliseconds = positive("OTEL_METRIC_EXPORT_INTERVAL") { metricExportInterval = .milliseconds(milliseconds) }
+        if let milliseconds = positive("OTEL_BLRP_SCHEDULE_DELAY") { logExportInterval = .milliseconds(milliseconds) }
+        if let size = positive("OTEL_BLRP_MAX_QUEUE_SIZE") { logQueueSize = size }
+    }
+
+    /// A validated http(s) URL for a metrics or logs endpoint.
+    static func validated(_ raw: String, variable: String) throws(TelemetryError) -> URL {
+        guard let url = URL(string: raw), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", url.host != nil
+        else { throw .invalidEndpoint(raw, source: variable) }
+        return url
     }
 
     private mutating func readSampler(_ environment: [String: String]) {

@@ -83,7 +83,7 @@ public struct OTLPTraceEncoder: Sendable {
         if let status = span.status {
             writer.message(15) { statusWriter in
                 if let message = status.message, status.code == .error {
-                    statusWriter.string(2, truncated(message))
+                    statusWriter.string(2, OTLPAttributeWriter(valueLengthLimit: attributeValueLengthLimit).truncated(message))
                 }
                 statusWriter.uint64(3, status.code == .ok ? 1 : 2)
             }
@@ -103,49 +103,8 @@ public struct OTLPTraceEncoder: Sendable {
         }
     }
 
-    private func truncated(_ string: String) -> String {
-        guard let limit = attributeValueLengthLimit, string.utf8.count > limit else { return string }
-        var end = string.utf8.index(string.utf8.startIndex, offsetBy: limit)
-        while end > string.utf8.startIndex, UTF8.isContinuation(string.utf8[end]) {
-            end = string.utf8.index(before: end)
-        }
-        return String(string[..<end])
-    }
-
     private func writeKeyValue(_ key: String, _ value: SpanAttribute, field: UInt32, into writer: inout ProtobufWriter) {
-        writer.message(field) { keyValue in
-            keyValue.string(1, key)
-            keyValue.message(2) { writeAnyValue(value, into: &$0) }
-        }
-    }
-
-    // AnyValue: 1 string, 2 bool, 3 int, 4 double, 5 array (ArrayValue.values = 1).
-    private func writeAnyValue(_ value: SpanAttribute, into writer: inout ProtobufWriter) {
-        switch value {
-        case .string(let string): writer.string(1, truncated(string))
-        case .bool(let bool): writer.bool(2, bool)
-        case .int32(let int): writer.int64(3, Int64(int))
-        case .int64(let int): writer.int64(3, int)
-        case .double(let double): writer.double(4, double)
-        case .stringArray(let strings):
-            writer.message(5) { array in for string in strings { array.message(1) { $0.string(1, truncated(string)) } } }
-        case .boolArray(let bools):
-            writer.message(5) { array in for bool in bools { array.message(1) { $0.bool(2, bool) } } }
-        case .int32Array(let ints):
-            writer.message(5) { array in for int in ints { array.message(1) { $0.int64(3, Int64(int)) } } }
-        case .int64Array(let ints):
-            writer.message(5) { array in for int in ints { array.message(1) { $0.int64(3, int) } } }
-        case .doubleArray(let doubles):
-            writer.message(5) { array in for double in doubles { array.message(1) { $0.double(4, double) } } }
-        case .stringConvertible(let convertible):
-            writer.string(1, truncated(convertible.description))
-        case .stringConvertibleArray(let convertibles):
-            writer.message(5) { array in
-                for convertible in convertibles { array.message(1) { $0.string(1, truncated(convertible.description)) } }
-            }
-        default:
-            writer.string(1, truncated("\(value)"))
-        }
+        OTLPAttributeWriter(valueLengthLimit: attributeValueLengthLimit).keyValue(key, value, field: field, into: &writer)
     }
 }
 

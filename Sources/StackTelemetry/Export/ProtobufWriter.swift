@@ -72,6 +72,18 @@ struct ProtobufWriter {
         bytes.append(contentsOf: value)
     }
 
+    /// A packed `repeated fixed64` field.
+    mutating func packedFixed64(_ field: UInt32, _ values: [UInt64]) {
+        tag(field, .lengthDelimited)
+        varint(UInt64(values.count * 8))
+        for value in values { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
+    }
+
+    /// A packed `repeated double` field.
+    mutating func packedDouble(_ field: UInt32, _ values: [Double]) {
+        packedFixed64(field, values.map(\.bitPattern))
+    }
+
     /// Writes a length-delimited sub-message whose body `write` produces.
     mutating func message(_ field: UInt32, _ write: (inout ProtobufWriter) -> Void) {
         tag(field, .lengthDelimited)
