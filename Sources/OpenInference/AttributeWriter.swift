@@ -42,11 +42,12 @@ public struct AttributeWriter {
     /// Records messages flattened under `prefix` (`llm.input_messages` or `llm.output_messages`).
     public mutating func set(messages: [Message], under prefix: String) {
         for (index, message) in messages.enumerated() {
-            let base = "\(prefix).\(index)."
-            set(base + SemanticConventions.Message.role, message.role)
-            set(base + SemanticConventions.Message.content, message.content)
-            set(base + SemanticConventions.Message.name, message.name)
-            set(base + SemanticConventions.Message.toolCallID, message.toolCallID)
+            let keys = FlattenedMessageKeys.of(prefix: prefix, index: index)
+            let base = keys.base
+            set(keys.role, message.role)
+            if let content = message.content { set(keys.content, content) }
+            if let name = message.name { set(keys.name, name) }
+            if let toolCallID = message.toolCallID { set(keys.toolCallID, toolCallID) }
             for (partIndex, part) in message.contents.enumerated() {
                 let partBase = base + AttributeKeys.messageContent(partIndex, "")
                 switch part {
