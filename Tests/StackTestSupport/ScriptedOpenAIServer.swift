@@ -110,14 +110,15 @@ public final class ScriptedOpenAIServer: Sendable {
                 self.head = head
                 body.clear()
             case .body(var part):
-                body.writeBuffer(&part)
+                // A sink that keeps nothing (benchmarks) reads and drops the bytes.
+                if server.recordsRequests { body.writeBuffer(&part) }
             case .end:
                 guard let head else { return }
                 let request = Request(
                     method: head.method.rawValue,
                     path: head.uri,
                     headers: Dictionary(head.headers.map { ($0.name.lowercased(), $0.value) }, uniquingKeysWith: { $1 }),
-                    body: String(buffer: body)
+                    body: server.recordsRequests ? String(buffer: body) : ""
                 )
                 let reply = server.nextReply(for: request)
                 var headers = HTTPHeaders(reply.headers)

@@ -28,7 +28,9 @@ public struct OTLPTraceEncoder: Sendable {
 
     /// The protobuf bytes of one export request holding `spans`.
     public func encode(_ spans: [FinishedSpan]) -> [UInt8] {
-        var writer = ProtobufWriter(reservingCapacity: 256 + spans.count * 1024)
+        // Generous on purpose: LLM spans run to kilobytes, growing the buffer copies it, and
+        // reserved pages that are never written cost nothing.
+        var writer = ProtobufWriter(reservingCapacity: 1024 + spans.count * 4096)
         writer.message(1) { resourceSpans in  // ExportTraceServiceRequest.resource_spans
             resourceSpans.message(1) { resource in  // ResourceSpans.resource
                 writeResourceAttributes(into: &resource)  // Resource.attributes (field 1)
