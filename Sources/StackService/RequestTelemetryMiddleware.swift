@@ -127,7 +127,9 @@ public struct RequestTelemetryMiddleware: RouterMiddleware {
         if let traceID { detail["trace_id"] = traceID }
         var headers: HTTPFields = [.contentType: "application/json"]
         if error.status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
-        let body = (try? JSONEncoder().encode(["error": detail])) ?? Data(#"{"error":{"message":"error"}}"#.utf8)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let body = (try? encoder.encode(["error": detail])) ?? Data(#"{"error":{"message":"error"}}"#.utf8)
         return Response(status: error.status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import PhoenixClient
 import StackService
 import StackTestSupport
 import Testing
@@ -63,6 +64,32 @@ struct FeedbackTests {
         #expect(pending.map(\.traceID) == [Self.traceID])
         #expect(pending.first?.score == 1)
         #expect(pending.first?.userID == "user-7")
+    }
+
+    @Test("Feedback queued while Phoenix fails is delivered from the queue once Phoenix answers")
+    func retriedFromQueue() async throws {
+        let phoenix = ScriptedOpenAIServer([
+            .json(#"{"detail":"restarting"}"#, status: 503),
+            .json(
+                #"{"data":[{"id":"b","name":"POST /v1/agent/runs","context":{"trace_id":"\#(Self.traceID)","span_id":"aaaaaaaaaaaaaaaa"},"span_kind":"SERVER","parent_id":null,"start_time":"2026-01-01T00:00:00Z","end_time":"2026-01-01T00:00:03Z","status_code":"OK","status_message":"","attributes":{},"events":[]}],"next_cursor":null}"#
+            ),
+            .json(#"{"data":[{"id":"U3BhbkFubm90YXRpb246Mg=="}]}"#),
+        ])
+        let url = try await phoenix.start().deletingLastPathComponent()
+        let queue = try FeedbackQueue(path: ":memory:")
+        let desk = FeedbackDesk(phoenix: PhoenixClient(baseURL: url), projectName: "p", queue: queue)
+        let receipt = try await desk.submit(Feedback(id: "feedback-1", traceID: Self.traceID, label: "thumbs_up"))
+        guard case .queued = receipt else {
+            Issue.record("expected queued, got \(receipt)")
+            return
+        }
+        #expect(try queue.count() == 1)
+        #expect(await desk.deliverPending() == 1)
+        #expect(try queue.count() == 0)
+        let annotation = try #require(phoenix.requests.last?.json?["data"] as? [[String: Any]])
+        // The feedback id is the annotation's identifier, so a repeated delivery updates, not duplicates.
+        #expect(annotation.first?["identifier"] as? String == "feedback-1")
+        #expect(annotation.first?["span_id"] as? String == "aaaaaaaaaaaaaaaa")
     }
 
     @Test("Feedback on a trace neither Phoenix nor this server knows is a 404 and is not kept")

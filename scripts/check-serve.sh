@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Starts `stack serve` against the model server at $1 and the Phoenix at $2, drives its API with
+# curl as a user would, checks the answers and that the run's trace (X-Trace-Id) reached Phoenix
+# with the user and session on its root, then stops the server with SIGTERM and waits for it to exit.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+model_url="${1:?usage: $0 MODEL_URL PHOENIX_URL}"
+phoenix_url="${2:?usage: $0 MODEL_URL PHOENIX_URL}"
+project="serve-check-$(date +%s)-$$"
+work="$(mktemp -d "${TMPDIR:-/tmp}/stack-serve.XXXXXX")"
+port="$(free_port)"
+
+swift build -q --product stack
+stack_bin="$(swift build --show-bin-path)/stack"
+STACK_API_KEYS="sk-check=user-check" STACK_FEEDBACK_QUEUE="$work/feedback.sqlite" \
+  OPENAI_BASE_URL="$model_url" OPENAI_MODEL=smollm2 OPENAI_EMBEDDING_MODEL=smollm2-embed \
+  PHOENIX_COLLECTOR_ENDPOINT="$phoenix_url" PHOENIX_PROJECT_NAME="$project" OTEL_BSP_SCHEDULE_DELAY=200 \
+  "$stack_bin" serve --port "$port" --max-iterations 1 --index "$work/no-index.sqlite" >"$work/serve.log" 2>&1 &
+pid=$!
+stop() {
+  if kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid"; fi
+  for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+  if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid"; rm -rf "$work"; die "stack serve did not exit within 10 s of SIGTERM"; fi
+  rm -rf "$work"
+}
+trap stop EXIT
+base="http://127.0.0.1:$port"
+wait_http "$base/healthz" 60 "$pid" || { cat "$work/serve.log" >&2; die "stack serve did not start"; }
+
+status=$(curl -s -o /dev/null -w '%{http_code}' "$base/v1/agent/runs" -d '{"goal":"hi"}')
+[ "$status" = 401 ] || die "a request without a key got $status, expected 401"
+status=$(curl -s -o /dev/null -w '%{http_code}' "$base/v1/agent/runs" -H 'Authorization: Bearer sk-check' -d '{"goal":')
+[ "$status" = 400 ] || die "a malformed body got $status, expected 400"
+
+answer=$(curl -s -D "$work/headers" "$base/v1/agent/runs" -H 'Authorization: Bearer sk-check' \
+  -H 'X-Session-Id: session-check' -d '{"goal":"Name one database."}')
+trace_id=$(tr -d '\r' <"$work/headers" | sed -n 's/^[Xx]-[Tt]race-[Ii]d: //p')
+[ -n "$trace_id" ] || die "the agent run answered without X-Trace-Id: $answer"
+
+python3 - "$phoenix_url" "$project" "$trace_id" "$answer" <<'PY'
+import json, sys, time, urllib.request
+base, project, trace_id, answer = sys.argv[1:]
+body = json.loads(answer)
+assert body["trace_id"] == trace_id, f"body and header disagree: {body}"
+assert body["stop_reason"] in ("final_answer", "max_iterations"), body
+url = f"{base}/v1/projects/{project}/spans?trace_id={trace_id}&limit=100"
+spans = []
+for _ in range(60):
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            spans = json.load(response)["data"]
+    except urllib.error.HTTPError as error:
+        if error.code != 404:
+            raise
+    if any(span["parent_id"] is None for span in spans) and any(span["span_kind"] == "LLM" for span in spans):
+        break
+    time.sleep(0.5)
+roots = [span for span in spans if span["parent_id"] is None]
+assert len(roots) == 1, f"expected one root in Phoenix, got {[s['name'] for s in spans]}"
+root = roots[0]
+assert root["name"] == "POST /v1/agent/runs", root["name"]
+assert root["attributes"]["user.id"] == "user-check", root["attributes"]
+assert root["attributes"]["session.id"] == "session-check", root["attributes"]
+print(f"stack serve: trace {trace_id} in Phoenix with {len(spans)} spans, user and session on its root")
+PY
+
+feedback=$(curl -s -w ' %{http_code}' "$base/v1/feedback" -H 'Authorization: Bearer sk-check' \
+  -d "{\"trace_id\":\"$trace_id\",\"label\":\"thumbs_down\",\"score\":0}")
+case "$feedback" in
+  *' 200' | *' 202') log "feedback accepted: $feedback" ;;
+  *) die "feedback was refused: $feedback" ;;
+esac
+curl -s "$base/metrics" | grep -q '^http_server_request_duration_seconds_count' || die "/metrics has no request latency"
