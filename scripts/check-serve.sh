@@ -70,4 +70,7 @@ case "$feedback" in
   *' 200' | *' 202') log "feedback accepted: $feedback" ;;
   *) die "feedback was refused: $feedback" ;;
 esac
-curl -s "$base/metrics" | grep -q '^http_server_request_duration_seconds_count' || die "/metrics has no request latency"
+metrics=$(curl -s "$base/metrics")
+grep -q '^http_server_request_duration_seconds_count' <<<"$metrics" || die "/metrics has no request latency"
+grep -q '^llm_tokens_total' <<<"$metrics" || die "/metrics has no token counts"
+log "stack serve: 401, 400, agent run, feedback and /metrics answered as documented"
