@@ -28,6 +28,8 @@ public final class Telemetry: Service {
     public let tracer: StackTracer
     /// One batching processor per configured exporter.
     public let batchProcessors: [BatchSpanProcessor]
+    /// The tail sampler between the tracer and the batch processors, when configured.
+    public let tailSampler: TailSamplingProcessor?
     /// The swift-metrics backend to bootstrap when ``TelemetryConfiguration/metricsEndpoint`` is set
     /// (alone, or beside another in a `MultiplexMetricsHandler`); its values are exported by ``run()``.
     public let metricsFactory: OTLPMetricsFactory?
@@ -71,8 +73,10 @@ public final class Telemetry: Service {
         self.batchProcessors = exporters.map {
             BatchSpanProcessor(exporter: $0, configuration: configuration.batch, logger: logger)
         }
+        let exporting = MultiSpanProcessor(batchProcessors)
+        self.tailSampler = configuration.tailSampling.map { TailSamplingProcessor(downstream: exporting, configuration: $0) }
         self.tracer = StackTracer(
-            processor: MultiSpanProcessor(batchProcessors),
+            processor: tailSampler.map { $0 as any SpanProcessor } ?? exporting,
             sampler: configuration.isEnabled ? configuration.sampler : AlwaysOffSampler()
         )
         if configuration.isEnabled, let raw = configuration.metricsEndpoint {
@@ -152,6 +156,7 @@ public final class Telemetry: Service {
 
     /// Exports everything queued so far: spans, log records and the current metric values.
     public func forceFlush() async {
+        if let tailSampler { await tailSampler.forceFlush() }
         for processor in batchProcessors { await processor.forceFlush() }
         await logExporter?.exportQueued()
         await metricExporter?.exportOnce()
@@ -159,6 +164,8 @@ public final class Telemetry: Service {
 
     /// Flushes within the configured deadline and stops accepting spans.
     public func shutdown() async {
+        // Pending traces are decided first, so what the tail sampler keeps still gets exported.
+        if let tailSampler { await tailSampler.shutdown() }
         for processor in batchProcessors { await processor.shutdown() }
         await logExporter?.exportQueued()
         await metricExporter?.exportOnce()

@@ -29,6 +29,7 @@ import Foundation
 /// | `OTEL_METRICS_EXPORTER`, `OTEL_LOGS_EXPORTER` | `none` keeps that signal out of OTLP | `otlp` when an endpoint is set |
 /// | `OTEL_METRIC_EXPORT_INTERVAL` | milliseconds between metric exports | 60000 |
 /// | `OTEL_BLRP_SCHEDULE_DELAY`, `OTEL_BLRP_MAX_QUEUE_SIZE` | log export delay (milliseconds) and queue bound (records) | 1000, 2048 |
+/// | `STACK_TAIL_SAMPLING` and `STACK_TAIL_SAMPLING_*` | tail sampling, see ``TailSamplingConfiguration`` | off |
 ///
 /// The `OPENINFERENCE_*` masking variables are read by `TraceConfig` in the OpenInference module.
 /// Values that cannot be read keep their default and are reported in ``diagnostics``, which
@@ -66,6 +67,8 @@ public struct TelemetryConfiguration: Sendable {
     public var logExportInterval: Duration
     /// Log records waiting for export beyond this are dropped and counted.
     public var logQueueSize: Int
+    /// Tail sampling after head sampling; `nil` (the default) exports every recorded trace.
+    public var tailSampling: TailSamplingConfiguration?
     /// More resource attributes (`deployment.environment`, `service.version`, …).
     public var resourceAttributes: [String: String]
     /// Problems found while reading the environment, each saying what was ignored.
@@ -93,6 +96,7 @@ public struct TelemetryConfiguration: Sendable {
         self.metricExportInterval = .seconds(60)
         self.logExportInterval = .seconds(1)
         self.logQueueSize = 2048
+        self.tailSampling = nil
     }
 
     /// Head sampling `ParentBased(TraceIdRatio(ratio))`: new traces are kept with probability `ratio`,
@@ -114,6 +118,7 @@ public struct TelemetryConfiguration: Sendable {
         config.readExporters(environment)
         config.readBatch(environment)
         config.readMetricsAndLogs(environment)
+        config.readTailSampling(environment)
         if let pairs = environment.nonEmpty("OTEL_RESOURCE_ATTRIBUTES") {
             for (key, value) in config.parsePairs(pairs, variable: "OTEL_RESOURCE_ATTRIBUTES") {
                 config.resourceAttributes[key] = value
@@ -195,6 +200,38 @@ public struct TelemetryConfiguration: Sendable {
         if let milliseconds = positive("OTEL_METRIC_EXPORT_INTERVAL") { metricExportInterval = .milliseconds(milliseconds) }
         if let milliseconds = positive("OTEL_BLRP_SCHEDULE_DELAY") { logExportInterval = .milliseconds(milliseconds) }
         if let size = positive("OTEL_BLRP_MAX_QUEUE_SIZE") { logQueueSize = size }
+    }
+
+    private mutating func readTailSampling(_ environment: [String: String]) {
+        guard let raw = environment.nonEmpty("STACK_TAIL_SAMPLING") else { return }
+        switch raw.lowercased() {
+        case "true", "1", "on": break
+        case "false", "0", "off": return
+        default:
+            diagnostics.append("STACK_TAIL_SAMPLING is '\(raw)', expected true or false; tail sampling stays off.")
+            return
+        }
+        var tail = TailSamplingConfiguration()
+        func positive(_ variable: String) -> Int? {
+            guard let raw = environment.nonEmpty(variable) else { return nil }
+            guard let value = Int(raw), value > 0 else {
+                diagnostics.append("\(variable) is '\(raw)', not a positive whole number; using the default.")
+                return nil
+            }
+            return value
+        }
+        if let raw = environment.nonEmpty("STACK_TAIL_SAMPLING_RATIO") {
+            if let ratio = Double(raw), (0...1).contains(ratio) {
+                tail.ratio = ratio
+            } else {
+                diagnostics.append("STACK_TAIL_SAMPLING_RATIO is '\(raw)', not a number from 0 to 1; using \(tail.ratio).")
+            }
+        }
+        if let value = positive("STACK_TAIL_SAMPLING_LATENCY_MS") { tail.latencyThreshold = .milliseconds(value) }
+        if let value = positive("STACK_TAIL_SAMPLING_DECISION_WAIT_MS") { tail.decisionWait = .milliseconds(value) }
+        if let value = positive("STACK_TAIL_SAMPLING_MAX_TRACES") { tail.maxPendingTraces = value }
+        if let value = positive("STACK_TAIL_SAMPLING_MAX_SPANS") { tail.maxPendingSpans = value }
+        tailSampling = tail
     }
 
     /// A validated http(s) URL for a metrics or logs endpoint.
