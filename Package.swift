@@ -126,7 +126,10 @@ let package = Package(
         ),
         .testTarget(
             name: "StackTelemetryTests",
-            dependencies: ["StackTelemetry", "OpenInference"]
+            dependencies: [
+                "StackTelemetry", "OpenInference", "StackTestSupport",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]
         ),
         .target(
             name: "StackTestSupport",

@@ -165,6 +165,27 @@ struct LLMClientTests {
         }
     }
 
+    @Test("A model slower than the timeout is a timedOut error on an ERROR span")
+    func slowModelTimesOut() async throws {
+        let server = ScriptedOpenAIServer([
+            ScriptedOpenAIServer.Reply.json(#"{"choices":[{"message":{"role":"assistant","content":"late"}}]}"#).delayed(by: .seconds(3))
+        ])
+        let url = try await server.start()
+        let client = LLMClient(configuration: LLMClientConfiguration(baseURL: url, model: "m", timeout: .milliseconds(200), maxRetries: 0))
+        let recorder = InMemorySpanRecorder()
+        await withTracer(StackTracer(processor: recorder)) {
+            await #expect {
+                _ = try await client.chat(ChatRequest(messages: [.user("hi")]))
+            } throws: { error in
+                guard case LLMClientError.timedOut = error else { return false }
+                return true
+            }
+        }
+        let span = try #require(recorder.spans.first)
+        #expect(span.status?.code == .error)
+        #expect(span.events.contains { $0.name == "exception" })
+    }
+
     @Test("Embeddings are an EMBEDDING span; per-token vectors are mean-pooled")
     func embeddingsArePooled() async throws {
         let body = #"""

@@ -12,6 +12,8 @@ public final class ScriptedOpenAIServer: Sendable {
         public var headers: [(String, String)] = [("Content-Type", "application/json")]
         /// Written one after another, each flushed on its own (so SSE events arrive separately).
         public var chunks: [String]
+        /// How long the server waits before answering (a slow model or collector).
+        public var delay: Duration = .zero
 
         public init(status: Int = 200, headers: [(String, String)] = [("Content-Type", "application/json")], chunks: [String]) {
             self.status = status
@@ -21,6 +23,13 @@ public final class ScriptedOpenAIServer: Sendable {
 
         public static func json(_ body: String, status: Int = 200, headers: [(String, String)] = []) -> Reply {
             Reply(status: status, headers: [("Content-Type", "application/json")] + headers, chunks: [body])
+        }
+
+        /// This reply, answered after `delay`.
+        public func delayed(by delay: Duration) -> Reply {
+            var reply = self
+            reply.delay = delay
+            return reply
         }
 
         public static func events(_ payloads: [String], done: Bool = true) -> Reply {
@@ -131,14 +140,26 @@ public final class ScriptedOpenAIServer: Sendable {
                     status: HTTPResponseStatus(statusCode: reply.status),
                     headers: headers
                 )
-                context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
-                for chunk in reply.chunks {
-                    context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: chunk)))), promise: nil)
+                let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+                let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+                let answer = {
+                    let context = bound.value
+                    let this = handler.value
+                    context.write(this.wrapOutboundOut(.head(responseHead)), promise: nil)
+                    for chunk in reply.chunks {
+                        context.writeAndFlush(this.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: chunk)))), promise: nil)
+                    }
+                    let ended = context.writeAndFlush(this.wrapOutboundOut(.end(nil)))
+                    if !keepAlive {
+                        ended.whenComplete { _ in bound.value.close(promise: nil) }
+                    }
                 }
-                let ended = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-                if !keepAlive {
-                    let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
-                    ended.whenComplete { _ in bound.value.close(promise: nil) }
+                if reply.delay > .zero {
+                    let (seconds, attoseconds) = reply.delay.components
+                    let nanoseconds = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+                    context.eventLoop.scheduleTask(in: .nanoseconds(nanoseconds)) { answer() }
+                } else {
+                    answer()
                 }
             }
         }

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -9,6 +10,10 @@ import Synchronization
 /// does this for you). On graceful shutdown it exports what is queued, within
 /// ``Configuration/shutdownTimeout``. When the queue is full, new spans are dropped and counted in
 /// ``droppedSpans``; a warning is logged at most once per ``Configuration/dropWarningInterval``.
+///
+/// The counts are also swift-metrics counters, published from the export loop (never the hot path):
+/// `stack_telemetry_spans_exported_total`, `stack_telemetry_spans_failed_total` and
+/// `stack_telemetry_spans_dropped_total`.
 public final class BatchSpanProcessor: SpanProcessor, Service {
     /// Queue and batch sizes and timings. Defaults follow OpenTelemetry's `OTEL_BSP_*` defaults.
     public struct Configuration: Sendable, Hashable {
@@ -37,6 +42,8 @@ public final class BatchSpanProcessor: SpanProcessor, Service {
         var failed = 0
         var isShutdown = false
         var lastWarning: ContinuousClock.Instant?
+        /// The counts last published as metrics.
+        var published = (dropped: 0, exported: 0, failed: 0)
     }
 
     public let exporter: any SpanExporter
@@ -114,6 +121,7 @@ public final class BatchSpanProcessor: SpanProcessor, Service {
         if abandoned > 0 {
             logger.warning("telemetry shutdown deadline passed; \(abandoned) spans were not exported")
         }
+        publishMetrics()
         await exporter.shutdown()
     }
 
@@ -130,7 +138,10 @@ public final class BatchSpanProcessor: SpanProcessor, Service {
         while true {
             if let deadline, ContinuousClock.now >= deadline { return }
             let batch = takeBatch()
-            if batch.isEmpty { return }
+            if batch.isEmpty {
+                publishMetrics()
+                return
+            }
             var timeout = configuration.exportTimeout
             if let deadline { timeout = min(timeout, ContinuousClock.now.duration(to: deadline)) }
             do {
@@ -140,8 +151,24 @@ public final class BatchSpanProcessor: SpanProcessor, Service {
                 state.withLock { $0.failed += batch.count }
                 warnIfDue("could not export \(batch.count) spans: \(error)")
             }
+            publishMetrics()
             if !untilEmpty && batch.count < configuration.maxExportBatchSize { return }
         }
+    }
+
+    /// Adds what changed since the last call to the swift-metrics counters.
+    private func publishMetrics() {
+        let delta = state.withLock { state in
+            defer { state.published = (state.dropped, state.exported, state.failed) }
+            return (
+                dropped: state.dropped - state.published.dropped,
+                exported: state.exported - state.published.exported,
+                failed: state.failed - state.published.failed
+            )
+        }
+        if delta.exported > 0 { Counter(label: "stack_telemetry_spans_exported_total").increment(by: delta.exported) }
+        if delta.failed > 0 { Counter(label: "stack_telemetry_spans_failed_total").increment(by: delta.failed) }
+        if delta.dropped > 0 { Counter(label: "stack_telemetry_spans_dropped_total").increment(by: delta.dropped) }
     }
 
     private func warnIfDue(_ message: String) {
