@@ -29,7 +29,8 @@ public enum TelemetryError: Error, Sendable, Hashable, CustomStringConvertible {
             return "the collector at \(endpoint) answered HTTP \(status)\(body.isEmpty ? "" : ": \(body)"); \(hint)."
         case .exportFailed(let endpoint, let attempts, let lastError):
             return "could not deliver spans to \(endpoint) after \(attempts) attempts (last error: \(lastError)). "
-                + "Is the collector (Phoenix) running? Spans will be retried in later batches until the queue is full."
+                + "Is the collector (Phoenix) running? This batch is dropped and counted as failed; "
+                + "new spans keep being exported, and arrive once the collector answers."
         case .exportTimedOut(let after):
             return "an export took longer than \(after) and was cancelled; raise OTEL_BSP_EXPORT_TIMEOUT or check the collector."
         }
