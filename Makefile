@@ -1,4 +1,4 @@
-.PHONY: test demo bench build clean-cache
+.PHONY: test demo bench soak build clean-cache
 
 ## Builds, starts a private Phoenix, runs unit and integration tests, checks the quick start's trace.
 test:
@@ -11,6 +11,10 @@ demo:
 ## Release-built tracing benchmarks beside Python's OpenTelemetry SDK (see docs/performance.md).
 bench:
 	bash scripts/bench.sh
+
+## Drives stack serve with concurrent agent runs while Phoenix records every trace (see docs/reliability.md).
+soak:
+	bash scripts/soak.sh
 
 build:
 	swift build

@@ -111,7 +111,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "StackBench",
-            dependencies: ["OpenInference", "StackTelemetry", "StackLLM", "StackAgent", "StackTestSupport"],
+            dependencies: [
+                "OpenInference", "StackTelemetry", "StackLLM", "StackAgent", "StackTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             path: "Benchmarks/StackBench",
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),

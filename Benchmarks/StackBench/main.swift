@@ -8,7 +8,7 @@ import Synchronization
 import Tracing
 
 // A release-built benchmark of tracing costs; `make bench` runs it beside the Python SDK.
-// Usage: stack-bench <llm-span|noop-span|agent|export|soak|alloc> [count]
+// Usage: stack-bench <llm-span|noop-span|agent|export|soak|alloc> [count], or stack-bench load URL SECONDS CONCURRENCY
 // Each mode prints `key: value` lines that scripts/bench.sh collects.
 
 /// The seed's LLM span: 10 input messages of about 150 characters, one output, three token counts.
@@ -191,7 +191,20 @@ case "soak":
         print("soak_dropped: \(processor.droppedSpans)")
     }
 
+case "load":
+    // stack-bench load URL SECONDS CONCURRENCY, key in STACK_LOAD_API_KEY (scripts/soak.sh).
+    guard arguments.count > 4, let seconds = Int(arguments[3]), let concurrency = Int(arguments[4]) else {
+        FileHandle.standardError.write(Data("usage: StackBench load URL SECONDS CONCURRENCY\n".utf8))
+        exit(2)
+    }
+    try await runLoad(
+        baseURL: arguments[2],
+        seconds: seconds,
+        concurrency: concurrency,
+        apiKey: ProcessInfo.processInfo.environment["STACK_LOAD_API_KEY"] ?? ""
+    )
+
 default:
-    FileHandle.standardError.write(Data("unknown mode '\(mode)'; use llm-span, noop-span, agent, export, soak or alloc\n".utf8))
+    FileHandle.standardError.write(Data("unknown mode '\(mode)'; use llm-span, noop-span, agent, export, soak, alloc or load\n".utf8))
     exit(2)
 }

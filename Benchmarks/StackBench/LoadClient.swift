@@ -1,0 +1,63 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import Synchronization
+
+/// Drives `POST /v1/agent/runs` of a running `stack serve` with `concurrency` clients for `seconds`
+/// and prints what it saw: `load_requests`, `load_errors` (non-2xx or failed), `load_rps` and
+/// latency percentiles. Used by `scripts/soak.sh`.
+func runLoad(baseURL: String, seconds: Int, concurrency: Int, apiKey: String) async throws {
+    let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
+    let deadline = ContinuousClock.now.advanced(by: .seconds(seconds))
+    let started = ContinuousClock.now
+    let results = try await withThrowingTaskGroup(of: (ok: Int, failed: Int, latencies: [Double]).self) { group in
+        for worker in 0..<max(1, concurrency) {
+            group.addTask {
+                var ok = 0
+                var failed = 0
+                var latencies: [Double] = []
+                var iteration = 0
+                while ContinuousClock.now < deadline {
+                    iteration += 1
+                    var request = HTTPClientRequest(url: baseURL + "/v1/agent/runs")
+                    request.method = .POST
+                    request.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
+                    request.headers.add(name: "Content-Type", value: "application/json")
+                    request.headers.add(name: "X-Session-Id", value: "soak-\(worker)")
+                    request.body = .bytes(ByteBuffer(string: #"{"goal":"Soak request \#(iteration) from client \#(worker)."}"#))
+                    let sent = ContinuousClock.now
+                    do {
+                        let response = try await client.execute(request, timeout: .seconds(30))
+                        _ = try await response.body.collect(upTo: 1 << 20)
+                        if (200..<300).contains(response.status.code) { ok += 1 } else { failed += 1 }
+                    } catch {
+                        failed += 1
+                    }
+                    let elapsed = ContinuousClock.now - sent
+                    latencies.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+                }
+                return (ok, failed, latencies)
+            }
+        }
+        var total = (ok: 0, failed: 0, latencies: [Double]())
+        for try await result in group {
+            total.ok += result.ok
+            total.failed += result.failed
+            total.latencies += result.latencies
+        }
+        return total
+    }
+    try await client.shutdown()
+    let elapsed = ContinuousClock.now - started
+    let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    let sorted = results.latencies.sorted()
+    func percentile(_ p: Double) -> String {
+        guard !sorted.isEmpty else { return "0" }
+        return String(format: "%.1f", sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))])
+    }
+    print("load_requests: \(results.ok + results.failed)")
+    print("load_errors: \(results.failed)")
+    print("load_rps: \(String(format: "%.0f", Double(results.ok + results.failed) / wall))")
+    print("load_latency_ms_p50: \(percentile(0.5))")
+    print("load_latency_ms_p99: \(percentile(0.99))")
+}

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# `make soak`: drives a release-built `stack serve` on loopback with concurrent agent runs against a
+# scripted model for a bounded time, while a private Phoenix receives every trace (sampling 100 %),
+# and reports requests served, errors, spans sent versus spans Phoenix holds, and the server's RSS
+# over the run. Stops exactly the processes it started.
+#
+#   SOAK_SECONDS (default 120), SOAK_CONCURRENCY (default 8)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+
+seconds="${SOAK_SECONDS:-120}"
+concurrency="${SOAK_CONCURRENCY:-8}"
+run_dir="$(mktemp -d "${TMPDIR:-/tmp}/stack-soak.XXXXXX")"
+model_pid=""; serve_pid=""; sampler_pid=""
+cleanup() {
+  for pid in $sampler_pid $serve_pid $model_pid; do kill "$pid" 2>/dev/null || true; done
+  for pid in $serve_pid $model_pid; do wait "$pid" 2>/dev/null || true; done
+  scripts/phoenix.sh stop "$run_dir/phoenix" || true
+  rm -rf "$run_dir"
+}
+trap cleanup EXIT
+
+log "building stack and the load client (release)"
+swift build -c release --product stack >&2
+swift build -c release --product StackBench >&2
+bin="$(swift build -c release --show-bin-path)"
+
+phoenix_url="$(scripts/phoenix.sh start "$run_dir/phoenix")"
+model_port="$(free_port)"
+python3 scripts/scripted_model.py "$model_port" &
+model_pid=$!
+wait_http "http://127.0.0.1:$model_port/v1/models" 30 "$model_pid" || die "the scripted model did not start"
+
+project="soak-$(date +%s)"
+port="$(free_port)"
+STACK_API_KEYS="sk-soak=soak-user" STACK_FEEDBACK_QUEUE="$run_dir/feedback.sqlite" \
+  OPENAI_BASE_URL="http://127.0.0.1:$model_port/v1" OPENAI_MODEL=scripted \
+  PHOENIX_COLLECTOR_ENDPOINT="$phoenix_url" PHOENIX_PROJECT_NAME="$project" \
+  OTEL_BSP_MAX_QUEUE_SIZE=65536 OTEL_BSP_SCHEDULE_DELAY=1000 \
+  "$bin/stack" serve --port "$port" --max-iterations 1 --index "$run_dir/no-index.sqlite" >"$run_dir/serve.log" 2>&1 &
+serve_pid=$!
+base="http://127.0.0.1:$port"
+wait_http "$base/healthz" 60 "$serve_pid" || { tail -20 "$run_dir/serve.log" >&2; die "stack serve did not start"; }
+
+# RSS of the server every 5 seconds, in MB.
+( while kill -0 "$serve_pid" 2>/dev/null; do
+    awk '/VmRSS/ {printf "%.1f\n", $2 / 1024}' "/proc/$serve_pid/status" 2>/dev/null || true
+    sleep 5
+  done ) >"$run_dir/rss" &
+sampler_pid=$!
+
+log "load: $concurrency clients for $seconds s against $base"
+STACK_LOAD_API_KEY=sk-soak "$bin/StackBench" load "$base" "$seconds" "$concurrency" | tee "$run_dir/load"
+
+# Let the last batches leave, then compare what was sent with what Phoenix holds.
+sleep 3
+metrics="$(curl -s "$base/metrics")"
+sent="$(awk '/^stack_telemetry_spans_exported_total/ {sum += $NF} END {printf "%d", sum}' <<<"$metrics")"
+failed="$(awk '/^stack_telemetry_spans_failed_total/ {sum += $NF} END {printf "%d", sum}' <<<"$metrics")"
+dropped="$(awk '/^stack_telemetry_spans_dropped_total/ {sum += $NF} END {printf "%d", sum}' <<<"$metrics")"
+held="$(python3 - "$phoenix_url" "$project" "$sent" <<'PY'
+import json, sys, time, urllib.request
+base, project, sent = sys.argv[1], sys.argv[2], int(sys.argv[3])
+def count():
+    total, cursor = 0, None
+    while True:
+        url = f"{base}/v1/projects/{project}/spans?limit=1000" + (f"&cursor={cursor}" if cursor else "")
+        with urllib.request.urlopen(url, timeout=60) as answer:
+            page = json.load(answer)
+        total += len(page["data"])
+        cursor = page.get("next_cursor")
+        if not cursor:
+            return total
+held = 0
+for _ in range(60):  # Phoenix ingests asynchronously
+    held = count()
+    if held >= sent:
+        break
+    time.sleep(2)
+print(held)
+PY
+)"
+kill "$sampler_pid" 2>/dev/null || true
+rss="$(tr '\n' ' ' <"$run_dir/rss")"
+
+echo
+echo "soak_seconds: $seconds"
+echo "soak_concurrency: $concurrency"
+grep '^load_' "$run_dir/load"
+echo "spans_sent: $sent"
+echo "spans_failed: $failed"
+echo "spans_dropped: $dropped"
+echo "spans_in_phoenix: $held"
+echo "serve_rss_mb_samples: $rss"
+python3 - "$rss" <<'PY'
+import sys
+samples = [float(x) for x in sys.argv[1].split()]
+if len(samples) >= 4:
+    settled = samples[len(samples) // 4:]
+    print(f"serve_rss_peak_mb: {max(samples):.1f}")
+    print(f"serve_rss_growth_after_first_quarter_mb: {settled[-1] - settled[0]:.1f}")
+PY
