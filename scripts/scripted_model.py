@@ -19,6 +19,8 @@ ANSWER = json.dumps({
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body leave in separate writes; without this, delayed ACKs add 40 ms to each answer.
+    disable_nagle_algorithm = True
 
     def do_POST(self):
         self.rfile.read(int(self.headers.get("Content-Length", "0")))

@@ -4,13 +4,14 @@
 # and reports requests served, errors, spans sent versus spans Phoenix holds, and the server's RSS
 # over the run. Stops exactly the processes it started.
 #
-#   SOAK_SECONDS (default 120), SOAK_CONCURRENCY (default 8)
+#   SOAK_SECONDS (default 60), SOAK_CONCURRENCY (default 4), SOAK_RPS (total requests a second;
+#   default: as fast as the server answers), OTEL_BSP_MAX_QUEUE_SIZE (the server's span queue, 2048)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
-seconds="${SOAK_SECONDS:-120}"
-concurrency="${SOAK_CONCURRENCY:-8}"
+seconds="${SOAK_SECONDS:-60}"
+concurrency="${SOAK_CONCURRENCY:-4}"
 run_dir="$(mktemp -d "${TMPDIR:-/tmp}/stack-soak.XXXXXX")"
 model_pid=""; serve_pid=""; sampler_pid=""
 cleanup() {
@@ -20,6 +21,7 @@ cleanup() {
   rm -rf "$run_dir"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 log "building stack and the load client (release)"
 swift build -c release --product stack >&2
@@ -37,7 +39,7 @@ port="$(free_port)"
 STACK_API_KEYS="sk-soak=soak-user" STACK_FEEDBACK_QUEUE="$run_dir/feedback.sqlite" \
   OPENAI_BASE_URL="http://127.0.0.1:$model_port/v1" OPENAI_MODEL=scripted \
   PHOENIX_COLLECTOR_ENDPOINT="$phoenix_url" PHOENIX_PROJECT_NAME="$project" \
-  OTEL_BSP_MAX_QUEUE_SIZE=65536 OTEL_BSP_SCHEDULE_DELAY=1000 \
+  OTEL_BSP_MAX_QUEUE_SIZE="${OTEL_BSP_MAX_QUEUE_SIZE:-2048}" OTEL_BSP_SCHEDULE_DELAY=1000 \
   "$bin/stack" serve --port "$port" --max-iterations 1 --index "$run_dir/no-index.sqlite" >"$run_dir/serve.log" 2>&1 &
 serve_pid=$!
 base="http://127.0.0.1:$port"
@@ -50,15 +52,28 @@ wait_http "$base/healthz" 60 "$serve_pid" || { tail -20 "$run_dir/serve.log" >&2
   done ) >"$run_dir/rss" &
 sampler_pid=$!
 
-log "load: $concurrency clients for $seconds s against $base"
-STACK_LOAD_API_KEY=sk-soak "$bin/StackBench" load "$base" "$seconds" "$concurrency" | tee "$run_dir/load"
+log "load: $concurrency clients for $seconds s against $base${SOAK_RPS:+ at $SOAK_RPS requests a second}"
+STACK_LOAD_API_KEY=sk-soak STACK_LOAD_RPS="${SOAK_RPS:-}" "$bin/StackBench" load "$base" "$seconds" "$concurrency" | tee "$run_dir/load"
 
-# Let the last batches leave, then compare what was sent with what Phoenix holds.
-sleep 3
-metrics="$(curl -s "$base/metrics")"
-sent="$(awk '/^stack_telemetry_spans_exported_total/ {sum += $NF} END {printf "%d", sum}' <<<"$metrics")"
-failed="$(awk '/^stack_telemetry_spans_failed_total/ {sum += $NF} END {printf "%d", sum}' <<<"$metrics")"
-dropped="$(awk '/^stack_telemetry_spans_dropped_total/ {sum += $NF} END {printf "%d", sum}' <<<"$metrics")"
+# The server's pipeline drains at Phoenix's pace: wait until its span counts stop moving.
+counts() {
+  curl -s "$base/metrics" | awk '
+    /^stack_telemetry_spans_exported_total/ {exported += $NF}
+    /^stack_telemetry_spans_failed_total/ {failed += $NF}
+    /^stack_telemetry_spans_dropped_total/ {dropped += $NF}
+    END {printf "%d %d %d\n", exported, failed, dropped}'
+}
+log "waiting for the server's export queue to drain"
+previous=""; steady=0
+for _ in $(seq 1 90); do
+  current="$(counts)"
+  if [ "$current" = "$previous" ]; then steady=$((steady + 1)); else steady=0; fi
+  [ "$steady" -ge 3 ] && break
+  previous="$current"
+  sleep 2
+done
+read -r sent failed dropped <<<"$(counts)"
+log "counting the spans Phoenix holds"
 held="$(python3 - "$phoenix_url" "$project" "$sent" <<'PY'
 import json, sys, time, urllib.request
 base, project, sent = sys.argv[1], sys.argv[2], int(sys.argv[3])
@@ -66,18 +81,18 @@ def count():
     total, cursor = 0, None
     while True:
         url = f"{base}/v1/projects/{project}/spans?limit=1000" + (f"&cursor={cursor}" if cursor else "")
-        with urllib.request.urlopen(url, timeout=60) as answer:
+        with urllib.request.urlopen(url, timeout=120) as answer:
             page = json.load(answer)
         total += len(page["data"])
         cursor = page.get("next_cursor")
         if not cursor:
             return total
-held = 0
-for _ in range(60):  # Phoenix ingests asynchronously
-    held = count()
+held = count()
+for _ in range(12):  # Phoenix writes what it accepted asynchronously
     if held >= sent:
         break
-    time.sleep(2)
+    time.sleep(10)
+    held = count()
 print(held)
 PY
 )"
@@ -87,6 +102,7 @@ rss="$(tr '\n' ' ' <"$run_dir/rss")"
 echo
 echo "soak_seconds: $seconds"
 echo "soak_concurrency: $concurrency"
+echo "soak_target_rps: ${SOAK_RPS:-unpaced}"
 grep '^load_' "$run_dir/load"
 echo "spans_sent: $sent"
 echo "spans_failed: $failed"

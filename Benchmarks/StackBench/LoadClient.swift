@@ -6,7 +6,10 @@ import Synchronization
 /// Drives `POST /v1/agent/runs` of a running `stack serve` with `concurrency` clients for `seconds`
 /// and prints what it saw: `load_requests`, `load_errors` (non-2xx or failed), `load_rps` and
 /// latency percentiles. Used by `scripts/soak.sh`.
-func runLoad(baseURL: String, seconds: Int, concurrency: Int, apiKey: String) async throws {
+///
+/// With `requestsPerSecond` the clients pace themselves to that total rate (a load the collector can
+/// absorb); without it each sends its next request as soon as the last is answered.
+func runLoad(baseURL: String, seconds: Int, concurrency: Int, apiKey: String, requestsPerSecond: Double? = nil) async throws {
     let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
     let deadline = ContinuousClock.now.advanced(by: .seconds(seconds))
     let started = ContinuousClock.now
@@ -17,7 +20,13 @@ func runLoad(baseURL: String, seconds: Int, concurrency: Int, apiKey: String) as
                 var failed = 0
                 var latencies: [Double] = []
                 var iteration = 0
+                let interval = requestsPerSecond.map { Duration.seconds(Double(max(1, concurrency)) / max($0, 0.001)) }
+                var next = ContinuousClock.now
                 while ContinuousClock.now < deadline {
+                    if let interval {
+                        next = next.advanced(by: interval)
+                        if next > ContinuousClock.now { try await Task.sleep(until: next) }
+                    }
                     iteration += 1
                     var request = HTTPClientRequest(url: baseURL + "/v1/agent/runs")
                     request.method = .POST

@@ -201,7 +201,8 @@ case "load":
         baseURL: arguments[2],
         seconds: seconds,
         concurrency: concurrency,
-        apiKey: ProcessInfo.processInfo.environment["STACK_LOAD_API_KEY"] ?? ""
+        apiKey: ProcessInfo.processInfo.environment["STACK_LOAD_API_KEY"] ?? "",
+        requestsPerSecond: ProcessInfo.processInfo.environment["STACK_LOAD_RPS"].flatMap(Double.init)
     )
 
 default:

@@ -43,7 +43,7 @@ struct ExporterFaultTests {
         }
     }
 
-    @Test("A collector answering 500 and 503 gets the batch on a later attempt")
+    @Test("A collector answering 503 and 502 gets the batch on a later attempt")
     func retriesServerErrors() async throws {
         let collector = ScriptedOpenAIServer([.json(#"{"detail":"down"}"#, status: 503), .json("{}", status: 502), .json("{}")])
         let url = try await collector.start()

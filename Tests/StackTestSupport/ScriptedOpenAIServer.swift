@@ -142,7 +142,7 @@ public final class ScriptedOpenAIServer: Sendable {
                 )
                 let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
                 let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
-                let answer = {
+                let answer: @Sendable () -> Void = {
                     let context = bound.value
                     let this = handler.value
                     context.write(this.wrapOutboundOut(.head(responseHead)), promise: nil)
