@@ -60,15 +60,7 @@ struct AgentOptions: ParsableArguments {
         if let project { telemetryConfiguration.projectName = project }
         let projectName = telemetryConfiguration.projectName
         let client = LLMClient(configuration: try LLMClientConfiguration.fromEnvironment())
-        let tools = try await Self.makeTools(index: index, client: client)
-        // With an index, search before answering: small models otherwise guess.
-        let searches = tools.definitions.contains { $0.name == "search_docs" }
-        let agent = Agent(
-            model: client,
-            tools: tools,
-            maxIterations: maxIterations,
-            firstTurnToolChoice: searches ? .function("search_docs") : nil
-        )
+        let agent = try await Self.makeAgent(index: index, client: client, maxIterations: maxIterations)
 
         let (result, traceID, exported) = try await withTelemetry(telemetryConfiguration) { telemetry in
             let (result, traceID) = try await withOpenInferenceContext(sessionID: "cli-\(ProcessInfo.processInfo.processIdentifier)") {
@@ -97,6 +89,19 @@ struct AgentOptions: ParsableArguments {
     func ensureIndex(corpus: String) async throws {
         let client = LLMClient(configuration: try LLMClientConfiguration.fromEnvironment())
         try await Retrieval.ensureIndex(at: index, corpus: corpus, client: client)
+    }
+
+    /// The agent the CLI and the server run: the tools below, and with an index a first turn that
+    /// searches before answering (small models otherwise guess).
+    static func makeAgent(index: String, client: LLMClient, maxIterations: Int) async throws -> Agent {
+        let tools = try await makeTools(index: index, client: client)
+        let searches = tools.definitions.contains { $0.name == "search_docs" }
+        return Agent(
+            model: client,
+            tools: tools,
+            maxIterations: maxIterations,
+            firstTurnToolChoice: searches ? .function("search_docs") : nil
+        )
     }
 
     /// `now`, plus `search_docs` and `fetch_chunk` when the index exists.

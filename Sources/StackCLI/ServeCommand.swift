@@ -66,14 +66,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
 
         let client = LLMClient(configuration: try LLMClientConfiguration.fromEnvironment())
-        let tools = try await AgentOptions.makeTools(index: index, client: client)
-        let searches = tools.definitions.contains { $0.name == "search_docs" }
-        let agent = Agent(
-            model: client,
-            tools: tools,
-            maxIterations: maxIterations,
-            firstTurnToolChoice: searches ? .function("search_docs") : nil
-        )
+        let agent = try await AgentOptions.makeAgent(index: index, client: client, maxIterations: maxIterations)
         let desk = FeedbackDesk(
             phoenix: try Environment.phoenix(),
             projectName: configuration.projectName,

@@ -9,12 +9,9 @@ import Tracing
 /// The OTLP exporter and batch processor against a local collector that misbehaves on cue.
 @Suite("Exporter faults against a local collector")
 struct ExporterFaultTests {
-    /// swift-metrics is bootstrapped once per process; these tests read what the pipeline published.
-    static let metrics: OTLPMetricsFactory = {
-        let factory = OTLPMetricsFactory()
-        MetricsSystem.bootstrap(factory)
-        return factory
-    }()
+    /// Handed to the processor directly: every test target shares one process, where another suite
+    /// bootstraps swift-metrics.
+    static let metrics = OTLPMetricsFactory()
 
     static func spans(_ count: Int) -> [FinishedSpan] {
         let recorder = InMemorySpanRecorder()
@@ -67,7 +64,6 @@ struct ExporterFaultTests {
 
     @Test("A slow collector never holds the application: the bounded queue drops and counts, and the counts become metrics")
     func slowCollector() async throws {
-        _ = Self.metrics
         let droppedBefore = Self.counter("stack_telemetry_spans_dropped_total")
         let collector = ScriptedOpenAIServer([Reply.json("{}").delayed(by: .seconds(2))], cycle: true)
         let url = try await collector.start()
@@ -77,7 +73,11 @@ struct ExporterFaultTests {
         configuration.scheduleDelay = .milliseconds(10)
         configuration.exportTimeout = .milliseconds(200)
         configuration.shutdownTimeout = .milliseconds(300)
-        let processor = BatchSpanProcessor(exporter: Self.exporter(url, attempts: 1, timeout: .milliseconds(150)), configuration: configuration)
+        let processor = BatchSpanProcessor(
+            exporter: Self.exporter(url, attempts: 1, timeout: .milliseconds(150)),
+            configuration: configuration,
+            metricsFactory: Self.metrics
+        )
         let tracer = StackTracer(processor: processor)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await processor.run() }

@@ -189,17 +189,19 @@ public struct TelemetryConfiguration: Sendable {
         logsEndpoint = endpoint("LOGS", path: "/v1/logs")
         if metricsEndpoint != nil { metricsHeaders = headers("METRICS") }
         if logsEndpoint != nil { logsHeaders = headers("LOGS") }
-        func positive(_ variable: String) -> Int? {
-            guard let raw = environment.nonEmpty(variable) else { return nil }
-            guard let value = Int(raw), value > 0 else {
-                diagnostics.append("\(variable) is '\(raw)', not a positive whole number; using the default.")
-                return nil
-            }
-            return value
+        if let milliseconds = positiveInteger(environment, "OTEL_METRIC_EXPORT_INTERVAL") { metricExportInterval = .milliseconds(milliseconds) }
+        if let milliseconds = positiveInteger(environment, "OTEL_BLRP_SCHEDULE_DELAY") { logExportInterval = .milliseconds(milliseconds) }
+        if let size = positiveInteger(environment, "OTEL_BLRP_MAX_QUEUE_SIZE") { logQueueSize = size }
+    }
+
+    /// A positive whole number from `variable`, or `nil` (reported when present but malformed).
+    private mutating func positiveInteger(_ environment: [String: String], _ variable: String) -> Int? {
+        guard let raw = environment.nonEmpty(variable) else { return nil }
+        guard let value = Int(raw), value > 0 else {
+            diagnostics.append("\(variable) is '\(raw)', not a positive whole number; using the default.")
+            return nil
         }
-        if let milliseconds = positive("OTEL_METRIC_EXPORT_INTERVAL") { metricExportInterval = .milliseconds(milliseconds) }
-        if let milliseconds = positive("OTEL_BLRP_SCHEDULE_DELAY") { logExportInterval = .milliseconds(milliseconds) }
-        if let size = positive("OTEL_BLRP_MAX_QUEUE_SIZE") { logQueueSize = size }
+        return value
     }
 
     private mutating func readTailSampling(_ environment: [String: String]) {
@@ -212,14 +214,6 @@ public struct TelemetryConfiguration: Sendable {
             return
         }
         var tail = TailSamplingConfiguration()
-        func positive(_ variable: String) -> Int? {
-            guard let raw = environment.nonEmpty(variable) else { return nil }
-            guard let value = Int(raw), value > 0 else {
-                diagnostics.append("\(variable) is '\(raw)', not a positive whole number; using the default.")
-                return nil
-            }
-            return value
-        }
         if let raw = environment.nonEmpty("STACK_TAIL_SAMPLING_RATIO") {
             if let ratio = Double(raw), (0...1).contains(ratio) {
                 tail.ratio = ratio
@@ -227,10 +221,10 @@ public struct TelemetryConfiguration: Sendable {
                 diagnostics.append("STACK_TAIL_SAMPLING_RATIO is '\(raw)', not a number from 0 to 1; using \(tail.ratio).")
             }
         }
-        if let value = positive("STACK_TAIL_SAMPLING_LATENCY_MS") { tail.latencyThreshold = .milliseconds(value) }
-        if let value = positive("STACK_TAIL_SAMPLING_DECISION_WAIT_MS") { tail.decisionWait = .milliseconds(value) }
-        if let value = positive("STACK_TAIL_SAMPLING_MAX_TRACES") { tail.maxPendingTraces = value }
-        if let value = positive("STACK_TAIL_SAMPLING_MAX_SPANS") { tail.maxPendingSpans = value }
+        if let value = positiveInteger(environment, "STACK_TAIL_SAMPLING_LATENCY_MS") { tail.latencyThreshold = .milliseconds(value) }
+        if let value = positiveInteger(environment, "STACK_TAIL_SAMPLING_DECISION_WAIT_MS") { tail.decisionWait = .milliseconds(value) }
+        if let value = positiveInteger(environment, "STACK_TAIL_SAMPLING_MAX_TRACES") { tail.maxPendingTraces = value }
+        if let value = positiveInteger(environment, "STACK_TAIL_SAMPLING_MAX_SPANS") { tail.maxPendingSpans = value }
         tailSampling = tail
     }
 

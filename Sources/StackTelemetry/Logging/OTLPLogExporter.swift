@@ -31,14 +31,7 @@ public struct OTLPLogExporter: Service {
     }
 
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
-                if Task.isCancelled { break }
-                await exportQueued()
-            }
-        }
-        await exportQueued()
+        await repeatUntilShutdown(every: interval) { await self.exportQueued() }
     }
 
     /// Sends everything queued now. A batch that fails is dropped (logs are not retried across

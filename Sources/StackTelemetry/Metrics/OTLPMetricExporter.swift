@@ -31,14 +31,7 @@ public struct OTLPMetricExporter: Service {
     }
 
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
-                if Task.isCancelled { break }
-                await exportOnce()
-            }
-        }
-        await exportOnce()
+        await repeatUntilShutdown(every: interval) { await self.exportOnce() }
     }
 
     /// Sends the current values now.

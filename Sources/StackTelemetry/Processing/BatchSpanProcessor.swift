@@ -49,12 +49,21 @@ public final class BatchSpanProcessor: SpanProcessor, Service {
     public let exporter: any SpanExporter
     public let configuration: Configuration
     private let logger: Logger
+    private let metricsFactory: (any MetricsFactory)?
     private let state = Mutex(State())
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
 
-    public init(exporter: any SpanExporter, configuration: Configuration = .default, logger: Logger? = nil) {
+    /// - Parameter metricsFactory: where the span counts are published; `nil` uses the one
+    ///   bootstrapped with `MetricsSystem` at the time of publishing.
+    public init(
+        exporter: any SpanExporter,
+        configuration: Configuration = .default,
+        logger: Logger? = nil,
+        metricsFactory: (any MetricsFactory)? = nil
+    ) {
         self.exporter = exporter
+        self.metricsFactory = metricsFactory
         var configuration = configuration
         configuration.maxQueueSize = max(1, configuration.maxQueueSize)
         configuration.maxExportBatchSize = max(1, min(configuration.maxExportBatchSize, configuration.maxQueueSize))
@@ -166,9 +175,10 @@ public final class BatchSpanProcessor: SpanProcessor, Service {
                 failed: state.failed - state.published.failed
             )
         }
-        if delta.exported > 0 { Counter(label: "stack_telemetry_spans_exported_total").increment(by: delta.exported) }
-        if delta.failed > 0 { Counter(label: "stack_telemetry_spans_failed_total").increment(by: delta.failed) }
-        if delta.dropped > 0 { Counter(label: "stack_telemetry_spans_dropped_total").increment(by: delta.dropped) }
+        let factory = metricsFactory ?? MetricsSystem.factory
+        if delta.exported > 0 { Counter(label: "stack_telemetry_spans_exported_total", factory: factory).increment(by: delta.exported) }
+        if delta.failed > 0 { Counter(label: "stack_telemetry_spans_failed_total", factory: factory).increment(by: delta.failed) }
+        if delta.dropped > 0 { Counter(label: "stack_telemetry_spans_dropped_total", factory: factory).increment(by: delta.dropped) }
     }
 
     private func warnIfDue(_ message: String) {
