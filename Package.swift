@@ -160,8 +160,8 @@ let package = Package(
             dependencies: [
                 "StackAgent", "StackLLM", "StackRetrieval", "StackTelemetry", "OpenInference", "PhoenixClient", "StackService",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .testTarget(

@@ -1,7 +1,7 @@
+import AsyncHTTPClient
 import Foundation
 import HTTPTypes
 import Hummingbird
-import HummingbirdTesting
 import NIOCore
 import PhoenixClient
 import StackAgent
@@ -36,26 +36,46 @@ struct ServiceAgainstPhoenixTests {
             feedback: desk,
             metrics: nil
         )
+        // A live server on a free port and a real HTTP client with a timeout that allows for the
+        // shared model server being busy with other suites (HummingbirdTesting's live client gives up
+        // after 20 s).
+        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
             router: api.router(keys: APIKeyStore(["sk-live-test": "user-live"])),
-            configuration: .init(address: .hostname("127.0.0.1", port: 0))
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in
+                portContinuation.yield(channel.localAddress?.port ?? 0)
+                portContinuation.finish()
+            }
         )
-        let headers: HTTPFields = [
-            .authorization: "Bearer sk-live-test",
-            .contentType: "application/json",
-            HTTPField.Name("X-Session-Id")!: "session-live",
-        ]
-        let traceID = try await withTracer(telemetry.tracer) {
-            try await app.test(.live) { client in
-                try await client.execute(
-                    uri: "/v1/agent/runs",
-                    method: .post,
-                    headers: headers,
-                    body: ByteBuffer(string: #"{"goal":"Name one database."}"#)
-                ) { response in
-                    #expect(response.status == .ok)
-                    return response.headers[HTTPField.Name("X-Trace-Id")!]
+        let traceID: String? = try await withTracer(telemetry.tracer) {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await app.run() }
+                defer { group.cancelAll() }
+                var iterator = ports.makeAsyncIterator()
+                let port = try #require(await iterator.next())
+                var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/agent/runs")
+                request.method = .POST
+                request.headers.add(name: "Authorization", value: "Bearer sk-live-test")
+                request.headers.add(name: "Content-Type", value: "application/json")
+                request.headers.add(name: "X-Session-Id", value: "session-live")
+                request.body = .bytes(ByteBuffer(string: #"{"goal":"Name one database."}"#))
+                // The caller is not traced, so the server's span is the root of the trace.
+                var configuration = HTTPClient.Configuration()
+                configuration.tracing.tracer = nil
+                let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+                let answer: Result<HTTPClientResponse, any Error>
+                do {
+                    let response = try await client.execute(request, timeout: .seconds(240))
+                    _ = try await response.body.collect(upTo: 1 << 20)
+                    answer = .success(response)
+                } catch {
+                    answer = .failure(error)
                 }
+                try await client.shutdown()
+                let response = try answer.get()
+                #expect(response.status == .ok)
+                return response.headers.first(name: "X-Trace-Id")
             }
         }
         let trace = try #require(traceID)
