@@ -3,11 +3,14 @@ import HTTPTypes
 /// An error the API answers with: a status and a message that says what to do. Rendered as
 /// `{"error": {"message": …, "type": …, "trace_id": …}}` (OpenAI's error shape, plus the trace).
 public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The HTTP status answered.
     public var status: HTTPResponse.Status
     /// A stable machine-readable kind, e.g. `invalid_request_error`.
     public var type: String
+    /// What went wrong and what to do, for a person.
     public var message: String
 
+    /// An error answered with `status`.
     public init(_ status: HTTPResponse.Status, type: String, message: String) {
         self.status = status
         self.type = type

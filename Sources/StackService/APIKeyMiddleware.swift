@@ -13,6 +13,9 @@ public struct APIKeyMiddleware: RouterMiddleware {
     let keys: APIKeyStore
     let openPaths: Set<String>
 
+    /// - Parameters:
+    ///   - keys: the keys accepted and their users.
+    ///   - openPaths: paths served without a key (probes and scrapers).
     public init(keys: APIKeyStore, openPaths: Set<String> = ["/healthz", "/metrics"]) {
         self.keys = keys
         self.openPaths = openPaths

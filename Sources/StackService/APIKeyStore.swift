@@ -11,6 +11,7 @@ public struct APIKeyStore: Sendable {
     /// The key-to-user map, for merging stores.
     var entries: [String: String] { users }
 
+    /// A store of keys, each mapped to the user id it authenticates.
     public init(_ keysToUsers: [String: String]) {
         self.users = keysToUsers
     }

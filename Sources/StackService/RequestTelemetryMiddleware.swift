@@ -21,8 +21,10 @@ import Tracing
 public struct RequestTelemetryMiddleware: RouterMiddleware {
     public typealias Context = StackRequestContext
 
+    /// The response header carrying the request's trace id (32 hex characters).
     public static let traceIDHeader = HTTPField.Name("X-Trace-Id")!
 
+    /// The middleware; the tracer is whatever the task or `InstrumentationSystem` provides.
     public init() {}
 
     public func handle(

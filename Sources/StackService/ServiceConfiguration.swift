@@ -12,15 +12,20 @@ import Foundation
 /// | `STACK_FEEDBACK_QUEUE` | ``feedbackQueuePath``: the SQLite file holding feedback not yet in Phoenix | `~/.cache/stack/feedback.sqlite` |
 /// | `PHOENIX_PROJECT_NAME` | ``projectName`` | `default` |
 public struct ServiceConfiguration: Sendable {
+    /// The address to listen on.
     public var host: String
+    /// The port to listen on; 0 picks a free one.
     public var port: Int
     /// Larger request bodies get 413.
     public var maxBodyBytes: Int
+    /// Who may call the API.
     public var apiKeys: APIKeyStore
+    /// The SQLite file of feedback waiting for Phoenix.
     public var feedbackQueuePath: String
     /// The Phoenix project the service's traces go to (where feedback finds them).
     public var projectName: String
 
+    /// A configuration with the defaults in the table above and the given keys.
     public init(
         host: String = "127.0.0.1",
         port: Int = 8080,
@@ -37,6 +42,7 @@ public struct ServiceConfiguration: Sendable {
         self.projectName = projectName
     }
 
+    /// `feedback.sqlite` in the project's cache folder (`STACK_CACHE_DIR`, else `~/.cache/stack`).
     public static var defaultFeedbackQueuePath: String {
         let cache = ProcessInfo.processInfo.environment["STACK_CACHE_DIR"]
             ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/stack").path

@@ -25,15 +25,21 @@ import Tracing
 /// try await app.runService()
 /// ```
 public struct StackAPI: Sendable {
+    /// Runs `POST /v1/agent/runs`.
     public var agent: Agent
+    /// Serves `POST /v1/chat/completions`.
     public var client: LLMClient
+    /// Takes `POST /v1/feedback`.
     public var feedback: FeedbackDesk
     /// Rendered at `/metrics`; `nil` answers 404 there.
     public var metrics: PrometheusCollectorRegistry?
+    /// Larger request bodies are refused with 413.
     public var maxBodyBytes: Int
 
+    /// The request header naming the session a request belongs to.
     public static let sessionHeader = HTTPField.Name("X-Session-Id")!
 
+    /// The API over these components.
     public init(agent: Agent, client: LLMClient, feedback: FeedbackDesk, metrics: PrometheusCollectorRegistry?, maxBodyBytes: Int = 1 << 20) {
         self.agent = agent
         self.client = client

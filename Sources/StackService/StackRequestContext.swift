@@ -4,12 +4,14 @@ import Tracing
 /// The request context of every route: Hummingbird's core storage plus who is asking and the
 /// request's span, so handlers can attribute work without passing them around.
 public struct StackRequestContext: RequestContext {
+    /// Hummingbird's own per-request storage.
     public var coreContext: CoreRequestContextStorage
     /// The user the request's API key belongs to (set by ``APIKeyMiddleware``).
     public var userID: String?
     /// The SERVER span of the request (set by ``RequestTelemetryMiddleware``).
     public var requestSpan: (any Span)?
 
+    /// A context for one request, before authentication.
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
     }

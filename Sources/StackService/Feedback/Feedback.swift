@@ -5,16 +5,22 @@ public struct Feedback: Sendable, Hashable, Codable {
     /// Which server-side record this is; also the annotation's identifier in Phoenix, so a retried
     /// delivery updates instead of duplicating.
     public var id: String
+    /// The trace the feedback is about (a response's `X-Trace-Id`).
     public var traceID: String
     /// The annotation name, e.g. `user_feedback` or `correctness`.
     public var name: String
+    /// A category, e.g. `thumbs_down`.
     public var label: String?
+    /// A number, e.g. 0 or 1.
     public var score: Double?
+    /// Why, in the user's words.
     public var explanation: String?
     /// Who gave it (the API key's user).
     public var userID: String?
+    /// When the server accepted it.
     public var acceptedAt: Date
 
+    /// Feedback with a fresh id, accepted now.
     public init(
         id: String = UUID().uuidString.lowercased(),
         traceID: String,

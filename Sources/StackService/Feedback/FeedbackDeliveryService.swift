@@ -6,6 +6,7 @@ public struct FeedbackDeliveryService: Service {
     let desk: FeedbackDesk
     let interval: Duration
 
+    /// Retries `desk`'s queue every `interval`.
     public init(desk: FeedbackDesk, interval: Duration = .seconds(5)) {
         self.desk = desk
         self.interval = interval

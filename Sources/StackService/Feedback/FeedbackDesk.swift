@@ -18,6 +18,7 @@ public final class FeedbackDesk: Sendable {
     let maxWait: Duration
     let logger: Logger
 
+    /// A desk delivering to `projectName` in `phoenix`, queueing in `queue`.
     public init(
         phoenix: PhoenixClient,
         projectName: String,

@@ -60,6 +60,7 @@ public struct FeedbackQueue: Sendable {
         }.compactMap { try? JSONDecoder().decode(Feedback.self, from: $0) }
     }
 
+    /// How much feedback waits for delivery.
     public func count() throws -> Int {
         try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pending_feedback") ?? 0 }
     }

@@ -9,6 +9,7 @@ import Tracing
 /// Its own failures are printed to standard error at most once a minute rather than logged, so a
 /// collector outage cannot feed the very buffer it is failing to drain.
 public struct OTLPLogExporter: Service {
+    /// Where the log handlers queue records.
     public let buffer: OTLPLogBuffer
     let sender: OTLPHTTPSender
     let resource: SpanAttributes
@@ -16,6 +17,7 @@ public struct OTLPLogExporter: Service {
     let batchSize: Int
     private let throttle = WarningThrottle()
 
+    /// An exporter draining `buffer` to the endpoint in `configuration`, tagged with `resource`.
     public init(
         buffer: OTLPLogBuffer,
         configuration: OTLPHTTPConfiguration,

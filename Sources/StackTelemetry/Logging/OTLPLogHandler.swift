@@ -21,6 +21,7 @@ public struct OTLPLogHandler: LogHandler {
     let label: String
     let buffer: OTLPLogBuffer
 
+    /// A handler for the logger `label`, queueing into `buffer`.
     public init(label: String, buffer: OTLPLogBuffer, metadataProvider: Logger.MetadataProvider? = nil) {
         self.label = label
         self.buffer = buffer

@@ -9,6 +9,7 @@ import Tracing
 /// A failed export is logged at most once a minute and retried at the next interval: cumulative
 /// values lose nothing by waiting.
 public struct OTLPMetricExporter: Service {
+    /// The instruments whose values are exported.
     public let factory: OTLPMetricsFactory
     let sender: OTLPHTTPSender
     let encoder: OTLPMetricEncoder
@@ -16,6 +17,7 @@ public struct OTLPMetricExporter: Service {
     let logger: Logger
     private let throttle = WarningThrottle()
 
+    /// An exporter of `factory`'s values to the endpoint in `configuration`, tagged with `resource`.
     public init(
         factory: OTLPMetricsFactory,
         configuration: OTLPHTTPConfiguration,

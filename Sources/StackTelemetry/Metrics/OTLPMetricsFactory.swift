@@ -28,6 +28,7 @@ public final class OTLPMetricsFactory: MetricsFactory, Sendable {
     public let recorderBuckets: [Double]
     private let instruments = Mutex<[Key: any OTLPInstrument]>([:])
 
+    /// A factory with the given histogram bucket bounds.
     public init(
         timerBuckets: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
         recorderBuckets: [Double] = [0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000]

@@ -20,6 +20,7 @@ public struct TailSamplingConfiguration: Sendable, Hashable {
     /// Spans held at once, over all pending traces.
     public var maxPendingSpans: Int
 
+    /// The defaults in the table above, or the values given.
     public init(
         ratio: Double = 0.01,
         latencyThreshold: Duration = .seconds(10),

@@ -88,17 +88,20 @@ public final class TailSamplingProcessor: SpanProcessor {
                 if decision { forward.append(span) }
                 return forward
             }
-            if state.pending[traceID] == nil {
+            if let index = state.pending.index(forKey: traceID) {
+                guard state.pendingSpans < configuration.maxPendingSpans else {
+                    return forward + overflow(&state, span, isError: isError)
+                }
+                // Mutated in place, so the trace's span array is never copied.
+                state.pending.values[index].spans.append(span)
+                if isError { state.pending.values[index].hasError = true }
+            } else {
                 guard state.pending.count < configuration.maxPendingTraces, state.pendingSpans < configuration.maxPendingSpans else {
                     return forward + overflow(&state, span, isError: isError)
                 }
-                state.pending[traceID] = Pending(deadline: now.advanced(by: configuration.decisionWait))
+                state.pending[traceID] = Pending(spans: [span], hasError: isError, deadline: now.advanced(by: configuration.decisionWait))
                 state.arrivals.append(traceID)
-            } else if state.pendingSpans >= configuration.maxPendingSpans {
-                return forward + overflow(&state, span, isError: isError)
             }
-            state.pending[traceID]!.spans.append(span)
-            state.pending[traceID]!.hasError = state.pending[traceID]!.hasError || isError
             state.pendingSpans += 1
             if span.isLocalRoot {
                 forward += decide(&state, traceID, root: span, timedOut: false)
