@@ -125,14 +125,11 @@ public struct RequestTelemetryMiddleware: RouterMiddleware {
     }
 
     static func errorResponse(_ error: APIError, traceID: String?) -> Response {
-        var detail: [String: String] = ["message": error.message, "type": error.type]
-        if let traceID { detail["trace_id"] = traceID }
-        var headers: HTTPFields = [.contentType: "application/json"]
-        if error.status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let body = (try? encoder.encode(["error": detail])) ?? Data(#"{"error":{"message":"error"}}"#.utf8)
-        return Response(status: error.status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+        var detail: [String: JSONValue] = ["message": .string(error.message), "type": .string(error.type)]
+        if let traceID { detail["trace_id"] = .string(traceID) }
+        var response = StackAPI.json(["error": .object(detail)], status: error.status)
+        if error.status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
+        return response
     }
 }
 

@@ -92,7 +92,7 @@ public struct StackAPI: Sendable {
         let session = try Self.sessionID(header: request.headers[Self.sessionHeader], body: body.session_id)
         if let session { context.requestSpan?.attributes[SemanticConventions.Context.sessionID] = session }
         context.requestSpan?.attributes[SemanticConventions.Input.value] = goal
-        let traceID = InstrumentationContext.current?.spanContext?.traceIDHex
+        let traceID = Telemetry.currentTraceID
         if let traceID { feedback.served(traceID: traceID) }
 
         let result: AgentResult
@@ -144,7 +144,7 @@ public struct StackAPI: Sendable {
             sessionID: try Self.sessionID(header: request.headers[Self.sessionHeader], body: nil),
             userID: context.userID
         )
-        if let traceID = InstrumentationContext.current?.spanContext?.traceIDHex { feedback.served(traceID: traceID) }
+        if let traceID = Telemetry.currentTraceID { feedback.served(traceID: traceID) }
         guard stream else {
             let response: ChatResponse
             do {

@@ -50,10 +50,11 @@ public final class Telemetry: Service {
         for diagnostic in configuration.diagnostics {
             logger.warning("\(diagnostic)")
         }
+        let resource = Self.resource(for: configuration)
         var exporters: [any SpanExporter] = []
         if configuration.isEnabled && configuration.exporters.contains(.otlp) {
             let encoder = OTLPTraceEncoder(
-                resource: Self.resource(for: configuration),
+                resource: resource,
                 attributeValueLengthLimit: configuration.attributeValueLengthLimit
             )
             exporters.append(
@@ -86,7 +87,7 @@ public final class Telemetry: Service {
             self.metricExporter = OTLPMetricExporter(
                 factory: factory,
                 configuration: .init(endpoint: url, headers: configuration.metricsHeaders, requestTimeout: configuration.exportRequestTimeout, maxAttempts: 2),
-                resource: Self.resource(for: configuration),
+                resource: resource,
                 interval: configuration.metricExportInterval,
                 logger: logger
             )
@@ -101,7 +102,7 @@ public final class Telemetry: Service {
             self.logExporter = OTLPLogExporter(
                 buffer: buffer,
                 configuration: .init(endpoint: url, headers: configuration.logsHeaders, requestTimeout: configuration.exportRequestTimeout, maxAttempts: 2),
-                resource: Self.resource(for: configuration),
+                resource: resource,
                 interval: configuration.logExportInterval
             )
         } else {

@@ -153,10 +153,7 @@ public struct TelemetryConfiguration: Sendable {
     private mutating func readHeaders(_ environment: [String: String]) {
         for variable in ["OTEL_EXPORTER_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_TRACES_HEADERS", "PHOENIX_CLIENT_HEADERS"] {
             guard let raw = environment.nonEmpty(variable) else { continue }
-            for (name, value) in parsePairs(raw, variable: variable) {
-                headers.removeAll { $0.name.lowercased() == name.lowercased() }
-                headers.append((name, value))
-            }
+            Self.merge(parsePairs(raw, variable: variable), into: &headers)
         }
         if let key = environment.nonEmpty("PHOENIX_API_KEY") {
             headers.removeAll { $0.name.lowercased() == "authorization" }
@@ -172,17 +169,10 @@ public struct TelemetryConfiguration: Sendable {
         }
         func headers(_ signal: String) -> [(name: String, value: String)] {
             var result: [(name: String, value: String)] = []
-            for variable in ["OTEL_EXPORTER_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_\(signal)_HEADERS"] {
-                guard let raw = environment.nonEmpty(variable) else { continue }
-                // The shared variable's problems were reported when the trace headers were read.
-                let reported = diagnostics
-                let pairs = parsePairs(raw, variable: variable)
-                if variable == "OTEL_EXPORTER_OTLP_HEADERS" { diagnostics = reported }
-                for (name, value) in pairs {
-                    result.removeAll { $0.name.lowercased() == name.lowercased() }
-                    result.append((name, value))
-                }
-            }
+            // The shared variable's malformed entries were reported when the trace headers were read.
+            if let shared = environment.nonEmpty("OTEL_EXPORTER_OTLP_HEADERS") { Self.merge(Self.splitPairs(shared).pairs, into: &result) }
+            let variable = "OTEL_EXPORTER_OTLP_\(signal)_HEADERS"
+            if let raw = environment.nonEmpty(variable) { Self.merge(parsePairs(raw, variable: variable), into: &result) }
             return result
         }
         metricsEndpoint = endpoint("METRICS", path: "/v1/metrics")
@@ -300,29 +290,42 @@ public struct TelemetryConfiguration: Sendable {
 
     /// Parses `k=v,k2=v2` with URL-encoded values, as the OTel headers and resource variables use.
     private mutating func parsePairs(_ raw: String, variable: String) -> [(String, String)] {
+        let (pairs, malformed) = Self.splitPairs(raw)
+        for _ in 0..<malformed {
+            // The item may hold a secret: report its position, not its text.
+            diagnostics.append("\(variable) has an entry that is not key=value; it was ignored.")
+        }
+        return pairs
+    }
+
+    /// The `k=v` items of `raw` and how many items were not of that shape.
+    private static func splitPairs(_ raw: String) -> (pairs: [(String, String)], malformed: Int) {
         var pairs: [(String, String)] = []
+        var malformed = 0
         for item in raw.split(separator: ",") {
             let parts = item.split(separator: "=", maxSplits: 1)
             let key = parts.first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
             guard parts.count == 2, !key.isEmpty else {
-                // The item may hold a secret: report its position, not its text.
-                diagnostics.append("\(variable) has an entry that is not key=value; it was ignored.")
+                malformed += 1
                 continue
             }
             let value = parts[1].trimmingCharacters(in: .whitespaces)
             pairs.append((key, value.removingPercentEncoding ?? value))
         }
-        return pairs
+        return (pairs, malformed)
+    }
+
+    /// Adds `pairs` to `headers`; a later value replaces an earlier one of the same name, whatever its case.
+    private static func merge(_ pairs: [(String, String)], into headers: inout [(name: String, value: String)]) {
+        for (name, value) in pairs {
+            headers.removeAll { $0.name.lowercased() == name.lowercased() }
+            headers.append((name, value))
+        }
     }
 
     /// The validated endpoint URL.
     func validatedEndpoint() throws(TelemetryError) -> URL {
-        guard let url = URL(string: endpoint), let scheme = url.scheme?.lowercased(),
-            scheme == "http" || scheme == "https", url.host != nil
-        else {
-            throw .invalidEndpoint(endpoint, source: endpointSource)
-        }
-        return url
+        try Self.validated(endpoint, variable: endpointSource)
     }
 }
 

@@ -60,8 +60,3 @@ public struct OTLPHTTPSpanExporter: SpanExporter {
 
 /// The connection settings every OTLP/HTTP exporter (traces, metrics, logs) shares.
 public typealias OTLPHTTPConfiguration = OTLPHTTPSpanExporter.Configuration
-
-extension OTLPHTTPSpanExporter {
-    /// `Retry-After` as delay-seconds or an HTTP date.
-    static func retryAfter(_ value: String) -> Duration? { OTLPHTTPSender.retryAfter(value) }
-}

@@ -37,5 +37,4 @@ public final class OTLPLogBuffer: Sendable {
 
     /// Records dropped because the buffer was full.
     public var droppedRecords: Int { state.withLock { $0.dropped } }
-    var isEmpty: Bool { state.withLock { $0.records.isEmpty } }
 }

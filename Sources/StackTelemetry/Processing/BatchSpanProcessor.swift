@@ -41,7 +41,6 @@ public final class BatchSpanProcessor: SpanProcessor, Service {
         var exported = 0
         var failed = 0
         var isShutdown = false
-        var lastWarning: ContinuousClock.Instant?
         /// The counts last published as metrics.
         var published = (dropped: 0, exported: 0, failed: 0)
     }
@@ -50,6 +49,7 @@ public final class BatchSpanProcessor: SpanProcessor, Service {
     public let configuration: Configuration
     private let logger: Logger
     private let metricsFactory: (any MetricsFactory)?
+    private let warnings: WarningThrottle
     private let state = Mutex(State())
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
@@ -68,6 +68,7 @@ public final class BatchSpanProcessor: SpanProcessor, Service {
         configuration.maxQueueSize = max(1, configuration.maxQueueSize)
         configuration.maxExportBatchSize = max(1, min(configuration.maxExportBatchSize, configuration.maxQueueSize))
         self.configuration = configuration
+        self.warnings = WarningThrottle(interval: configuration.dropWarningInterval)
         self.logger = logger ?? Logger(label: "stack.telemetry")
         (self.wakeups, self.wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
@@ -182,18 +183,11 @@ public final class BatchSpanProcessor: SpanProcessor, Service {
     }
 
     private func warnIfDue(_ message: String) {
-        let now = ContinuousClock.now
-        let due = state.withLock { state -> (Bool, Int, Int) in
-            if let last = state.lastWarning, last.duration(to: now) < configuration.dropWarningInterval {
-                return (false, 0, 0)
-            }
-            state.lastWarning = now
-            return (true, state.dropped, state.failed)
-        }
-        guard due.0 else { return }
+        guard warnings.isDue() else { return }
+        let (dropped, failed) = state.withLock { ($0.dropped, $0.failed) }
         logger.warning(
             "\(message)",
-            metadata: ["dropped_spans_total": "\(due.1)", "failed_spans_total": "\(due.2)"]
+            metadata: ["dropped_spans_total": "\(dropped)", "failed_spans_total": "\(failed)"]
         )
     }
 }

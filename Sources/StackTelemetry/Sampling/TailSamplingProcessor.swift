@@ -67,8 +67,7 @@ public final class TailSamplingProcessor: SpanProcessor {
         self.downstream = downstream
         self.configuration = configuration
         self.ratioSampler = TraceIDRatioSampler(ratio: configuration.ratio)
-        let (seconds, attoseconds) = configuration.latencyThreshold.components
-        self.latencyNanoseconds = UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
+        self.latencyNanoseconds = UInt64(max(0, configuration.latencyThreshold.nanoseconds))
     }
 
     /// Counts of decisions so far.
