@@ -11,21 +11,11 @@ echo "$output"
 trace_id=$(printf '%s\n' "$output" | sed -n 's/^trace_id: \([0-9a-f]\{32\}\)$/\1/p')
 [ -n "$trace_id" ] || die "the quick start printed no trace id"
 
-python3 - "$phoenix_url" "$project" "$trace_id" <<'PY'
-import json, sys, time, urllib.request
+PYTHONPATH="$(dirname "$0")" python3 - "$phoenix_url" "$project" "$trace_id" <<'PY'
+import sys
+from phoenix_spans import wait_for_spans
 base, project, trace_id = sys.argv[1:]
-url = f"{base}/v1/projects/{project}/spans?trace_id={trace_id}&limit=100"
-spans = []
-for _ in range(60):
-    try:
-        with urllib.request.urlopen(url, timeout=5) as answer:
-            spans = json.load(answer)["data"]
-    except urllib.error.HTTPError as error:
-        if error.code != 404:
-            raise
-    if len(spans) >= 2:
-        break
-    time.sleep(0.5)
+spans = wait_for_spans(base, project, trace_id=trace_id, at_least=2)
 kinds = {span["span_kind"]: span for span in spans}
 assert set(kinds) == {"AGENT", "LLM"}, f"expected AGENT and LLM spans, Phoenix has {sorted(kinds)}"
 agent, llm = kinds["AGENT"], kinds["LLM"]

@@ -37,24 +37,16 @@ answer=$(curl -s -D "$work/headers" "$base/v1/agent/runs" -H 'Authorization: Bea
 trace_id=$(tr -d '\r' <"$work/headers" | sed -n 's/^[Xx]-[Tt]race-[Ii]d: //p')
 [ -n "$trace_id" ] || die "the agent run answered without X-Trace-Id: $answer"
 
-python3 - "$phoenix_url" "$project" "$trace_id" "$answer" <<'PY'
-import json, sys, time, urllib.request
+PYTHONPATH="$(dirname "$0")" python3 - "$phoenix_url" "$project" "$trace_id" "$answer" <<'PY'
+import json, sys
+from phoenix_spans import wait_for_spans
 base, project, trace_id, answer = sys.argv[1:]
 body = json.loads(answer)
 assert body["trace_id"] == trace_id, f"body and header disagree: {body}"
 assert body["stop_reason"] in ("final_answer", "max_iterations"), body
-url = f"{base}/v1/projects/{project}/spans?trace_id={trace_id}&limit=100"
-spans = []
-for _ in range(60):
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            spans = json.load(response)["data"]
-    except urllib.error.HTTPError as error:
-        if error.code != 404:
-            raise
-    if any(span["parent_id"] is None for span in spans) and any(span["span_kind"] == "LLM" for span in spans):
-        break
-    time.sleep(0.5)
+# The request, AGENT and LLM spans.
+spans = wait_for_spans(base, project, trace_id=trace_id, at_least=3)
+assert any(span["span_kind"] == "LLM" for span in spans), f"no LLM span in Phoenix: {[s['name'] for s in spans]}"
 roots = [span for span in spans if span["parent_id"] is None]
 assert len(roots) == 1, f"expected one root in Phoenix, got {[s['name'] for s in spans]}"
 root = roots[0]

@@ -55,7 +55,8 @@ sampler_pid=$!
 log "load: $concurrency clients for $seconds s against $base${SOAK_RPS:+ at $SOAK_RPS requests a second}"
 STACK_LOAD_API_KEY=sk-soak STACK_LOAD_RPS="${SOAK_RPS:-}" "$bin/StackBench" load "$base" "$seconds" "$concurrency" | tee "$run_dir/load"
 
-# The server's pipeline drains at Phoenix's pace: wait until its span counts stop moving.
+# The server's pipeline drains at Phoenix's pace: wait until its span counts stop moving. Every
+# scrape of /metrics is itself a traced request, so a drained server still adds one span a scrape.
 counts() {
   curl -s "$base/metrics" | awk '
     /^stack_telemetry_spans_exported_total/ {exported += $NF}
@@ -64,36 +65,23 @@ counts() {
     END {printf "%d %d %d\n", exported, failed, dropped}'
 }
 log "waiting for the server's export queue to drain"
-previous=""; steady=0
+previous=-1; steady=0
 for _ in $(seq 1 90); do
-  current="$(counts)"
-  if [ "$current" = "$previous" ]; then steady=$((steady + 1)); else steady=0; fi
+  read -r exported failed dropped <<<"$(counts)"
+  total=$((exported + failed + dropped))
+  if [ $((total - previous)) -le 1 ]; then steady=$((steady + 1)); else steady=0; fi
   [ "$steady" -ge 3 ] && break
-  previous="$current"
+  previous=$total
   sleep 2
 done
 read -r sent failed dropped <<<"$(counts)"
 log "counting the spans Phoenix holds"
-held="$(python3 - "$phoenix_url" "$project" "$sent" <<'PY'
-import json, sys, time, urllib.request
+held="$(PYTHONPATH=scripts python3 - "$phoenix_url" "$project" "$sent" <<'PY'
+import sys
+from phoenix_spans import wait_for_spans
 base, project, sent = sys.argv[1], sys.argv[2], int(sys.argv[3])
-def count():
-    total, cursor = 0, None
-    while True:
-        url = f"{base}/v1/projects/{project}/spans?limit=1000" + (f"&cursor={cursor}" if cursor else "")
-        with urllib.request.urlopen(url, timeout=120) as answer:
-            page = json.load(answer)
-        total += len(page["data"])
-        cursor = page.get("next_cursor")
-        if not cursor:
-            return total
-held = count()
-for _ in range(12):  # Phoenix writes what it accepted asynchronously
-    if held >= sent:
-        break
-    time.sleep(10)
-    held = count()
-print(held)
+# Phoenix writes what it accepted asynchronously.
+print(len(wait_for_spans(base, project, at_least=sent, timeout=120, poll=10)))
 PY
 )"
 kill "$sampler_pid" 2>/dev/null || true
