@@ -140,10 +140,10 @@ public struct StackAPI: Sendable {
         let model = chat.model ?? client.configuration.model
         let id = "chatcmpl-\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
         let created = Int(Date().timeIntervalSince1970)
-        let attribution = OpenInferenceContext(
-            sessionID: try Self.sessionID(header: request.headers[Self.sessionHeader], body: nil),
-            userID: context.userID
-        )
+        // Built by `withOpenInferenceContext` (merged with any outer scope) and kept as a value: the
+        // streamed body is written outside this handler's task-locals and sets it again there.
+        let session = try Self.sessionID(header: request.headers[Self.sessionHeader], body: nil)
+        let attribution = await withOpenInferenceContext(sessionID: session, userID: context.userID) { OpenInferenceContext.current }
         if let traceID = Telemetry.currentTraceID { feedback.served(traceID: traceID) }
         guard stream else {
             let response: ChatResponse
