@@ -17,7 +17,7 @@ soak:
 	bash scripts/soak.sh
 
 build:
-	swift build
+	swift build && swift build --package-path Stack
 
 ## Removes the cached Phoenix and model venvs (they are reinstalled on next use).
 clean-cache:

@@ -1,41 +1,22 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.2
 import PackageDescription
 
+// The root package is the adoptable library: OpenInference conventions and span helpers, and a
+// test-support product, on apple/swift-distributed-tracing alone. The application (span pipeline,
+// components, `stack serve`, the CLI, benchmarks) is the package in `Stack/`, which depends on this one
+// by path; see docs/architecture.md for why the two are separate packages.
 let package = Package(
-    name: "Stack",
-    platforms: [.macOS(.v15)],
+    name: "OpenInference",
+    // `Synchronization.Mutex` sets the floor.
+    platforms: [.macOS(.v15), .iOS(.v18), .tvOS(.v18), .watchOS(.v11), .visionOS(.v2)],
     products: [
-        // Layer 1: OpenInference semantic conventions and span helpers; depends on swift-distributed-tracing only.
+        // Layer 1: OpenInference semantic conventions and span helpers.
         .library(name: "OpenInference", targets: ["OpenInference"]),
-        // Layer 2: the span pipeline (tracer, sampling, batching, OTLP/HTTP export) and its bootstrap.
-        .library(name: "StackTelemetry", targets: ["StackTelemetry"]),
-        // Layer 3: a client for Phoenix's REST API (reading traces back, annotations).
-        .library(name: "PhoenixClient", targets: ["PhoenixClient"]),
-        // Layer 3: an OpenAI-compatible LLM client whose calls are LLM and EMBEDDING spans.
-        .library(name: "StackLLM", targets: ["StackLLM"]),
-        // Layer 3: tools with derived schemas and the tool-using agent loop.
-        .library(name: "StackAgent", targets: ["StackAgent"]),
-        // Layer 3: hybrid retrieval (SQLite FTS5 BM25 + embeddings, RRF, rerank).
-        .library(name: "StackRetrieval", targets: ["StackRetrieval"]),
-        // Layer 4: the HTTP service (`stack serve`): agent runs, chat pass-through, feedback, metrics.
-        .library(name: "StackService", targets: ["StackService"]),
-        // Layer 4: the `stack` command-line tool.
-        .executable(name: "stack", targets: ["StackCLI"]),
+        // Trace assertions for an adopter's own tests, on swift-distributed-tracing's InMemoryTracing.
+        .library(name: "OpenInferenceTesting", targets: ["OpenInferenceTesting"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
-        .package(url: "https://github.com/swift-otel/swift-w3c-trace-context", from: "1.0.0"),
-        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
-        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
-        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
-        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
-        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
-        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
-        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3")
     ],
     targets: [
         .target(
@@ -45,154 +26,20 @@ let package = Package(
             ]
         ),
         .target(
-            name: "StackTelemetry",
+            name: "OpenInferenceTesting",
             dependencies: [
                 "OpenInference",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
-                .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
             ]
-        ),
-        .target(
-            name: "PhoenixClient",
-            dependencies: [
-                "OpenInference",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-            ]
-        ),
-        .target(
-            name: "StackLLM",
-            dependencies: [
-                "OpenInference",
-                .product(name: "Tracing", package: "swift-distributed-tracing"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Metrics", package: "swift-metrics"),
-            ]
-        ),
-        .target(
-            name: "StackAgent",
-            dependencies: ["OpenInference", "StackLLM", .product(name: "Metrics", package: "swift-metrics")]
-        ),
-        .target(
-            name: "StackRetrieval",
-            dependencies: [
-                "OpenInference",
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Metrics", package: "swift-metrics"),
-            ]
-        ),
-        .target(
-            name: "StackService",
-            dependencies: [
-                "OpenInference", "StackTelemetry", "StackLLM", "StackAgent", "PhoenixClient",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Tracing", package: "swift-distributed-tracing"),
-            ]
-        ),
-        .executableTarget(
-            name: "StackCLI",
-            dependencies: [
-                "OpenInference", "StackTelemetry", "StackLLM", "StackAgent", "StackRetrieval", "PhoenixClient", "StackService",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
-        ),
-        .executableTarget(
-            name: "StackBench",
-            dependencies: [
-                "OpenInference", "StackTelemetry", "StackLLM", "StackAgent", "StackTestSupport",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            ],
-            path: "Benchmarks/StackBench",
-            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
-        ),
-        .executableTarget(
-            name: "QuickStart",
-            dependencies: ["OpenInference", "StackTelemetry"],
-            path: "Examples/QuickStart"
         ),
         .testTarget(
             name: "OpenInferenceTests",
-            dependencies: ["OpenInference", "StackTelemetry"]
-        ),
-        .testTarget(
-            name: "StackTelemetryTests",
             dependencies: [
-                "StackTelemetry", "OpenInference", "StackTestSupport",
-                .product(name: "CoreMetrics", package: "swift-metrics"),
-            ]
-        ),
-        .target(
-            name: "StackTestSupport",
-            dependencies: [
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-            ],
-            path: "Tests/StackTestSupport"
-        ),
-        .testTarget(
-            name: "StackLLMTests",
-            dependencies: ["StackLLM", "StackTelemetry", "OpenInference", "StackTestSupport"]
-        ),
-        .testTarget(
-            name: "StackAgentTests",
-            dependencies: ["StackAgent", "StackLLM", "StackTelemetry", "OpenInference", "StackTestSupport"]
-        ),
-        .testTarget(
-            name: "StackRetrievalTests",
-            dependencies: ["StackRetrieval", "StackTelemetry", "OpenInference"]
-        ),
-        .testTarget(
-            name: "StackIntegrationTests",
-            dependencies: [
-                "StackAgent", "StackLLM", "StackRetrieval", "StackTelemetry", "OpenInference", "PhoenixClient", "StackService",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            ]
-        ),
-        .testTarget(
-            name: "StackServiceTests",
-            dependencies: [
-                "StackService", "StackAgent", "StackLLM", "StackTelemetry", "OpenInference", "PhoenixClient", "StackTestSupport",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "Metrics", package: "swift-metrics"),
-            ]
-        ),
-        .testTarget(
-            name: "StackFuzzTests",
-            dependencies: [
-                "StackService", "StackAgent", "StackLLM", "StackTelemetry", "OpenInference", "PhoenixClient", "StackTestSupport",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "PropertyBased", package: "swift-property-based"),
+                "OpenInference", "OpenInferenceTesting",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
             ]
-        ),
-        .testTarget(
-            name: "PhoenixClientTests",
-            dependencies: ["PhoenixClient"]
-        ),
-        .testTarget(
-            name: "PhoenixIntegrationTests",
-            dependencies: ["StackTelemetry", "OpenInference", "PhoenixClient"]
         ),
     ]
 )

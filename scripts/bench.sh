@@ -16,8 +16,8 @@ BENCH_VENV="$STACK_CACHE_DIR/bench-venv"
 ensure_venv "$BENCH_VENV" opentelemetry-sdk
 
 log "building the benchmark (release)"
-swift build -c release --product StackBench >&2
-bench="$(swift build -c release --show-bin-path)/StackBench"
+swift build --package-path Stack -c release --product StackBench >&2
+bench="$(swift build --package-path Stack -c release --show-bin-path)/StackBench"
 
 out="$(mktemp)"
 trap 'rm -f "$out"' EXIT
@@ -25,7 +25,7 @@ log "seed LLM span, traced and with the no-op tracer ($spans spans each)"
 "$bench" llm-span "$spans" | tee -a "$out" >&2
 "$bench" noop-span "$spans" | tee -a "$out" >&2
 log "the same span in Python's OpenTelemetry SDK"
-"$BENCH_VENV/bin/python" Benchmarks/python/otel_llm_span.py "$((spans / 5))" | tee -a "$out" >&2
+"$BENCH_VENV/bin/python" Stack/Benchmarks/python/otel_llm_span.py "$((spans / 5))" | tee -a "$out" >&2
 log "agent runs of three model calls, traced and untraced ($agent_runs each)"
 "$bench" agent "$agent_runs" | tee -a "$out" >&2
 log "export throughput to a local OTLP sink"
@@ -33,7 +33,7 @@ log "export throughput to a local OTLP sink"
 if [ "${BENCH_ALLOC:-1}" != 0 ]; then
   log "allocations per span (an LD_PRELOAD counter: 2000 spans less 0)"
   counter="$STACK_CACHE_DIR/libmalloc_count.so"
-  cc -O2 -shared -fPIC -o "$counter" Benchmarks/malloc-count/malloc_count.c -ldl
+  cc -O2 -shared -fPIC -o "$counter" Stack/Benchmarks/malloc-count/malloc_count.c -ldl
   allocs() { LD_PRELOAD="$counter" "$bench" alloc "$1" 2>&1 >/dev/null | sed -n 's/^malloc_count: //p'; }
   with="$(allocs 2000)"; without="$(allocs 0)"
   echo "swift_allocations_per_llm_span: $(( (with - without) / 2000 ))" | tee -a "$out" >&2

@@ -6,7 +6,7 @@ set -euo pipefail
 phoenix_url="${1:?usage: $0 PHOENIX_URL}"
 project="quickstart-$(date +%s)-$$"
 
-output=$(PHOENIX_COLLECTOR_ENDPOINT="$phoenix_url" PHOENIX_PROJECT_NAME="$project" swift run -q QuickStart)
+output=$(PHOENIX_COLLECTOR_ENDPOINT="$phoenix_url" PHOENIX_PROJECT_NAME="$project" swift run --package-path Stack -q QuickStart)
 echo "$output"
 trace_id=$(printf '%s\n' "$output" | sed -n 's/^trace_id: \([0-9a-f]\{32\}\)$/\1/p')
 [ -n "$trace_id" ] || die "the quick start printed no trace id"

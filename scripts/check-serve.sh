@@ -10,8 +10,8 @@ project="serve-check-$(date +%s)-$$"
 work="$(mktemp -d "${TMPDIR:-/tmp}/stack-serve.XXXXXX")"
 port="$(free_port)"
 
-swift build -q --product stack
-stack_bin="$(swift build --show-bin-path)/stack"
+swift build --package-path Stack -q --product stack
+stack_bin="$(swift build --package-path Stack --show-bin-path)/stack"
 STACK_API_KEYS="sk-check=user-check" STACK_FEEDBACK_QUEUE="$work/feedback.sqlite" \
   OPENAI_BASE_URL="$model_url" OPENAI_MODEL=smollm2 OPENAI_EMBEDDING_MODEL=smollm2-embed \
   PHOENIX_COLLECTOR_ENDPOINT="$phoenix_url" PHOENIX_PROJECT_NAME="$project" OTEL_BSP_SCHEDULE_DELAY=200 \

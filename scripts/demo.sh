@@ -23,5 +23,5 @@ fi
 export OPENAI_BASE_URL
 export STACK_INDEX_PATH="${STACK_INDEX_PATH:-$STACK_CACHE_DIR/demo-index-${OPENAI_EMBEDDING_MODEL:-default}.sqlite}"
 
-swift build -q --product stack
-"$(swift build --show-bin-path)/stack" demo --corpus Examples/corpus
+swift build --package-path Stack -q --product stack
+"$(swift build --package-path Stack --show-bin-path)/stack" demo --corpus Stack/Examples/corpus

@@ -24,9 +24,9 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 log "building stack and the load client (release)"
-swift build -c release --product stack >&2
-swift build -c release --product StackBench >&2
-bin="$(swift build -c release --show-bin-path)"
+swift build --package-path Stack -c release --product stack >&2
+swift build --package-path Stack -c release --product StackBench >&2
+bin="$(swift build --package-path Stack -c release --show-bin-path)"
 
 phoenix_url="$(scripts/phoenix.sh start "$run_dir/phoenix")"
 model_port="$(free_port)"

@@ -23,5 +23,6 @@ export STACK_PHOENIX_URL="$phoenix_url"
 export STACK_MODEL_URL="$model_url"
 export STACK_REQUIRE_PHOENIX=1
 swift test
+swift test --package-path Stack
 scripts/check-quickstart.sh "$phoenix_url"
 scripts/check-serve.sh "$model_url" "$phoenix_url"

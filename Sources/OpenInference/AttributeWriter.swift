@@ -40,7 +40,7 @@ public struct AttributeWriter {
     }
 
     /// Records messages flattened under `prefix` (`llm.input_messages` or `llm.output_messages`).
-    public mutating func set(messages: [Message], under prefix: String) {
+    public mutating func set(messages: [LLMMessage], under prefix: String) {
         for (index, message) in messages.enumerated() {
             let keys = FlattenedMessageKeys.of(prefix: prefix, index: index)
             let base = keys.base
@@ -74,20 +74,20 @@ public struct AttributeWriter {
     }
 
     /// Records documents flattened under `prefix` (`retrieval.documents` or a reranker list).
-    public mutating func set(documents: [Document], under prefix: String) {
+    public mutating func set(documents: [RetrievalDocument], under prefix: String) {
         for (index, document) in documents.enumerated() {
             let base = "\(prefix).\(index)."
             set(base + SemanticConventions.Document.id, document.id)
             set(base + SemanticConventions.Document.content, document.content)
             set(base + SemanticConventions.Document.score, document.score)
             if !document.metadata.isEmpty {
-                set(base + SemanticConventions.Document.metadata, JSONValue.object(document.metadata).jsonString)
+                set(base + SemanticConventions.Document.metadata, OpenInferenceJSON.object(document.metadata).jsonString)
             }
         }
     }
 
     /// Records a JSON value as its compact text.
-    public mutating func set(_ key: String, json value: JSONValue?) {
+    public mutating func set(_ key: String, json value: OpenInferenceJSON?) {
         set(key, value?.jsonString)
     }
 }

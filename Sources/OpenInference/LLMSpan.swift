@@ -5,7 +5,7 @@ public struct LLMSpan: OpenInferenceSpanProtocol {
     public let base: OpenInferenceSpan
 
     /// Records the model's reply as `llm.output_messages`; a single text reply is also `output.value`.
-    public func recordOutput(messages: [Message]) {
+    public func recordOutput(messages: [LLMMessage]) {
         base.record { writer in
             writer.set(messages: messages, under: SemanticConventions.LLM.outputMessages)
             if messages.count == 1, let text = messages[0].content {
@@ -62,9 +62,9 @@ public nonisolated(nonsending) func withLLMSpan<T>(
     model: String? = nil,
     system: String? = nil,
     provider: String? = nil,
-    messages: [Message] = [],
-    parameters: JSONValue? = nil,
-    tools: [ToolDefinition] = [],
+    messages: [LLMMessage] = [],
+    parameters: OpenInferenceJSON? = nil,
+    tools: [LLMToolDefinition] = [],
     context: @autoclosure () -> InstrumentationContext = .current ?? .topLevel,
     function: String = #function,
     file fileID: String = #fileID,

@@ -14,14 +14,14 @@ import Tracing
 public struct OpenInferenceContext: Sendable, Hashable {
     public var sessionID: String?
     public var userID: String?
-    public var metadata: [String: JSONValue]
+    public var metadata: [String: OpenInferenceJSON]
     public var tags: [String]
     public var promptTemplate: PromptTemplate?
 
     public init(
         sessionID: String? = nil,
         userID: String? = nil,
-        metadata: [String: JSONValue] = [:],
+        metadata: [String: OpenInferenceJSON] = [:],
         tags: [String] = [],
         promptTemplate: PromptTemplate? = nil
     ) {
@@ -53,7 +53,7 @@ public struct OpenInferenceContext: Sendable, Hashable {
         writer.set(SemanticConventions.Context.sessionID, sessionID)
         writer.set(SemanticConventions.Context.userID, userID)
         if !metadata.isEmpty {
-            writer.set(SemanticConventions.Context.metadata, JSONValue.object(metadata).jsonString)
+            writer.set(SemanticConventions.Context.metadata, OpenInferenceJSON.object(metadata).jsonString)
         }
         if !tags.isEmpty {
             writer.set(SemanticConventions.Context.tags, .stringArray(tags))
@@ -63,7 +63,7 @@ public struct OpenInferenceContext: Sendable, Hashable {
             if !promptTemplate.variables.isEmpty {
                 writer.set(
                     SemanticConventions.LLM.PromptTemplate.variables,
-                    JSONValue.object(promptTemplate.variables).jsonString
+                    OpenInferenceJSON.object(promptTemplate.variables).jsonString
                 )
             }
             writer.set(SemanticConventions.LLM.PromptTemplate.version, promptTemplate.version)
@@ -76,7 +76,7 @@ public struct OpenInferenceContext: Sendable, Hashable {
 public nonisolated(nonsending) func withOpenInferenceContext<T>(
     sessionID: String? = nil,
     userID: String? = nil,
-    metadata: [String: JSONValue] = [:],
+    metadata: [String: OpenInferenceJSON] = [:],
     tags: [String] = [],
     promptTemplate: PromptTemplate? = nil,
     _ body: nonisolated(nonsending) () async throws -> T

@@ -3,7 +3,7 @@ import Tracing
 /// Why a value could not be recorded on a span as given.
 ///
 /// Span helpers never throw these at the caller: they record a readable fallback and put the
-/// diagnostic in ``SemanticConventions/Stack/recordingIssue``. ``JSONValue/init(encoding:)`` throws them
+/// diagnostic in ``SemanticConventions/Stack/recordingIssue``. ``OpenInferenceJSON/init(encoding:)`` throws them
 /// for code that wants to handle the failure itself.
 public enum OpenInferenceRecordingError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The value's `Encodable` conformance threw while encoding to JSON.

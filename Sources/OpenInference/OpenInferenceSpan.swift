@@ -77,7 +77,7 @@ extension OpenInferenceSpanProtocol {
     }
 
     /// Records `input.value` as JSON.
-    public func recordInput(json: JSONValue) {
+    public func recordInput(json: OpenInferenceJSON) {
         base.record { writer in
             writer.set(SemanticConventions.Input.value, json.jsonString)
             writer.set(SemanticConventions.Input.mimeType, "application/json")
@@ -107,7 +107,7 @@ extension OpenInferenceSpanProtocol {
     }
 
     /// Records `output.value` as JSON.
-    public func recordOutput(json: JSONValue) {
+    public func recordOutput(json: OpenInferenceJSON) {
         base.record { writer in
             writer.set(SemanticConventions.Output.value, json.jsonString)
             writer.set(SemanticConventions.Output.mimeType, "application/json")
@@ -120,7 +120,7 @@ extension OpenInferenceSpanProtocol {
     }
 
     /// Records `metadata` (as a JSON string), merged over any metadata from the context.
-    public func recordMetadata(_ metadata: [String: JSONValue]) {
+    public func recordMetadata(_ metadata: [String: OpenInferenceJSON]) {
         var merged = OpenInferenceContext.current.metadata
         merged.merge(metadata) { _, new in new }
         base.record { $0.set(SemanticConventions.Context.metadata, json: .object(merged)) }
@@ -144,7 +144,7 @@ extension OpenInferenceSpanProtocol {
 
     private func recordEncoded(_ value: some Encodable, valueKey: String, mimeKey: String) {
         do {
-            let json = try JSONValue(encoding: value)
+            let json = try OpenInferenceJSON(encoding: value)
             base.record { writer in
                 writer.set(valueKey, json.jsonString)
                 writer.set(mimeKey, "application/json")

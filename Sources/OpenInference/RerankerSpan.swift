@@ -5,7 +5,7 @@ public struct RerankerSpan: OpenInferenceSpanProtocol {
     public let base: OpenInferenceSpan
 
     /// Records the reordered documents as `reranker.output_documents.N.document.*`.
-    public func recordOutputDocuments(_ documents: [Document]) {
+    public func recordOutputDocuments(_ documents: [RetrievalDocument]) {
         base.record { $0.set(documents: documents, under: SemanticConventions.Reranker.outputDocuments) }
     }
 }
@@ -16,7 +16,7 @@ public nonisolated(nonsending) func withRerankerSpan<T>(
     query: String,
     model: String? = nil,
     topK: Int? = nil,
-    documents: [Document],
+    documents: [RetrievalDocument],
     context: @autoclosure () -> InstrumentationContext = .current ?? .topLevel,
     function: String = #function,
     file fileID: String = #fileID,

@@ -5,7 +5,7 @@ public struct RetrieverSpan: OpenInferenceSpanProtocol {
     public let base: OpenInferenceSpan
 
     /// Records the returned documents as `retrieval.documents.N.document.*`.
-    public func recordDocuments(_ documents: [Document]) {
+    public func recordDocuments(_ documents: [RetrievalDocument]) {
         base.record { $0.set(documents: documents, under: SemanticConventions.Retrieval.documents) }
     }
 }

@@ -20,7 +20,7 @@ public struct ToolSpan: OpenInferenceSpanProtocol {
 public nonisolated(nonsending) func withToolSpan<T>(
     tool name: String,
     description: String? = nil,
-    parameters: JSONValue? = nil,
+    parameters: OpenInferenceJSON? = nil,
     arguments: String? = nil,
     toolCallID: String? = nil,
     context: @autoclosure () -> InstrumentationContext = .current ?? .topLevel,

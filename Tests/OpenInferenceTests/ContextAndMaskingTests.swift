@@ -1,5 +1,6 @@
+import InMemoryTracing
 import OpenInference
-import StackTelemetry
+import OpenInferenceTesting
 import Testing
 import Tracing
 
@@ -24,21 +25,21 @@ struct ContextAndMaskingTests {
             }
             await withChainSpan("outside") { _ in }
         }
-        let outer = try #require(spans.first { $0.name == "outer" })
-        let llm = try #require(spans.first { $0.openInferenceKind == "LLM" })
-        let outside = try #require(spans.first { $0.name == "outside" })
-        #expect(outer.string("session.id") == "s-1")
-        #expect(outer.string("user.id") == "ana")
-        #expect(outer.string("metadata") == #"{"tier":"free"}"#)
+        let outer = try #require(spans.first { $0.operationName == "outer" })
+        let llm = try #require(spans.first { $0.openInferenceKind == .llm })
+        let outside = try #require(spans.first { $0.operationName == "outside" })
+        #expect(outer.attribute("session.id") == "s-1")
+        #expect(outer.attribute("user.id") == "ana")
+        #expect(outer.attribute("metadata") == #"{"tier":"free"}"#)
         #expect(outer.attributes.get("tag.tags") == .stringArray(["beta"]))
-        #expect(outer.string("llm.prompt_template.template") == "Answer {question}")
-        #expect(outer.string("llm.prompt_template.variables") == #"{"question":"why"}"#)
-        #expect(outer.string("llm.prompt_template.version") == "v2")
-        #expect(llm.string("session.id") == "s-1")
-        #expect(llm.string("metadata") == #"{"region":"eu","tier":"free"}"#)
+        #expect(outer.attribute("llm.prompt_template.template") == "Answer {question}")
+        #expect(outer.attribute("llm.prompt_template.variables") == #"{"question":"why"}"#)
+        #expect(outer.attribute("llm.prompt_template.version") == "v2")
+        #expect(llm.attribute("session.id") == "s-1")
+        #expect(llm.attribute("metadata") == #"{"region":"eu","tier":"free"}"#)
         #expect(llm.attributes.get("tag.tags") == .stringArray(["beta", "eval"]))
-        #expect(outside.string("session.id") == nil)
-        #expect(outside.string("metadata") == nil)
+        #expect(outside.attribute("session.id") == nil)
+        #expect(outside.attribute("metadata") == nil)
     }
 
     @Test("The environment variables map onto the trace configuration")
@@ -69,23 +70,23 @@ struct ContextAndMaskingTests {
     func hideInputs() async throws {
         var config = TraceConfig()
         config.hideInputs = true
-        let span = try await #require(llmSpan(config: config))
-        #expect(span.string("input.value") == "__REDACTED__")
-        #expect(span.string("input.mime_type") == nil)
-        #expect(span.string("llm.input_messages.0.message.content") == nil)
-        #expect(span.string("llm.input_messages.0.message.role") == nil)
-        #expect(span.string("llm.output_messages.0.message.content") == "secret answer")
-        #expect(span.string("output.value") == "secret answer")
+        let span = try await llmSpan(config: config)
+        #expect(span.attribute("input.value") == "__REDACTED__")
+        #expect(span.attribute("input.mime_type") == nil)
+        #expect(span.attribute("llm.input_messages.0.message.content") == nil)
+        #expect(span.attribute("llm.input_messages.0.message.role") == nil)
+        #expect(span.attribute("llm.output_messages.0.message.content") == "secret answer")
+        #expect(span.attribute("output.value") == "secret answer")
     }
 
     @Test("Hiding outputs redacts output.value and drops output messages")
     func hideOutputs() async throws {
         var config = TraceConfig()
         config.hideOutputs = true
-        let span = try await #require(llmSpan(config: config))
-        #expect(span.string("output.value") == "__REDACTED__")
-        #expect(span.string("llm.output_messages.0.message.role") == nil)
-        #expect(span.string("llm.input_messages.0.message.content") == "secret question")
+        let span = try await llmSpan(config: config)
+        #expect(span.attribute("output.value") == "__REDACTED__")
+        #expect(span.attribute("llm.output_messages.0.message.role") == nil)
+        #expect(span.attribute("llm.input_messages.0.message.content") == "secret question")
     }
 
     @Test("Hiding message text keeps roles and redacts content")
@@ -93,35 +94,35 @@ struct ContextAndMaskingTests {
         var config = TraceConfig()
         config.hideInputText = true
         config.hideOutputText = true
-        let span = try await #require(llmSpan(config: config))
-        #expect(span.string("llm.input_messages.0.message.role") == "user")
-        #expect(span.string("llm.input_messages.0.message.content") == "__REDACTED__")
-        #expect(span.string("llm.input_messages.1.message.contents.0.message_content.text") == "__REDACTED__")
-        #expect(span.string("llm.output_messages.0.message.content") == "__REDACTED__")
+        let span = try await llmSpan(config: config)
+        #expect(span.attribute("llm.input_messages.0.message.role") == "user")
+        #expect(span.attribute("llm.input_messages.0.message.content") == "__REDACTED__")
+        #expect(span.attribute("llm.input_messages.1.message.contents.0.message_content.text") == "__REDACTED__")
+        #expect(span.attribute("llm.output_messages.0.message.content") == "__REDACTED__")
     }
 
     @Test("Hiding input messages drops them but leaves input.value")
     func hideInputMessages() async throws {
         var config = TraceConfig()
         config.hideInputMessages = true
-        let span = try await #require(llmSpan(config: config))
-        #expect(span.string("llm.input_messages.0.message.role") == nil)
-        #expect(span.string("input.value") == "raw request")
+        let span = try await llmSpan(config: config)
+        #expect(span.attribute("llm.input_messages.0.message.role") == nil)
+        #expect(span.attribute("input.value") == "raw request")
     }
 
     @Test("Images are dropped when hidden and long base64 images are redacted")
     func imageMasking() async throws {
         var hidden = TraceConfig()
         hidden.hideInputImages = true
-        let hiddenSpan = try await #require(llmSpan(config: hidden))
-        #expect(hiddenSpan.string("llm.input_messages.1.message.contents.1.message_content.image.image.url") == nil)
+        let hiddenSpan = try await llmSpan(config: hidden)
+        #expect(hiddenSpan.attribute("llm.input_messages.1.message.contents.1.message_content.image.image.url") == nil)
 
         var short = TraceConfig()
         short.base64ImageMaxLength = 10
-        let shortSpan = try await #require(llmSpan(config: short))
-        #expect(shortSpan.string("llm.input_messages.1.message.contents.1.message_content.image.image.url") == "__REDACTED__")
-        let keptSpan = try await #require(llmSpan(config: .default))
-        #expect(keptSpan.string("llm.input_messages.1.message.contents.1.message_content.image.image.url") == Self.image)
+        let shortSpan = try await llmSpan(config: short)
+        #expect(shortSpan.attribute("llm.input_messages.1.message.contents.1.message_content.image.image.url") == "__REDACTED__")
+        let keptSpan = try await llmSpan(config: .default)
+        #expect(keptSpan.attribute("llm.input_messages.1.message.contents.1.message_content.image.image.url") == Self.image)
     }
 
     @Test("Embedding vectors and invocation parameters can be hidden")
@@ -133,9 +134,9 @@ struct ContextAndMaskingTests {
             await withEmbeddingSpan(texts: ["a"]) { $0.recordVectors([[1, 2]]) }
             await withLLMSpan(messages: [], parameters: ["temperature": 1]) { _ in }
         }
-        #expect(spans[0].string("embedding.embeddings.0.embedding.text") == "a")
+        #expect(spans[0].attribute("embedding.embeddings.0.embedding.text") == "a")
         #expect(spans[0].attributes.get("embedding.embeddings.0.embedding.vector") == nil)
-        #expect(spans[1].string("llm.invocation_parameters") == nil)
+        #expect(spans[1].attribute("llm.invocation_parameters") == nil)
     }
 
     @Test("A 10 MB message is truncated to the configured length, on a character boundary")
@@ -146,27 +147,27 @@ struct ContextAndMaskingTests {
         let spans = await recordSpans(config: config) {
             await withLLMSpan(messages: [.user(huge)]) { span in span.recordOutput(huge) }
         }
-        let content = try #require(spans.first?.string("llm.input_messages.0.message.content"))
+        let content = try #require(spans.first?.attribute("llm.input_messages.0.message.content"))
         #expect(content.utf8.count < 1100)
         #expect(content.hasPrefix(String(repeating: "é", count: 500)))
         #expect(content.hasSuffix("… [truncated from 10000000 bytes]"))
-        #expect(spans.first?.string("output.value")?.utf8.count ?? .max < 1100)
+        #expect(spans.first?.attribute("output.value")?.utf8.count ?? .max < 1100)
     }
 
     static let image = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
 
-    private func llmSpan(config: TraceConfig) async -> FinishedSpan? {
-        await recordSpans(config: config) {
+    private func llmSpan(config: TraceConfig) async throws -> FinishedInMemorySpan {
+        try await recordSpans(config: config) {
             await withLLMSpan(
                 model: "m",
                 messages: [
                     .user("secret question"),
-                    Message(role: "user", contents: [.text("look"), .image(url: Self.image)]),
+                    LLMMessage(role: "user", contents: [.text("look"), .image(url: Self.image)]),
                 ]
             ) { span in
                 span.recordInput("raw request")
                 span.recordOutput(messages: [.assistant("secret answer")])
             }
-        }.first
+        }.only(kind: .llm)
     }
 }

@@ -1,0 +1,160 @@
+import Tracing
+
+import Foundation
+
+/// A JSON value: what OpenInference stores as JSON strings (invocation parameters, metadata,
+/// prompt-template variables, tool schemas).
+///
+/// Building one is cheap and total; encoding it never fails, because every case is representable
+/// in JSON (non-finite numbers are encoded as `null`, as JavaScript's `JSON.stringify` does).
+///
+/// ```swift
+/// let parameters: OpenInferenceJSON = ["temperature": 0.2, "max_tokens": 256]
+/// ```
+public enum OpenInferenceJSON: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    case int(Int)
+    case double(Double)
+    case string(String)
+    case array([OpenInferenceJSON])
+    case object([String: OpenInferenceJSON])
+
+    /// The compact JSON text of this value, with object keys sorted so equal values give equal text.
+    public var jsonString: String {
+        var output = ""
+        write(to: &output)
+        return output
+    }
+
+    private func write(to output: inout String) {
+        switch self {
+        case .null:
+            output += "null"
+        case .bool(let value):
+            output += value ? "true" : "false"
+        case .int(let value):
+            output += String(value)
+        case .double(let value):
+            if value.isFinite {
+                if value == value.rounded(), abs(value) < 1e15 {
+                    output += String(Int64(value))
+                } else {
+                    output += "\(value)"
+                }
+            } else {
+                output += "null"
+            }
+        case .string(let value):
+            OpenInferenceJSON.writeEscaped(value, to: &output)
+        case .array(let values):
+            output += "["
+            for (index, value) in values.enumerated() {
+                if index > 0 { output += "," }
+                value.write(to: &output)
+            }
+            output += "]"
+        case .object(let members):
+            output += "{"
+            for (index, key) in members.keys.sorted().enumerated() {
+                if index > 0 { output += "," }
+                OpenInferenceJSON.writeEscaped(key, to: &output)
+                output += ":"
+                members[key]!.write(to: &output)
+            }
+            output += "}"
+        }
+    }
+
+    static func writeEscaped(_ string: String, to output: inout String) {
+        output += "\""
+        for scalar in string.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            case let control where control.value < 0x20:
+                output += "\\u"
+                let hex = String(control.value, radix: 16)
+                output += String(repeating: "0", count: 4 - hex.count) + hex
+            default:
+                output.unicodeScalars.append(scalar)
+            }
+        }
+        output += "\""
+    }
+}
+
+extension OpenInferenceJSON {
+    /// Encodes any `Encodable` value into a ``OpenInferenceJSON``.
+    ///
+    /// - Throws: ``OpenInferenceRecordingError/notJSONEncodable(typeName:reason:)`` when the value's
+    ///   `Encodable` conformance throws (for example a `Double.nan` inside, or a custom `encode(to:)` that fails).
+    public init(encoding value: some Encodable) throws(OpenInferenceRecordingError) {
+        let data: Data
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            data = try encoder.encode(value)
+        } catch {
+            throw .notJSONEncodable(typeName: String(reflecting: type(of: value)), reason: "\(error)")
+        }
+        do {
+            self = try JSONDecoder().decode(OpenInferenceJSON.self, from: data)
+        } catch {
+            throw .notJSONEncodable(typeName: String(reflecting: type(of: value)), reason: "\(error)")
+        }
+    }
+}
+
+extension OpenInferenceJSON: Codable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Int.self) {
+            self = .int(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .double(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([OpenInferenceJSON].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: OpenInferenceJSON].self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .int(let value): try container.encode(value)
+        case .double(let value):
+            if value.isFinite { try container.encode(value) } else { try container.encodeNil() }
+        case .string(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        }
+    }
+}
+
+extension OpenInferenceJSON: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
+    ExpressibleByFloatLiteral, ExpressibleByStringLiteral, ExpressibleByArrayLiteral,
+    ExpressibleByDictionaryLiteral
+{
+    public init(nilLiteral: ()) { self = .null }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(integerLiteral value: Int) { self = .int(value) }
+    public init(floatLiteral value: Double) { self = .double(value) }
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(arrayLiteral elements: OpenInferenceJSON...) { self = .array(elements) }
+    public init(dictionaryLiteral elements: (String, OpenInferenceJSON)...) {
+        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import Metrics
+import OpenInference
+
+/// The tools an agent offers, by name; runs each call inside a TOOL span.
+public struct ToolRegistry: Sendable {
+    private struct Entry: Sendable {
+        let definition: LLMToolDefinition
+        let run: @Sendable (String) async throws -> String
+    }
+
+    private var entries: [String: Entry] = [:]
+    private var order: [String] = []
+
+    public init() {}
+
+    public init(_ tools: [any AgentTool]) {
+        for tool in tools { register(tool) }
+    }
+
+    /// Adds `tool`, replacing one of the same name.
+    public mutating func register<T: AgentTool>(_ tool: T) {
+        let name = tool.name
+        let entry = Entry(definition: tool.definition) { arguments in
+            let decoded: T.Arguments
+            do {
+                let text = arguments.trimmingCharacters(in: .whitespacesAndNewlines)
+                decoded = try JSONDecoder().decode(T.Arguments.self, from: Data((text.isEmpty ? "{}" : text).utf8))
+            } catch {
+                throw ToolError.invalidArguments(tool: name, reason: Self.reason(error))
+            }
+            return try await tool.call(decoded)
+        }
+        if entries[name] == nil { order.append(name) }
+        entries[name] = entry
+    }
+
+    /// The definitions to offer the model, in registration order.
+    public var definitions: [LLMToolDefinition] { order.compactMap { entries[$0]?.definition } }
+
+    /// Runs one call inside a TOOL span. Unknown tools and bad arguments throw ``ToolError``; the
+    /// span then records the error and ends with status ERROR.
+    public func execute(_ call: LLMToolCall) async throws -> String {
+        let entry = entries[call.name]
+        let started = ContinuousClock.now
+        var outcome = "error"
+        // `tool_duration_seconds{tool,outcome}` through swift-metrics; unknown names are grouped so a
+        // model inventing tools cannot grow the label set without bound.
+        defer {
+            Timer(label: "tool_duration_seconds", dimensions: [("tool", entry == nil ? "unknown" : call.name), ("outcome", outcome)])
+                .record(duration: ContinuousClock.now - started)
+        }
+        return try await withToolSpan(
+            tool: call.name,
+            description: entry?.definition.description,
+            parameters: entry?.definition.parameters,
+            arguments: call.arguments,
+            toolCallID: call.id
+        ) { span in
+            guard let entry else { throw ToolError.unknownTool(call.name, available: order) }
+            let output = try await entry.run(call.arguments)
+            span.recordOutput(output)
+            outcome = "ok"
+            return output
+        }
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, _): return "missing '\(key.stringValue)'"
+        case DecodingError.typeMismatch(let type, let context):
+            return "'\(context.codingPath.map(\.stringValue).joined(separator: "."))' should be \(type)"
+        case DecodingError.valueNotFound(_, let context):
+            return "'\(context.codingPath.map(\.stringValue).joined(separator: "."))' is null"
+        case DecodingError.dataCorrupted(let context): return "not valid JSON (\(context.debugDescription))"
+        default: return String(describing: error)
+        }
+    }
+}

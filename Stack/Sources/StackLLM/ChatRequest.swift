@@ -1,0 +1,117 @@
+import OpenInference
+
+/// One chat-completion request in the OpenAI shape.
+public struct ChatRequest: Sendable, Hashable {
+    public var messages: [LLMMessage]
+    /// Overrides the client's default model.
+    public var model: String?
+    public var temperature: Double?
+    public var maxTokens: Int?
+    /// Tools the model may call.
+    public var tools: [LLMToolDefinition]
+    /// `auto`, `none`, `required`, or a function name to force.
+    public var toolChoice: ToolChoice?
+    /// Any other body fields (`top_p`, `seed`, `response_format`, …), sent as given.
+    public var extraParameters: [String: OpenInferenceJSON]
+
+    public enum ToolChoice: Sendable, Hashable {
+        case auto
+        case none
+        case required
+        case function(String)
+    }
+
+    public init(
+        messages: [LLMMessage],
+        model: String? = nil,
+        temperature: Double? = nil,
+        maxTokens: Int? = nil,
+        tools: [LLMToolDefinition] = [],
+        toolChoice: ToolChoice? = nil,
+        extraParameters: [String: OpenInferenceJSON] = [:]
+    ) {
+        self.messages = messages
+        self.model = model
+        self.temperature = temperature
+        self.maxTokens = maxTokens
+        self.tools = tools
+        self.toolChoice = toolChoice
+        self.extraParameters = extraParameters
+    }
+
+    /// The invocation parameters recorded on the LLM span (everything but messages and tools).
+    var invocationParameters: [String: OpenInferenceJSON] {
+        var parameters = extraParameters
+        if let temperature { parameters["temperature"] = .double(temperature) }
+        if let maxTokens { parameters["max_tokens"] = .int(maxTokens) }
+        if let toolChoice { parameters["tool_choice"] = toolChoice.json }
+        return parameters
+    }
+
+    /// The JSON body for `POST /chat/completions`.
+    func body(model: String, stream: Bool) -> OpenInferenceJSON {
+        var body = invocationParameters
+        body["model"] = .string(model)
+        body["messages"] = .array(messages.map(Self.wire))
+        if !tools.isEmpty { body["tools"] = .array(tools.map(\.jsonSchema)) }
+        if stream {
+            body["stream"] = true
+            body["stream_options"] = ["include_usage": true]
+        }
+        return .object(body)
+    }
+
+    private static func wire(_ message: LLMMessage) -> OpenInferenceJSON {
+        var object: [String: OpenInferenceJSON] = ["role": .string(message.role)]
+        if !message.contents.isEmpty {
+            object["content"] = .array(
+                message.contents.map { part in
+                    switch part {
+                    case .text(let text): return ["type": "text", "text": .string(text)]
+                    case .image(let url): return ["type": "image_url", "image_url": ["url": .string(url)]]
+                    }
+                }
+            )
+        } else {
+            // An assistant message that only calls tools has no text. OpenAI accepts null there, but
+            // llama.cpp's Python server needs a string, so the empty string serves both.
+            object["content"] = .string(message.content ?? "")
+        }
+        if let name = message.name { object["name"] = .string(name) }
+        if let id = message.toolCallID { object["tool_call_id"] = .string(id) }
+        if !message.toolCalls.isEmpty {
+            object["tool_calls"] = .array(
+                message.toolCalls.map { call in
+                    [
+                        "id": .string(call.id ?? ""),
+                        "type": "function",
+                        "function": ["name": .string(call.name), "arguments": .string(call.arguments)],
+                    ]
+                }
+            )
+        }
+        return .object(object)
+    }
+}
+
+extension ChatRequest.ToolChoice {
+    var json: OpenInferenceJSON {
+        switch self {
+        case .auto: return "auto"
+        case .none: return "none"
+        case .required: return "required"
+        case .function(let name): return ["type": "function", "function": ["name": .string(name)]]
+        }
+    }
+}
+
+/// The model's answer to a ``ChatRequest``.
+public struct ChatResponse: Sendable, Hashable {
+    /// The assistant message: text, tool calls, or both.
+    public var message: LLMMessage
+    /// `stop`, `length`, `tool_calls`, … as the server reported it.
+    public var finishReason: String?
+    public var usage: TokenUsage?
+    /// The model that answered, as the server names it.
+    public var model: String?
+}

@@ -1,0 +1,372 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import OpenInference
+import Tracing
+
+/// A client for any OpenAI-compatible server (OpenAI, Ollama, vLLM, llama.cpp's server) whose every
+/// call is an OpenInference span: LLM for chat, EMBEDDING for embeddings.
+///
+/// ```swift
+/// let client = LLMClient(configuration: try .fromEnvironment())
+/// let response = try await client.chat(ChatRequest(messages: [.user("What is SQLite?")], maxTokens: 64))
+/// print(response.message.content ?? "")
+/// ```
+///
+/// Errors are ``LLMClientError``s; 429, 5xx and failed connections are retried with backoff that
+/// honours `Retry-After`. The caller's trace continues on the server: requests carry `traceparent`.
+public struct LLMClient: Sendable {
+    public let configuration: LLMClientConfiguration
+
+    public init(configuration: LLMClientConfiguration) {
+        self.configuration = configuration
+    }
+
+    /// Sends a chat completion and waits for the whole answer.
+    public func chat(_ request: ChatRequest) async throws -> ChatResponse {
+        let model = request.model ?? configuration.model
+        return try await withTracedChat(request, model: model) { span in
+            let body = request.body(model: model, stream: false)
+            // Encoded once: the same text goes to the server and to the span.
+            let text = body.jsonString
+            span.recordInput(jsonText: text)
+            let response = try await send(path: "/chat/completions", body: text, stream: false)
+            let bytes = try await collect(response)
+            let decoded: ChatCompletionBody
+            do {
+                decoded = try JSONDecoder().decode(ChatCompletionBody.self, from: Data(bytes.readableBytesView))
+            } catch {
+                throw LLMClientError.malformedResponse("not a chat completion: \(error)")
+            }
+            guard let choice = decoded.choices?.first, let wire = choice.message else {
+                throw LLMClientError.malformedResponse("the answer has no choices[0].message")
+            }
+            let message = LLMMessage(
+                role: wire.role ?? "assistant",
+                content: wire.content,
+                toolCalls: (wire.tool_calls ?? []).map {
+                    LLMToolCall(id: $0.id, name: $0.function?.name ?? "", arguments: $0.function?.arguments ?? "")
+                }
+            )
+            let result = ChatResponse(
+                message: message,
+                finishReason: choice.finish_reason,
+                usage: decoded.usage?.tokenUsage,
+                model: decoded.model
+            )
+            record(result, requestedModel: model, on: span)
+            return result
+        }
+    }
+
+    /// Sends a chat completion as a server-sent-event stream, handing each piece of text to `onText`
+    /// as it arrives, and returns the assembled answer.
+    ///
+    /// The span gets a `first_token` event when the first delta arrives, and the final usage
+    /// (requested with `stream_options.include_usage`). A stream that ends without `[DONE]` throws
+    /// ``LLMClientError/truncatedStream(received:)``.
+    public func chatStream(
+        _ request: ChatRequest,
+        onText: @Sendable (String) async -> Void = { _ in }
+    ) async throws -> ChatResponse {
+        let model = request.model ?? configuration.model
+        return try await withTracedChat(request, model: model) { span in
+            let body = request.body(model: model, stream: true)
+            // Encoded once: the same text goes to the server and to the span.
+            let text = body.jsonString
+            span.recordInput(jsonText: text)
+            let response = try await send(path: "/chat/completions", body: text, stream: true)
+            var parser = ServerSentEventParser()
+            var accumulator = StreamAccumulator()
+            var events = 0
+            var sawFirstDelta = false
+            var finished = false
+            let decoder = JSONDecoder()
+            do {
+                streaming: for try await buffer in response.body {
+                    for payload in parser.feed(buffer.readableBytesView) {
+                        if payload == "[DONE]" {
+                            finished = true
+                            break streaming
+                        }
+                        events += 1
+                        let chunk: ChatCompletionBody
+                        do {
+                            chunk = try decoder.decode(ChatCompletionBody.self, from: Data(payload.utf8))
+                        } catch {
+                            throw LLMClientError.malformedResponse("stream event \(events) is not a chat chunk: \(error)")
+                        }
+                        let text = accumulator.add(chunk)
+                        if !sawFirstDelta, chunk.choices?.contains(where: { $0.delta != nil }) == true {
+                            sawFirstDelta = true
+                            span.addEvent("first_token")
+                        }
+                        if let text { await onText(text) }
+                    }
+                }
+            } catch let error as LLMClientError {
+                throw error
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                throw LLMClientError.connectionFailed(url: endpoint("/chat/completions"), reason: "stream broke: \(error)")
+            }
+            guard finished else { throw LLMClientError.truncatedStream(received: events) }
+            let result = ChatResponse(
+                message: accumulator.message,
+                finishReason: accumulator.finishReason,
+                usage: accumulator.usage,
+                model: accumulator.model
+            )
+            record(result, requestedModel: model, on: span)
+            return result
+        }
+    }
+
+    /// Embeds `texts` with the embedding model, one vector per text.
+    ///
+    /// Servers that return one vector per token (llama.cpp's) are mean-pooled into one vector per text.
+    public func embed(_ texts: [String], model: String? = nil) async throws -> [[Double]] {
+        let model = model ?? configuration.embeddingModel
+        return try await withEmbeddingSpan("embeddings \(model)", model: model, texts: texts) { span in
+            let body: OpenInferenceJSON = ["model": .string(model), "input": .array(texts.map(OpenInferenceJSON.string))]
+            let response = try await send(path: "/embeddings", body: body.jsonString, stream: false)
+            let bytes = try await collect(response)
+            let decoded: OpenInferenceJSON
+            do {
+                decoded = try JSONDecoder().decode(OpenInferenceJSON.self, from: Data(bytes.readableBytesView))
+            } catch {
+                throw LLMClientError.malformedResponse("embeddings answer is not JSON: \(error)")
+            }
+            guard case .object(let root) = decoded, case .array(let items)? = root["data"] else {
+                throw LLMClientError.malformedResponse("embeddings answer has no data array")
+            }
+            var vectors = [[Double]](repeating: [], count: texts.count)
+            for (position, item) in items.enumerated() {
+                guard case .object(let entry) = item, let embedding = entry["embedding"] else {
+                    throw LLMClientError.malformedResponse("data[\(position)] has no embedding")
+                }
+                var index = position
+                if case .int(let given)? = entry["index"] { index = given }
+                guard vectors.indices.contains(index), let vector = Self.pooledVector(embedding) else {
+                    throw LLMClientError.malformedResponse("data[\(position)] is not a vector for one of the \(texts.count) inputs")
+                }
+                vectors[index] = vector
+            }
+            guard !vectors.contains(where: \.isEmpty) else {
+                throw LLMClientError.malformedResponse("the server returned \(items.count) vectors for \(texts.count) inputs")
+            }
+            span.recordVectors(vectors)
+            if case .object(let usage)? = root["usage"], case .int(let prompt)? = usage["prompt_tokens"] {
+                var total: Int?
+                if case .int(let value)? = usage["total_tokens"] { total = value }
+                span.recordTokenUsage(TokenUsage(prompt: prompt, total: total ?? prompt))
+            }
+            return vectors
+        }
+    }
+
+    // MARK: - Internals
+
+    private func withTracedChat(
+        _ request: ChatRequest,
+        model: String,
+        _ body: nonisolated(nonsending) (LLMSpan) async throws -> ChatResponse
+    ) async throws -> ChatResponse {
+        try await withLLMSpan(
+            "chat \(model)",
+            model: model,
+            system: configuration.system,
+            provider: configuration.provider,
+            messages: request.messages,
+            parameters: .object(request.invocationParameters),
+            tools: request.tools,
+            body
+        )
+    }
+
+    private func record(_ response: ChatResponse, requestedModel: String, on span: LLMSpan) {
+        span.recordOutput(messages: [response.message])
+        if let model = response.model { span.recordModelName(model) }
+        guard let usage = response.usage else { return }
+        span.recordTokenUsage(usage)
+        // Priced by the name the caller asked for: servers often answer with a file path or a dated variant.
+        let price = configuration.prices[requestedModel] ?? response.model.flatMap { configuration.prices[$0] }
+        let cost = price?.cost(of: usage)
+        if let cost { span.recordCost(cost) }
+        LLMMetrics.record(model: requestedModel, usage: usage, cost: cost)
+    }
+
+    private func endpoint(_ path: String) -> String {
+        var base = configuration.baseURL.absoluteString
+        while base.hasSuffix("/") { base.removeLast() }
+        return base + path
+    }
+
+    /// POSTs `body`, retrying 429, 5xx and failed connections; returns a 2xx response whose body is unread.
+    func send(path: String, body: String, stream: Bool) async throws -> HTTPClientResponse {
+        let url = endpoint(path)
+        let payload = ByteBuffer(string: body)
+        var backoff = configuration.initialBackoff
+        var attempt = 0
+        while true {
+            attempt += 1
+            var request = HTTPClientRequest(url: url)
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: "Accept", value: stream ? "text/event-stream" : "application/json")
+            if let key = configuration.apiKey { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
+            InstrumentationSystem.instrument.inject(
+                InstrumentationContext.current ?? .topLevel,
+                into: &request.headers,
+                using: HeaderInjector()
+            )
+            request.body = .bytes(payload)
+            let retryDelay: Duration
+            do {
+                let response = try await llmHTTPClient.execute(request, timeout: .nanoseconds(configuration.timeout.nanoseconds))
+                let status = Int(response.status.code)
+                if (200..<300).contains(status) { return response }
+                let message = Self.errorMessage(try await response.body.collect(upTo: 1 << 20))
+                guard Self.isRetryable(status), attempt <= configuration.maxRetries else {
+                    throw LLMClientError.httpStatus(status, url: url, message: message)
+                }
+                retryDelay = response.headers.first(name: "Retry-After").flatMap(Self.retryAfter) ?? backoff
+            } catch let error as LLMClientError {
+                throw error
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
+                throw LLMClientError.timedOut(url: url, after: configuration.timeout)
+            } catch {
+                guard attempt <= configuration.maxRetries else {
+                    throw LLMClientError.connectionFailed(url: url, reason: String(describing: error))
+                }
+                retryDelay = backoff
+            }
+            try await Task.sleep(for: min(retryDelay, configuration.maxBackoff))
+            backoff = min(backoff * 2, configuration.maxBackoff)
+        }
+    }
+
+    func collect(_ response: HTTPClientResponse) async throws -> ByteBuffer {
+        do {
+            return try await response.body.collect(upTo: 64 << 20)
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw LLMClientError.malformedResponse("the body could not be read: \(error)")
+        }
+    }
+
+    private static func isRetryable(_ status: Int) -> Bool {
+        status == 429 || status == 500 || status == 502 || status == 503 || status == 504
+    }
+
+    /// The server's own error message (`{"error":{"message":…}}`), or the start of the body.
+    private static func errorMessage(_ body: ByteBuffer) -> String {
+        let data = Data(body.readableBytesView)
+        if let decoded = try? JSONDecoder().decode(WireErrorBody.self, from: data), let message = decoded.error?.message {
+            return message.count > 500 ? String(message.prefix(500)) + "…" : message
+        }
+        return String(String(decoding: data, as: UTF8.self).prefix(300))
+    }
+
+    static func retryAfter(_ value: String) -> Duration? {
+        guard let seconds = Double(value.trimmingCharacters(in: .whitespaces)), seconds >= 0 else { return nil }
+        return .milliseconds(Int(seconds * 1000))
+    }
+
+    /// One vector from either `[Double]` or per-token `[[Double]]` (mean-pooled).
+    static func pooledVector(_ value: OpenInferenceJSON) -> [Double]? {
+        func numbers(_ value: OpenInferenceJSON) -> [Double]? {
+            guard case .array(let items) = value else { return nil }
+            var result: [Double] = []
+            result.reserveCapacity(items.count)
+            for item in items {
+                switch item {
+                case .double(let number): result.append(number)
+                case .int(let number): result.append(Double(number))
+                default: return nil
+                }
+            }
+            return result
+        }
+        if let flat = numbers(value), !flat.isEmpty { return flat }
+        guard case .array(let rows) = value, !rows.isEmpty else { return nil }
+        let vectors = rows.compactMap(numbers)
+        guard vectors.count == rows.count, let width = vectors.first?.count, width > 0,
+            vectors.allSatisfy({ $0.count == width })
+        else { return nil }
+        var sum = [Double](repeating: 0, count: width)
+        for vector in vectors {
+            for index in 0..<width { sum[index] += vector[index] }
+        }
+        return sum.map { $0 / Double(vectors.count) }
+    }
+}
+
+struct HeaderInjector: Injector {
+    func inject(_ value: String, forKey key: String, into headers: inout HTTPHeaders) {
+        headers.replaceOrAdd(name: key, value: value)
+    }
+}
+
+/// One HTTP client for all model calls, with AsyncHTTPClient's own tracing off: the LLM span is ours.
+private let llmHTTPClient: HTTPClient = {
+    var configuration = HTTPClient.Configuration()
+    configuration.tracing.tracer = nil
+    configuration.timeout = .init(connect: .seconds(3))
+    return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+}()
+
+extension Duration {
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}
+
+extension LLMClient {
+    /// One scored document from a rerank endpoint.
+    public struct RerankResult: Sendable, Hashable {
+        /// The position of the document in the list sent.
+        public var index: Int
+        public var relevanceScore: Double
+    }
+
+    /// Scores `documents` against `query` with a rerank endpoint (`POST /rerank`, the Jina/Cohere shape
+    /// that llama.cpp, vLLM and TEI serve), best first.
+    ///
+    /// The caller records the RERANKER span; this call only talks to the server.
+    public func rerank(query: String, documents: [String], model: String, topN: Int? = nil) async throws -> [RerankResult] {
+        var body: [String: OpenInferenceJSON] = [
+            "model": .string(model),
+            "query": .string(query),
+            "documents": .array(documents.map(OpenInferenceJSON.string)),
+        ]
+        if let topN { body["top_n"] = .int(topN) }
+        let response = try await send(path: "/rerank", body: OpenInferenceJSON.object(body).jsonString, stream: false)
+        let bytes = try await collect(response)
+        struct Answer: Decodable {
+            struct Item: Decodable {
+                var index: Int
+                var relevance_score: Double
+            }
+            var results: [Item]
+        }
+        let answer: Answer
+        do {
+            answer = try JSONDecoder().decode(Answer.self, from: Data(bytes.readableBytesView))
+        } catch {
+            throw LLMClientError.malformedResponse("rerank answer has no results[].index/relevance_score: \(error)")
+        }
+        guard answer.results.allSatisfy({ documents.indices.contains($0.index) }) else {
+            throw LLMClientError.malformedResponse("rerank answer refers to a document that was not sent")
+        }
+        return answer.results
+            .map { RerankResult(index: $0.index, relevanceScore: $0.relevance_score) }
+            .sorted { $0.relevanceScore > $1.relevanceScore }
+    }
+}

@@ -1,0 +1,257 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import OpenInference
+import Prometheus
+import StackAgent
+import StackLLM
+import StackTelemetry
+import Tracing
+
+/// The HTTP API of `stack serve`: its routes and what they need.
+///
+/// | Route | What it does |
+/// |---|---|
+/// | `POST /v1/agent/runs` | runs the agent on `{goal, session_id?}`; answers `{answer, stop_reason, iterations, trace_id, session_id}` |
+/// | `POST /v1/chat/completions` | OpenAI-compatible pass-through to the model server, traced; `stream: true` answers server-sent events |
+/// | `POST /v1/feedback` | `{trace_id, label?, score?, explanation?, name?}` becomes an annotation on the trace's root span in Phoenix |
+/// | `GET /healthz` | `{"status": "ok"}`, no key needed |
+/// | `GET /metrics` | Prometheus text format, no key needed |
+///
+/// ```swift
+/// let api = StackAPI(agent: agent, client: client, feedback: desk, metrics: registry)
+/// let app = Application(router: api.router(keys: keys), configuration: .init(address: .hostname("127.0.0.1", port: 8080)))
+/// try await app.runService()
+/// ```
+public struct StackAPI: Sendable {
+    /// Runs `POST /v1/agent/runs`.
+    public var agent: Agent
+    /// Serves `POST /v1/chat/completions`.
+    public var client: LLMClient
+    /// Takes `POST /v1/feedback`.
+    public var feedback: FeedbackDesk
+    /// Rendered at `/metrics`; `nil` answers 404 there.
+    public var metrics: PrometheusCollectorRegistry?
+    /// Larger request bodies are refused with 413.
+    public var maxBodyBytes: Int
+
+    /// The request header naming the session a request belongs to.
+    public static let sessionHeader = HTTPField.Name("X-Session-Id")!
+
+    /// The API over these components.
+    public init(agent: Agent, client: LLMClient, feedback: FeedbackDesk, metrics: PrometheusCollectorRegistry?, maxBodyBytes: Int = 1 << 20) {
+        self.agent = agent
+        self.client = client
+        self.feedback = feedback
+        self.metrics = metrics
+        self.maxBodyBytes = maxBodyBytes
+    }
+
+    /// The router with every route, behind the telemetry and API-key middleware.
+    public func router(keys: APIKeyStore) -> Router<StackRequestContext> {
+        let router = Router(context: StackRequestContext.self)
+        router.add(middleware: RequestTelemetryMiddleware())
+        router.add(middleware: APIKeyMiddleware(keys: keys))
+        router.get("/healthz") { _, _ in
+            Self.json(["status": "ok"])
+        }
+        router.get("/metrics") { _, _ in
+            guard let metrics else { throw APIError(.notFound, type: "not_found", message: "metrics are not enabled") }
+            var buffer: [UInt8] = []
+            metrics.emit(into: &buffer)
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: buffer))
+            )
+        }
+        router.post("/v1/agent/runs") { request, context in
+            try await runAgent(request, context: context)
+        }
+        router.post("/v1/chat/completions") { request, context in
+            try await chatCompletions(request, context: context)
+        }
+        router.post("/v1/feedback") { request, context in
+            try await acceptFeedback(request, context: context)
+        }
+        return router
+    }
+
+    // MARK: - POST /v1/agent/runs
+
+    struct AgentRunBody: Decodable {
+        var goal: String
+        var session_id: String?
+    }
+
+    func runAgent(_ request: Request, context: StackRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(AgentRunBody.self, limit: maxBodyBytes)
+        let goal = body.goal.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !goal.isEmpty else { throw APIError.badRequest("field 'goal' is empty; say what the agent should do") }
+        let session = try Self.sessionID(header: request.headers[Self.sessionHeader], body: body.session_id)
+        if let session { context.requestSpan?.attributes[SemanticConventions.Context.sessionID] = session }
+        context.requestSpan?.attributes[SemanticConventions.Input.value] = goal
+        let traceID = Telemetry.currentTraceID
+        if let traceID { feedback.served(traceID: traceID) }
+
+        let result: AgentResult
+        do {
+            result = try await withOpenInferenceContext(sessionID: session, userID: context.userID) {
+                try await agent.run(goal: goal)
+            }
+        } catch let error as LLMClientError {
+            throw Self.upstreamError(error)
+        }
+        context.requestSpan?.attributes[SemanticConventions.Output.value] = result.answer
+        var answer: [String: OpenInferenceJSON] = [
+            "answer": .string(result.answer),
+            "stop_reason": .string(result.stopReason.rawValue),
+            "iterations": .int(result.iterations),
+            "trace_id": traceID.map(OpenInferenceJSON.string) ?? .null,
+        ]
+        answer["session_id"] = session.map(OpenInferenceJSON.string) ?? .null
+        return Self.json(.object(answer))
+    }
+
+    /// The session from `X-Session-Id`, else from the body; at most 128 visible characters.
+    static func sessionID(header: String?, body: String?) throws(APIError) -> String? {
+        guard let raw = header ?? body else { return nil }
+        let session = raw.trimmingCharacters(in: .whitespaces)
+        guard !session.isEmpty, session.count <= 128, session.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else {
+            throw APIError.badRequest("the session id should be 1 to 128 visible ASCII characters without spaces")
+        }
+        return session
+    }
+
+    /// A model-server failure as the client should see it: which side failed and what to do.
+    static func upstreamError(_ error: LLMClientError) -> APIError {
+        if case .timedOut = error {
+            return APIError(.gatewayTimeout, type: "upstream_timeout", message: "the model server did not answer in time: \(error)")
+        }
+        return APIError(.badGateway, type: "upstream_error", message: "the model server call failed: \(error)")
+    }
+
+    // MARK: - POST /v1/chat/completions
+
+    func chatCompletions(_ request: Request, context: StackRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(OpenInferenceJSON.self, limit: maxBodyBytes)
+        let (chat, stream) = try OpenAIChatTranslation.request(from: body)
+        let model = chat.model ?? client.configuration.model
+        let id = "chatcmpl-\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
+        let created = Int(Date().timeIntervalSince1970)
+        // Built by `withOpenInferenceContext` (merged with any outer scope) and kept as a value: the
+        // streamed body is written outside this handler's task-locals and sets it again there.
+        let session = try Self.sessionID(header: request.headers[Self.sessionHeader], body: nil)
+        let attribution = await withOpenInferenceContext(sessionID: session, userID: context.userID) { OpenInferenceContext.current }
+        if let traceID = Telemetry.currentTraceID { feedback.served(traceID: traceID) }
+        guard stream else {
+            let response: ChatResponse
+            do {
+                response = try await OpenInferenceContext.$current.withValue(attribution) { try await client.chat(chat) }
+            } catch let error as LLMClientError {
+                throw Self.upstreamError(error)
+            }
+            return Self.json(OpenAIChatTranslation.completion(response, id: id, model: model, created: created))
+        }
+        // The body is written after the handler returns, outside its task-locals: carry the trace
+        // and the attribution into the writer so the LLM span nests under the request span.
+        let trace = InstrumentationContext.current ?? .topLevel
+        let events = ResponseBody { writer in
+            try await InstrumentationContext.$current.withValue(trace) {
+                try await OpenInferenceContext.$current.withValue(attribution) {
+                    try await Self.stream(chat, client: self.client, id: id, model: model, created: created, into: &writer)
+                }
+            }
+        }
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
+            body: events
+        )
+    }
+
+    private static func stream(
+        _ chat: ChatRequest,
+        client: LLMClient,
+        id: String,
+        model: String,
+        created: Int,
+        into writer: inout any ResponseBodyWriter
+    ) async throws {
+        func event(_ value: OpenInferenceJSON) -> ByteBuffer { ByteBuffer(string: "data: \(value.jsonString)\n\n") }
+        let pieces = AsyncStream<String>.makeStream(bufferingPolicy: .unbounded)
+        // The model call feeds a stream the writer drains, so text reaches the caller as it arrives.
+        async let finished: Result<ChatResponse, any Error> = {
+            defer { pieces.continuation.finish() }
+            do {
+                return .success(try await client.chatStream(chat) { text in pieces.continuation.yield(text) })
+            } catch {
+                return .failure(error)
+            }
+        }()
+        try await writer.write(event(OpenAIChatTranslation.chunk(id: id, model: model, created: created, delta: ["role": "assistant"], finishReason: nil)))
+        for await text in pieces.stream {
+            try await writer.write(event(OpenAIChatTranslation.chunk(id: id, model: model, created: created, delta: ["content": .string(text)], finishReason: nil)))
+        }
+        switch await finished {
+        case .success(let response):
+            var delta: [String: OpenInferenceJSON] = [:]
+            if !response.message.toolCalls.isEmpty { delta["tool_calls"] = OpenAIChatTranslation.toolCalls(response.message.toolCalls) }
+            try await writer.write(
+                event(OpenAIChatTranslation.chunk(id: id, model: model, created: created, delta: delta, finishReason: response.finishReason ?? "stop"))
+            )
+            if let usage = response.usage {
+                try await writer.write(event(OpenAIChatTranslation.chunk(id: id, model: model, created: created, delta: [:], finishReason: nil, usage: usage)))
+            }
+        case .failure(let error):
+            // Headers are gone already; the error travels as an event, as OpenAI's streams do.
+            let apiError = (error as? LLMClientError).map(Self.upstreamError)
+                ?? APIError(.internalServerError, type: "internal_error", message: "the stream failed")
+            try await writer.write(event(["error": ["message": .string(apiError.message), "type": .string(apiError.type)]]))
+        }
+        try await writer.write(ByteBuffer(string: "data: [DONE]\n\n"))
+        try await writer.finish(nil)
+    }
+
+    // MARK: - POST /v1/feedback
+
+    struct FeedbackBody: Decodable {
+        var trace_id: String
+        var name: String?
+        var label: String?
+        var score: Double?
+        var explanation: String?
+    }
+
+    func acceptFeedback(_ request: Request, context: StackRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(FeedbackBody.self, limit: maxBodyBytes)
+        let traceID = body.trace_id.lowercased()
+        guard traceID.count == 32, traceID.allSatisfy(\.isHexDigit), traceID != String(repeating: "0", count: 32) else {
+            throw APIError.badRequest("field 'trace_id' should be the 32 hex characters of a response's X-Trace-Id")
+        }
+        guard body.label != nil || body.score != nil else {
+            throw APIError.badRequest("send a 'label' (e.g. thumbs_down), a 'score' (e.g. 0 or 1), or both")
+        }
+        if let score = body.score, !score.isFinite { throw APIError.badRequest("field 'score' should be a finite number") }
+        let name = body.name ?? "user_feedback"
+        guard !name.isEmpty, name.count <= 100 else { throw APIError.badRequest("field 'name' should be 1 to 100 characters") }
+        let receipt = try await feedback.submit(
+            Feedback(traceID: traceID, name: name, label: body.label, score: body.score, explanation: body.explanation, userID: context.userID)
+        )
+        switch receipt {
+        case .delivered(let spanID, let annotationID):
+            return Self.json(["status": "delivered", "trace_id": .string(traceID), "span_id": .string(spanID), "annotation_id": .string(annotationID)])
+        case .queued(let reason):
+            return Self.json(["status": "queued", "trace_id": .string(traceID), "reason": .string(reason)], status: .accepted)
+        }
+    }
+
+    static func json(_ value: OpenInferenceJSON, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: value.jsonString))
+        )
+    }
+}
