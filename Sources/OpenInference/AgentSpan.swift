@@ -2,6 +2,7 @@ import Tracing
 
 /// An AGENT span: an agent's loop from goal to answer, usually the root of a trace.
 public struct AgentSpan: OpenInferenceSpanProtocol {
+    /// The recording span underneath.
     public let base: OpenInferenceSpan
 
     /// Records why the loop ended and how many model calls it made.

@@ -8,6 +8,8 @@ public struct AttributeWriter {
     public private(set) var pairs: [(key: String, value: SpanAttribute)] = []
     /// The configuration applied to each attribute.
     public let config: TraceConfig
+    /// The `input.value` or `output.value` key whose last value was cut to the size limit, if any.
+    private var cutValueKey: String?
 
     public init(config: TraceConfig) {
         self.config = config
@@ -23,7 +25,17 @@ public struct AttributeWriter {
 
     /// Records `value` under `key`, masked by ``config``; a `nil` value records nothing.
     public mutating func set(_ key: String, _ value: SpanAttribute?) {
-        guard let value, let masked = config.mask(key, value) else { return }
+        guard let value, var masked = config.mask(key, value) else { return }
+        switch key {
+        case SemanticConventions.Input.value, SemanticConventions.Output.value:
+            // A cut JSON document is no longer JSON: its MIME type, written next, says text.
+            if case .string(let text) = value, config.cuts(text) { cutValueKey = key }
+        case SemanticConventions.Input.mimeType where cutValueKey == SemanticConventions.Input.value,
+            SemanticConventions.Output.mimeType where cutValueKey == SemanticConventions.Output.value:
+            masked = .string("text/plain")
+        default:
+            break
+        }
         pairs.append((key, masked))
     }
 

@@ -2,6 +2,7 @@ import Tracing
 
 /// An EMBEDDING span: one call that turns texts into vectors.
 public struct EmbeddingSpan: OpenInferenceSpanProtocol {
+    /// The recording span underneath.
     public let base: OpenInferenceSpan
 
     /// Records the vectors, in the order of the texts the span started with.
@@ -13,6 +14,11 @@ public struct EmbeddingSpan: OpenInferenceSpanProtocol {
         }
     }
 
+    /// Records the model that actually answered, when the server reports one.
+    public func recordModelName(_ name: String) {
+        base.record { $0.set(SemanticConventions.Embedding.modelName, name) }
+    }
+
     /// Records `llm.token_count.prompt` and `.total` when the server reports usage.
     public func recordTokenUsage(_ usage: TokenUsage) {
         base.record { writer in
@@ -22,11 +28,27 @@ public struct EmbeddingSpan: OpenInferenceSpanProtocol {
     }
 }
 
-/// Runs `body` inside an EMBEDDING span for `texts`.
+/// Runs `body` inside an EMBEDDING span describing one call that turns texts into vectors.
+///
+/// The span is named `CreateEmbeddings`, as the OpenInference specification requires of embedding spans,
+/// and records the model, the texts (as `embedding.embeddings.N.embedding.text`) and, when given, the
+/// invocation parameters (`embedding.invocation_parameters`, the request without its input), the system and
+/// the provider. `body` records the vectors and token counts.
+///
+/// ```swift
+/// let vectors = try await withEmbeddingSpan(model: "text-embedding-3-small", texts: texts) { span in
+///     let vectors = try await client.embed(texts)
+///     span.recordVectors(vectors)
+///     return vectors
+/// }
+/// ```
 public nonisolated(nonsending) func withEmbeddingSpan<T>(
-    _ name: String = "embed",
+    _ name: String = "CreateEmbeddings",
     model: String? = nil,
     texts: [String],
+    parameters: OpenInferenceJSON? = nil,
+    system: String? = nil,
+    provider: String? = nil,
     context: @autoclosure () -> InstrumentationContext = .current ?? .topLevel,
     function: String = #function,
     file fileID: String = #fileID,
@@ -44,6 +66,9 @@ public nonisolated(nonsending) func withEmbeddingSpan<T>(
         wrap: EmbeddingSpan.init(base:),
         start: { writer in
             writer.set(SemanticConventions.Embedding.modelName, model)
+            writer.set(SemanticConventions.LLM.system, system)
+            writer.set(SemanticConventions.LLM.provider, provider)
+            writer.set(SemanticConventions.Embedding.invocationParameters, json: parameters)
             for (index, text) in texts.enumerated() {
                 writer.set(AttributeKeys.embedding(index, SemanticConventions.Embedding.text), text)
             }

@@ -2,13 +2,19 @@ import Tracing
 
 /// An LLM span: one call to a language model.
 public struct LLMSpan: OpenInferenceSpanProtocol {
+    /// The recording span underneath.
     public let base: OpenInferenceSpan
 
-    /// Records the model's reply as `llm.output_messages`; a single text reply is also `output.value`.
-    public func recordOutput(messages: [LLMMessage]) {
+    /// Records the model's reply as `llm.output_messages`, and `output.value`: the whole response as
+    /// JSON when `responseJSON` is given (what the reference OpenAI instrumentation records), otherwise the
+    /// text of a single text reply.
+    public func recordOutput(messages: [LLMMessage], responseJSON: String? = nil) {
         base.record { writer in
             writer.set(messages: messages, under: SemanticConventions.LLM.outputMessages)
-            if messages.count == 1, let text = messages[0].content {
+            if let responseJSON {
+                writer.set(SemanticConventions.Output.value, responseJSON)
+                writer.set(SemanticConventions.Output.mimeType, "application/json")
+            } else if messages.count == 1, let text = messages[0].content {
                 writer.set(SemanticConventions.Output.value, text)
                 writer.set(SemanticConventions.Output.mimeType, "text/plain")
             }
@@ -24,6 +30,8 @@ public struct LLMSpan: OpenInferenceSpanProtocol {
             writer.set(SemanticConventions.LLM.TokenCount.promptCacheRead, usage.promptCacheRead)
             writer.set(SemanticConventions.LLM.TokenCount.promptCacheWrite, usage.promptCacheWrite)
             writer.set(SemanticConventions.LLM.TokenCount.completionReasoning, usage.completionReasoning)
+            writer.set(SemanticConventions.LLM.TokenCount.promptAudio, usage.promptAudio)
+            writer.set(SemanticConventions.LLM.TokenCount.completionAudio, usage.completionAudio)
         }
     }
 
@@ -35,6 +43,12 @@ public struct LLMSpan: OpenInferenceSpanProtocol {
             writer.set(SemanticConventions.LLM.Cost.completion, cost.completion)
             writer.set(SemanticConventions.LLM.Cost.total, cost.total)
         }
+    }
+
+    /// Records `llm.finish_reason`: why the model stopped, as the provider said it (`stop`, `length`,
+    /// `tool_calls`, …), for the first choice.
+    public func recordFinishReason(_ reason: String?) {
+        base.record { $0.set(SemanticConventions.LLM.finishReason, reason) }
     }
 
     /// Records the model that actually answered, when the server reports one.

@@ -11,9 +11,26 @@ public struct OpenInferenceSpan: Sendable {
     /// The configuration applied to everything recorded through this value.
     public let config: TraceConfig
 
+    /// Set once an error is recorded through ``OpenInferenceSpanProtocol/recordError(_:)``, so the helper
+    /// that owns the span does not mark it OK when its body returns normally.
+    private let errorMark = ErrorMark()
+
+    /// Wraps `span`, recording through `config`.
     public init(_ span: any Tracing.Span, config: TraceConfig = .current) {
         self.span = span
         self.config = config
+    }
+
+    /// Whether an error was recorded on this span through ``OpenInferenceSpanProtocol/recordError(_:)``.
+    public var hasRecordedError: Bool { errorMark.isSet }
+
+    func markError() { errorMark.set() }
+
+    /// Sets status OK, as the reference instrumentations do when an operation succeeds, unless an error
+    /// was recorded (OpenTelemetry lets OK override ERROR, so it must not be set after one).
+    func markSucceeded() {
+        guard !errorMark.isSet else { return }
+        span.setStatus(SpanStatus(code: .ok))
     }
 
     /// Records several attributes in one update of the span.
@@ -114,6 +131,14 @@ extension OpenInferenceSpanProtocol {
         }
     }
 
+    /// Records `output.value` as JSON text the caller already has (for example a response body).
+    public func recordOutput(jsonText: String) {
+        base.record { writer in
+            writer.set(SemanticConventions.Output.value, jsonText)
+            writer.set(SemanticConventions.Output.mimeType, "application/json")
+        }
+    }
+
     /// Records `output.value` as the JSON encoding of `value`; see ``recordInput(encoding:)``.
     public func recordOutput(encoding value: some Encodable) {
         recordEncoded(value, valueKey: SemanticConventions.Output.value, mimeKey: SemanticConventions.Output.mimeType)
@@ -131,13 +156,14 @@ extension OpenInferenceSpanProtocol {
         base.record { $0.set(SemanticConventions.Context.tags, .stringArray(tags)) }
     }
 
-    /// Adds a timestamped event to the span (for example `first_token`).
+    /// Adds a timestamped event to the span (for example `First Token Stream Event`).
     public func addEvent(_ name: String, attributes: SpanAttributes = [:]) {
         base.span.addEvent(SpanEvent(name: name, attributes: attributes))
     }
 
     /// Records `error` as an `exception` event and sets the span's status to ERROR with its description.
     public func recordError(_ error: any Error) {
+        base.markError()
         base.span.recordError(error)
         base.span.setStatus(SpanStatus(code: .error, message: String(describing: error)))
     }

@@ -25,6 +25,9 @@ public enum OpenInferenceSpanKind: String, Sendable, Hashable, CaseIterable {
     case evaluator = "EVALUATOR"
     /// The rendering of a prompt template.
     case prompt = "PROMPT"
-    /// A branching decision in a workflow.
+    /// A branching decision in a workflow. Not yet in the specification's text, but in the reference
+    /// Python conventions (`OpenInferenceSpanKindValues.DECISION`, openinference-semantic-conventions 0.1.42).
     case decision = "DECISION"
+    /// An operation of no known kind; the specification's value for spans that cannot say what they are.
+    case unknown = "UNKNOWN"
 }

@@ -2,6 +2,7 @@ import Tracing
 
 /// A RERANKER span: one reordering of documents by relevance to a query.
 public struct RerankerSpan: OpenInferenceSpanProtocol {
+    /// The recording span underneath.
     public let base: OpenInferenceSpan
 
     /// Records the reordered documents as `reranker.output_documents.N.document.*`.

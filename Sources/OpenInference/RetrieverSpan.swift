@@ -2,6 +2,7 @@ import Tracing
 
 /// A RETRIEVER span: one fetch of documents for a query.
 public struct RetrieverSpan: OpenInferenceSpanProtocol {
+    /// The recording span underneath.
     public let base: OpenInferenceSpan
 
     /// Records the returned documents as `retrieval.documents.N.document.*`.

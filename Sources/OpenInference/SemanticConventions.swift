@@ -35,6 +35,8 @@ public enum SemanticConventions {
         public static let tools = "llm.tools"
         public static let functionCall = "llm.function_call"
         public static let prompts = "llm.prompts"
+        /// Why the model stopped (`stop`, `length`, `tool_calls`, …), from the first choice, as the provider said it.
+        public static let finishReason = "llm.finish_reason"
 
         /// Token counts reported by the model server.
         public enum TokenCount {
@@ -155,16 +157,28 @@ public enum SemanticConventions {
         public static let escaped = "exception.escaped"
     }
 
-    /// Keys this project adds beyond the OpenInference specification. Phoenix shows them as ordinary attributes.
+    /// The prompt a model call was rendered from, when it is managed in a prompt registry (Phoenix's, for example).
+    public enum Prompt {
+        /// The registry's id of the prompt version.
+        public static let id = "prompt.id"
+        /// A link to the prompt version in the registry.
+        public static let url = "prompt.url"
+        /// The registry that holds the prompt (for example `phoenix`).
+        public static let vendor = "prompt.vendor"
+    }
+
+    /// Keys this project adds beyond the OpenInference specification, in a `stack.` namespace of our own
+    /// so they never collide with a key the specification may define later. Phoenix shows them as
+    /// ordinary attributes.
     public enum Stack {
         /// Why an agent loop ended: `final_answer`, `max_iterations` or `error`.
-        public static let agentStopReason = "agent.stop_reason"
+        public static let agentStopReason = "stack.agent.stop_reason"
         /// How many model calls an agent loop made.
-        public static let agentIterations = "agent.iterations"
+        public static let agentIterations = "stack.agent.iterations"
         /// How many documents a retriever was asked for.
-        public static let retrievalTopK = "retrieval.top_k"
+        public static let retrievalTopK = "stack.retrieval.top_k"
         /// Set on a span when a value could not be recorded as given (for example it was not JSON-encodable).
-        public static let recordingIssue = "openinference.recording_issue"
+        public static let recordingIssue = "stack.recording_issue"
     }
 }
 

@@ -1,7 +1,10 @@
 /// Token counts of one model call.
 public struct TokenUsage: Sendable, Hashable {
+    /// Tokens in the prompt.
     public var prompt: Int?
+    /// Tokens in the completion.
     public var completion: Int?
+    /// Prompt and completion tokens together.
     public var total: Int?
     /// Prompt tokens served from the provider's cache.
     public var promptCacheRead: Int?
@@ -9,6 +12,10 @@ public struct TokenUsage: Sendable, Hashable {
     public var promptCacheWrite: Int?
     /// Completion tokens spent on hidden reasoning.
     public var completionReasoning: Int?
+    /// Prompt tokens that were audio.
+    public var promptAudio: Int?
+    /// Completion tokens that were audio.
+    public var completionAudio: Int?
 
     /// Creates token counts; `total` defaults to `prompt + completion` when both are given.
     public init(
@@ -17,7 +24,9 @@ public struct TokenUsage: Sendable, Hashable {
         total: Int? = nil,
         promptCacheRead: Int? = nil,
         promptCacheWrite: Int? = nil,
-        completionReasoning: Int? = nil
+        completionReasoning: Int? = nil,
+        promptAudio: Int? = nil,
+        completionAudio: Int? = nil
     ) {
         self.prompt = prompt
         self.completion = completion
@@ -25,5 +34,7 @@ public struct TokenUsage: Sendable, Hashable {
         self.promptCacheRead = promptCacheRead
         self.promptCacheWrite = promptCacheWrite
         self.completionReasoning = completionReasoning
+        self.promptAudio = promptAudio
+        self.completionAudio = completionAudio
     }
 }

@@ -2,6 +2,7 @@ import Tracing
 
 /// A TOOL span: one execution of a tool the model asked for.
 public struct ToolSpan: OpenInferenceSpanProtocol {
+    /// The recording span underneath.
     public let base: OpenInferenceSpan
 }
 

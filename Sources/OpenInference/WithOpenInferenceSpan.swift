@@ -56,7 +56,7 @@ nonisolated(nonsending) func withKindSpan<Wrapped, T>(
     start: (inout AttributeWriter) -> Void,
     _ body: nonisolated(nonsending) (Wrapped) async throws -> T
 ) async rethrows -> T {
-    let span = InstrumentationSystem.tracer.startAnySpan(
+    let span: any Tracing.Span = InstrumentationSystem.tracer.startSpan(
         name,
         context: context,
         ofKind: spanKind,
@@ -69,9 +69,11 @@ nonisolated(nonsending) func withKindSpan<Wrapped, T>(
     let base = OpenInferenceSpan(span)
     base.start(kind: kind, start)
     do {
-        return try await InstrumentationContext.$current.withValue(span.context) {
+        let result = try await InstrumentationContext.$current.withValue(span.context) {
             try await body(wrap(base))
         }
+        base.markSucceeded()
+        return result
     } catch {
         base.recordError(error)
         throw error

@@ -39,8 +39,8 @@ public struct ChatRequest: Sendable, Hashable {
         self.extraParameters = extraParameters
     }
 
-    /// The invocation parameters recorded on the LLM span (everything but messages and tools).
-    var invocationParameters: [String: OpenInferenceJSON] {
+    /// The body fields besides the model, messages, tools and streaming options.
+    private var settings: [String: OpenInferenceJSON] {
         var parameters = extraParameters
         if let temperature { parameters["temperature"] = .double(temperature) }
         if let maxTokens { parameters["max_tokens"] = .int(maxTokens) }
@@ -49,8 +49,8 @@ public struct ChatRequest: Sendable, Hashable {
     }
 
     /// The JSON body for `POST /chat/completions`.
-    func body(model: String, stream: Bool) -> OpenInferenceJSON {
-        var body = invocationParameters
+    func body(model: String, stream: Bool) -> [String: OpenInferenceJSON] {
+        var body = settings
         body["model"] = .string(model)
         body["messages"] = .array(messages.map(Self.wire))
         if !tools.isEmpty { body["tools"] = .array(tools.map(\.jsonSchema)) }
@@ -58,7 +58,41 @@ public struct ChatRequest: Sendable, Hashable {
             body["stream"] = true
             body["stream_options"] = ["include_usage": true]
         }
-        return .object(body)
+        return body
+    }
+
+    /// `llm.invocation_parameters` for a request `body`: the body without its messages, tools and
+    /// functions, as the reference instrumentation records it (so the model and streaming options stay).
+    static func invocationParameters(of body: [String: OpenInferenceJSON]) -> OpenInferenceJSON {
+        .object(body.filter { key, _ in key != "messages" && key != "tools" && key != "functions" })
+    }
+
+    /// The request body as the span records it in `input.value` when it differs from `body`: image URLs
+    /// that the trace configuration hides (all of them with `OPENINFERENCE_HIDE_INPUT_IMAGES`, long base64
+    /// ones always) are replaced by `__REDACTED__`, as the reference instrumentation does to the body it
+    /// records. `nil` when nothing needs hiding.
+    static func bodyWithImagesHidden(_ body: [String: OpenInferenceJSON], config: TraceConfig) -> [String: OpenInferenceJSON]? {
+        guard case .array(let messages)? = body["messages"] else { return nil }
+        var changed = false
+        let redacted = messages.map { message -> OpenInferenceJSON in
+            guard case .object(var fields) = message, case .array(let parts)? = fields["content"] else { return message }
+            fields["content"] = .array(
+                parts.map { part in
+                    guard case .object(var partFields) = part, case .object(var image)? = partFields["image_url"],
+                        case .string(let url)? = image["url"], config.hidesImageURL(url)
+                    else { return part }
+                    changed = true
+                    image["url"] = .string(TraceConfig.redacted)
+                    partFields["image_url"] = .object(image)
+                    return .object(partFields)
+                }
+            )
+            return .object(fields)
+        }
+        guard changed else { return nil }
+        var copy = body
+        copy["messages"] = .array(redacted)
+        return copy
     }
 
     private static func wire(_ message: LLMMessage) -> OpenInferenceJSON {

@@ -26,11 +26,11 @@ public struct LLMClient: Sendable {
     /// Sends a chat completion and waits for the whole answer.
     public func chat(_ request: ChatRequest) async throws -> ChatResponse {
         let model = request.model ?? configuration.model
-        return try await withTracedChat(request, model: model) { span in
-            let body = request.body(model: model, stream: false)
-            // Encoded once: the same text goes to the server and to the span.
-            let text = body.jsonString
-            span.recordInput(jsonText: text)
+        let body = request.body(model: model, stream: false)
+        return try await withTracedChat(request, model: model, body: body) { span in
+            // Encoded once: the same text goes to the server and, unless images must be hidden, to the span.
+            let text = OpenInferenceJSON.object(body).jsonString
+            recordInput(body, text: text, on: span)
             let response = try await send(path: "/chat/completions", body: text, stream: false)
             let bytes = try await collect(response)
             let decoded: ChatCompletionBody
@@ -55,7 +55,7 @@ public struct LLMClient: Sendable {
                 usage: decoded.usage?.tokenUsage,
                 model: decoded.model
             )
-            record(result, requestedModel: model, on: span)
+            record(result, responseJSON: String(buffer: bytes), requestedModel: model, on: span)
             return result
         }
     }
@@ -63,7 +63,7 @@ public struct LLMClient: Sendable {
     /// Sends a chat completion as a server-sent-event stream, handing each piece of text to `onText`
     /// as it arrives, and returns the assembled answer.
     ///
-    /// The span gets a `first_token` event when the first delta arrives, and the final usage
+    /// The span gets a ``firstTokenEvent`` when the first delta arrives, and the final usage
     /// (requested with `stream_options.include_usage`). A stream that ends without `[DONE]` throws
     /// ``LLMClientError/truncatedStream(received:)``.
     public func chatStream(
@@ -71,11 +71,11 @@ public struct LLMClient: Sendable {
         onText: @Sendable (String) async -> Void = { _ in }
     ) async throws -> ChatResponse {
         let model = request.model ?? configuration.model
-        return try await withTracedChat(request, model: model) { span in
-            let body = request.body(model: model, stream: true)
-            // Encoded once: the same text goes to the server and to the span.
-            let text = body.jsonString
-            span.recordInput(jsonText: text)
+        let body = request.body(model: model, stream: true)
+        return try await withTracedChat(request, model: model, body: body) { span in
+            // Encoded once: the same text goes to the server and, unless images must be hidden, to the span.
+            let text = OpenInferenceJSON.object(body).jsonString
+            recordInput(body, text: text, on: span)
             let response = try await send(path: "/chat/completions", body: text, stream: true)
             var parser = ServerSentEventParser()
             var accumulator = StreamAccumulator()
@@ -100,7 +100,7 @@ public struct LLMClient: Sendable {
                         let text = accumulator.add(chunk)
                         if !sawFirstDelta, chunk.choices?.contains(where: { $0.delta != nil }) == true {
                             sawFirstDelta = true
-                            span.addEvent("first_token")
+                            span.addEvent(LLMClient.firstTokenEvent)
                         }
                         if let text { await onText(text) }
                     }
@@ -119,19 +119,32 @@ public struct LLMClient: Sendable {
                 usage: accumulator.usage,
                 model: accumulator.model
             )
-            record(result, requestedModel: model, on: span)
+            let responseJSON = accumulator.completionJSON(usage: accumulator.usage).jsonString
+            record(result, responseJSON: responseJSON, requestedModel: model, on: span)
             return result
         }
     }
+
+    /// The event an LLM span gets when a stream's first delta arrives; the name the reference
+    /// instrumentation gives it, so Phoenix shows time to first token the same way for both.
+    public static let firstTokenEvent = "First Token Stream Event"
 
     /// Embeds `texts` with the embedding model, one vector per text.
     ///
     /// Servers that return one vector per token (llama.cpp's) are mean-pooled into one vector per text.
     public func embed(_ texts: [String], model: String? = nil) async throws -> [[Double]] {
         let model = model ?? configuration.embeddingModel
-        return try await withEmbeddingSpan("embeddings \(model)", model: model, texts: texts) { span in
-            let body: OpenInferenceJSON = ["model": .string(model), "input": .array(texts.map(OpenInferenceJSON.string))]
-            let response = try await send(path: "/embeddings", body: body.jsonString, stream: false)
+        let body: [String: OpenInferenceJSON] = ["model": .string(model), "input": .array(texts.map(OpenInferenceJSON.string))]
+        return try await withEmbeddingSpan(
+            model: model,
+            texts: texts,
+            parameters: .object(body.filter { $0.key != "input" }),
+            system: configuration.system,
+            provider: provider
+        ) { span in
+            let text = OpenInferenceJSON.object(body).jsonString
+            span.recordInput(jsonText: text)
+            let response = try await send(path: "/embeddings", body: text, stream: false)
             let bytes = try await collect(response)
             let decoded: OpenInferenceJSON
             do {
@@ -158,6 +171,8 @@ public struct LLMClient: Sendable {
                 throw LLMClientError.malformedResponse("the server returned \(items.count) vectors for \(texts.count) inputs")
             }
             span.recordVectors(vectors)
+            span.recordOutput(jsonText: String(buffer: bytes))
+            if case .string(let answered)? = root["model"] { span.recordModelName(answered) }
             if case .object(let usage)? = root["usage"], case .int(let prompt)? = usage["prompt_tokens"] {
                 var total: Int?
                 if case .int(let value)? = usage["total_tokens"] { total = value }
@@ -169,25 +184,39 @@ public struct LLMClient: Sendable {
 
     // MARK: - Internals
 
+    /// `llm.provider`: the configured one, or the one the base URL's host belongs to.
+    private var provider: String? {
+        configuration.provider ?? configuration.baseURL.host.flatMap(LLMProvider.inferred(fromHost:))
+    }
+
     private func withTracedChat(
         _ request: ChatRequest,
         model: String,
-        _ body: nonisolated(nonsending) (LLMSpan) async throws -> ChatResponse
+        body: [String: OpenInferenceJSON],
+        _ operation: nonisolated(nonsending) (LLMSpan) async throws -> ChatResponse
     ) async throws -> ChatResponse {
         try await withLLMSpan(
             "chat \(model)",
             model: model,
             system: configuration.system,
-            provider: configuration.provider,
+            provider: provider,
             messages: request.messages,
-            parameters: .object(request.invocationParameters),
+            parameters: ChatRequest.invocationParameters(of: body),
             tools: request.tools,
-            body
+            operation
         )
     }
 
-    private func record(_ response: ChatResponse, requestedModel: String, on span: LLMSpan) {
-        span.recordOutput(messages: [response.message])
+    /// Records the request body as `input.value`: `text` itself, unless the trace configuration hides
+    /// images inside it.
+    private func recordInput(_ body: [String: OpenInferenceJSON], text: String, on span: LLMSpan) {
+        let hidden = ChatRequest.bodyWithImagesHidden(body, config: span.base.config)
+        span.recordInput(jsonText: hidden.map { OpenInferenceJSON.object($0).jsonString } ?? text)
+    }
+
+    private func record(_ response: ChatResponse, responseJSON: String, requestedModel: String, on span: LLMSpan) {
+        span.recordOutput(messages: [response.message], responseJSON: responseJSON)
+        span.recordFinishReason(response.finishReason)
         if let model = response.model { span.recordModelName(model) }
         guard let usage = response.usage else { return }
         span.recordTokenUsage(usage)

@@ -7,6 +7,8 @@ struct ChatCompletionBody: Decodable {
         var delta: WireMessage?
         var finish_reason: String?
     }
+    var id: String?
+    var created: Int?
     var model: String?
     var choices: [Choice]?
     var usage: WireUsage?
@@ -28,8 +30,15 @@ struct WireMessage: Decodable {
 }
 
 struct WireUsage: Decodable {
-    struct PromptDetails: Decodable { var cached_tokens: Int? }
-    struct CompletionDetails: Decodable { var reasoning_tokens: Int? }
+    struct PromptDetails: Decodable {
+        var cached_tokens: Int?
+        var cache_write_tokens: Int?
+        var audio_tokens: Int?
+    }
+    struct CompletionDetails: Decodable {
+        var reasoning_tokens: Int?
+        var audio_tokens: Int?
+    }
     var prompt_tokens: Int?
     var completion_tokens: Int?
     var total_tokens: Int?
@@ -42,7 +51,10 @@ struct WireUsage: Decodable {
             completion: completion_tokens,
             total: total_tokens,
             promptCacheRead: prompt_tokens_details?.cached_tokens,
-            completionReasoning: completion_tokens_details?.reasoning_tokens
+            promptCacheWrite: prompt_tokens_details?.cache_write_tokens,
+            completionReasoning: completion_tokens_details?.reasoning_tokens,
+            promptAudio: prompt_tokens_details?.audio_tokens,
+            completionAudio: completion_tokens_details?.audio_tokens
         )
     }
 }
@@ -60,10 +72,14 @@ struct StreamAccumulator {
     private(set) var finishReason: String?
     private(set) var usage: TokenUsage?
     private(set) var model: String?
+    private var id: String?
+    private var created: Int?
 
     /// Adds one chunk; returns the text it added, if any.
     mutating func add(_ chunk: ChatCompletionBody) -> String? {
         model = chunk.model ?? model
+        id = chunk.id ?? id
+        created = chunk.created ?? created
         if let usage = chunk.usage { self.usage = usage.tokenUsage }
         var added: String?
         for choice in chunk.choices ?? [] {
@@ -92,5 +108,37 @@ struct StreamAccumulator {
             return LLMToolCall(id: call.id, name: call.name, arguments: call.arguments)
         }
         return LLMMessage(role: "assistant", content: hasContent ? content : nil, toolCalls: toolCalls)
+    }
+
+    /// The streamed answer as one chat completion, the shape the reference instrumentation records as
+    /// `output.value` for a stream: the chunks merged, `delta` renamed `message`.
+    func completionJSON(usage wire: TokenUsage?) -> OpenInferenceJSON {
+        var message: [String: OpenInferenceJSON] = ["role": "assistant"]
+        if hasContent { message["content"] = .string(content) }
+        let toolCalls = self.message.toolCalls
+        if !toolCalls.isEmpty {
+            message["tool_calls"] = .array(
+                toolCalls.enumerated().map { index, call in
+                    [
+                        "index": .int(index), "id": call.id.map(OpenInferenceJSON.string) ?? .null, "type": "function",
+                        "function": ["name": .string(call.name), "arguments": .string(call.arguments)],
+                    ]
+                }
+            )
+        }
+        var choice: [String: OpenInferenceJSON] = ["index": 0, "message": .object(message)]
+        if let finishReason { choice["finish_reason"] = .string(finishReason) }
+        var body: [String: OpenInferenceJSON] = ["object": "chat.completion.chunk", "choices": [.object(choice)]]
+        if let id { body["id"] = .string(id) }
+        if let created { body["created"] = .int(created) }
+        if let model { body["model"] = .string(model) }
+        if let usage = wire {
+            var fields: [String: OpenInferenceJSON] = [:]
+            if let prompt = usage.prompt { fields["prompt_tokens"] = .int(prompt) }
+            if let completion = usage.completion { fields["completion_tokens"] = .int(completion) }
+            if let total = usage.total { fields["total_tokens"] = .int(total) }
+            body["usage"] = .object(fields)
+        }
+        return .object(body)
     }
 }

@@ -3,7 +3,7 @@ import OpenInference
 
 /// Three-stage retrieval: BM25 and dense candidates, fused by reciprocal-rank fusion, then reranked.
 ///
-/// Each call is a RETRIEVER span recording the query, `retrieval.top_k` and every returned document;
+/// Each call is a RETRIEVER span recording the query, `stack.retrieval.top_k` and every returned document;
 /// the query's embedding is an EMBEDDING span (made by the embedding client) and reranking a RERANKER span.
 ///
 /// ```swift

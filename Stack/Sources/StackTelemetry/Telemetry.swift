@@ -1,4 +1,5 @@
 import Logging
+import OpenInference
 import ServiceLifecycle
 import Synchronization
 import Tracing
@@ -176,7 +177,10 @@ public final class Telemetry: Service {
     public var droppedSpans: Int { batchProcessors.reduce(0) { $0 + $1.droppedSpans } }
 
     /// The trace id of the current task's active span as 32 hex characters, or `nil` outside any span.
-    public static var currentTraceID: String? { InstrumentationContext.current?.spanContext?.traceIDHex }
+    ///
+    /// Read through OpenInference's ``TraceParent/current``, so it works under any tracer that propagates
+    /// W3C trace context, not only ``StackTracer``.
+    public static var currentTraceID: String? { TraceParent.current?.traceID }
 
     /// The span id of the current task's active span as 16 hex characters, or `nil` outside any span.
     public static var currentSpanID: String? { InstrumentationContext.current?.spanContext?.spanIDHex }

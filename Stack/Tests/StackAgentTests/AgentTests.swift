@@ -60,8 +60,8 @@ struct AgentTests {
         #expect(search.attributes.get("output.value") == .string("[n1] SQLite notes about sqlite"))
         #expect(toolSpans.first { $0.name == "now" }?.status?.code == .error)
         #expect(toolSpans.first { $0.name == "teleport" }?.status?.code == .error)
-        #expect(agent.attributes.get("agent.stop_reason") == .string("final_answer"))
-        #expect(agent.attributes.get("agent.iterations") == .int64(2))
+        #expect(agent.attributes.get("stack.agent.stop_reason") == .string("final_answer"))
+        #expect(agent.attributes.get("stack.agent.iterations") == .int64(2))
         #expect(agent.attributes.get("output.value") == .string("SQLite suits a small app [n1]."))
 
         // The model saw every tool result, errors included, in the order it asked.

@@ -142,7 +142,7 @@ struct RetrievalTests {
         let rerankerSpan = try #require(spans.first { $0.attributes.get("openinference.span.kind") == .string("RERANKER") })
         #expect(rerankerSpan.parentSpanID == retrieverSpan.context.traceContext.spanID)
         #expect(retrieverSpan.attributes.get("input.value") == .string("postgres sqlite"))
-        #expect(retrieverSpan.attributes.get("retrieval.top_k") == .int64(2))
+        #expect(retrieverSpan.attributes.get("stack.retrieval.top_k") == .int64(2))
         #expect(retrieverSpan.attributes.get("retrieval.documents.0.document.id") == .string(documents[0].id!))
         #expect(retrieverSpan.attributes.get("retrieval.documents.1.document.content") == .string(documents[1].content!))
         #expect(rerankerSpan.attributes.get("reranker.model_name") == .string("reverse"))
