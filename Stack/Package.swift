@@ -117,6 +117,11 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
         .executableTarget(
+            name: "ConformanceCalls",
+            dependencies: [openInference, "StackTelemetry", "StackLLM"],
+            path: "Examples/ConformanceCalls"
+        ),
+        .executableTarget(
             name: "QuickStart",
             dependencies: [openInference, "StackTelemetry"],
             path: "Examples/QuickStart"

@@ -134,7 +134,10 @@ public struct LLMClient: Sendable {
     /// Servers that return one vector per token (llama.cpp's) are mean-pooled into one vector per text.
     public func embed(_ texts: [String], model: String? = nil) async throws -> [[Double]] {
         let model = model ?? configuration.embeddingModel
-        let body: [String: OpenInferenceJSON] = ["model": .string(model), "input": .array(texts.map(OpenInferenceJSON.string))]
+        // `encoding_format` is OpenAI's default, said explicitly: the vectors are parsed as JSON numbers.
+        let body: [String: OpenInferenceJSON] = [
+            "model": .string(model), "input": .array(texts.map(OpenInferenceJSON.string)), "encoding_format": "float",
+        ]
         return try await withEmbeddingSpan(
             model: model,
             texts: texts,

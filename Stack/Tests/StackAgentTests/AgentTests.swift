@@ -56,7 +56,7 @@ struct AgentTests {
         let toolSpans = children.filter { $0.attributes.get("openinference.span.kind") == .string("TOOL") }
         #expect(Set(toolSpans.map(\.name)) == ["search_docs", "now", "teleport"])
         let search = try #require(toolSpans.first { $0.name == "search_docs" })
-        #expect(search.status == nil)
+        #expect(search.status?.code == .ok)
         #expect(search.attributes.get("output.value") == .string("[n1] SQLite notes about sqlite"))
         #expect(toolSpans.first { $0.name == "now" }?.status?.code == .error)
         #expect(toolSpans.first { $0.name == "teleport" }?.status?.code == .error)

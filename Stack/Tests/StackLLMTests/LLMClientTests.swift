@@ -27,7 +27,11 @@ struct LLMClientTests {
         let span = try #require(recorder.spans.first)
         #expect(span.attributes.get("openinference.span.kind") == .string("LLM"))
         #expect(span.attributes.get("llm.model_name") == .string("scripted-1"))
-        #expect(span.attributes.get("llm.invocation_parameters") == .string(#"{"max_tokens":32,"temperature":0.1}"#))
+        // As the reference instrumentation: the request without messages and tools, the model included.
+        #expect(span.attributes.get("llm.invocation_parameters") == .string(#"{"max_tokens":32,"model":"scripted","temperature":0.1}"#))
+        #expect(span.attributes.get("llm.finish_reason") == .string("stop"))
+        #expect(span.attributes.get("output.mime_type") == .string("application/json"))
+        #expect(span.status?.code == .ok)
         #expect(span.attributes.get("llm.input_messages.0.message.content") == .string("What is SQLite?"))
         #expect(span.attributes.get("llm.output_messages.0.message.content") == .string("SQLite is embedded."))
         #expect(span.attributes.get("llm.token_count.prompt") == .int64(12))
@@ -67,7 +71,7 @@ struct LLMClientTests {
         #expect(server.requests.first?.json?["tool_choice"] as? String == "auto")
     }
 
-    @Test("A streamed answer is assembled from deltas, with a first_token event and final usage")
+    @Test("A streamed answer is assembled from deltas, with the reference's first-token event and final usage")
     func streamingAssemblesDeltas() async throws {
         let server = ScriptedOpenAIServer([
             .events([
@@ -92,7 +96,12 @@ struct LLMClientTests {
         #expect(sent["stream"] as? Bool == true)
         #expect((sent["stream_options"] as? [String: Any])?["include_usage"] as? Bool == true)
         let span = try #require(recorder.spans.first)
-        #expect(span.events.map(\.name) == ["first_token"])
+        #expect(span.events.map(\.name) == ["First Token Stream Event"])
+        #expect(span.status?.code == .ok)
+        // The merged stream is recorded as one completion, as the reference instrumentation does.
+        let output = try #require(span.attributes.get("output.value").flatMap { if case .string(let s) = $0 { s } else { nil } })
+        #expect(output.contains(#""content":"Hello""#))
+        #expect(span.attributes.get("output.mime_type") == .string("application/json"))
         #expect(span.attributes.get("llm.token_count.completion") == .int64(3))
     }
 

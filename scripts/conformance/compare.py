@@ -1,0 +1,111 @@
+"""Compares the LLM and EMBEDDING spans of two Phoenix projects attribute by attribute.
+
+    compare.py PHOENIX_URL REFERENCE_PROJECT SWIFT_PROJECT
+
+The reference project holds the spans of Python's openinference-instrumentation-openai
+(python_calls.py), the other those of the Swift LLMClient (Stack/Examples/ConformanceCalls) for the same
+calls. Spans are paired by kind in the order they started. For each pair the check fails on:
+- a key the reference writes that the Swift span lacks;
+- a differing value of a request-side key (JSON values compared parsed);
+- a differing status code or set of event names;
+- a key only the Swift span has that is not in EXTRA_KEYS, the justified differences that
+  docs/conformance.md lists.
+Values the model produces (output.value, output messages, finish reason, token counts, ids, vectors) are
+compared by presence only. Exits non-zero with a report when anything differs.
+"""
+import json
+import re
+import sys
+
+sys.path.insert(0, __import__("os").path.join(__import__("os").path.dirname(__file__), ".."))
+from phoenix_spans import wait_for_spans  # noqa: E402
+
+# Keys whose values describe the request: they must be equal.
+REQUEST_KEYS = [
+    r"openinference\.span\.kind", r"llm\.system", r"llm\.provider", r"input\.value", r"input\.mime_type",
+    r"llm\.invocation_parameters", r"llm\.input_messages\..*", r"llm\.tools\..*",
+    r"embedding\.invocation_parameters", r"embedding\.embeddings\.\d+\.embedding\.text",
+]
+JSON_KEYS = [r"input\.value", r"output\.value", r"llm\.invocation_parameters", r"embedding\.invocation_parameters",
+             r"llm\.tools\.\d+\.tool\.json_schema"]
+# Keys only the Swift span writes, each with the reason it is kept (mirrored in docs/conformance.md).
+EXTRA_KEYS = {
+    r"llm\.cost\..*": "cost in US dollars from the price table, when the model has a price",
+    r"embedding\.embeddings\.\d+\.embedding\.vector(\.\d+)?":
+        "the vector of each text; llama.cpp answers one vector per token, which the Swift client mean-pools "
+        "while Python's instrumentation cannot record a nested list",
+}
+
+
+def matches(patterns, key):
+    return any(re.fullmatch(pattern, key) for pattern in patterns)
+
+
+def normalized(key):
+    # Phoenix flattens list values into indexed keys; a vector is one attribute.
+    return re.sub(r"(embedding\.vector)\.\d+$", r"\1", key)
+
+
+def attributes(span):
+    flat = {}
+    for key, value in span["attributes"].items():
+        flat.setdefault(normalized(key), value)
+    return flat
+
+
+def parsed(key, value):
+    if matches(JSON_KEYS, key) and isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def by_kind(spans, kind):
+    return sorted((s for s in spans if s["span_kind"] == kind), key=lambda s: s["start_time"])
+
+
+def compare(reference, ours, label, problems):
+    ref, mine = attributes(reference), attributes(ours)
+    for key, value in ref.items():
+        if key not in mine:
+            problems.append(f"{label}: missing {key} (Python: {str(value)[:120]})")
+        elif matches(REQUEST_KEYS, key) and parsed(key, value) != parsed(key, mine[key]):
+            problems.append(f"{label}: {key} differs\n    Python: {str(value)[:300]}\n    Swift:  {str(mine[key])[:300]}")
+    for key in mine.keys() - ref.keys():
+        if not matches(EXTRA_KEYS, key):
+            problems.append(f"{label}: extra key {key} not justified in EXTRA_KEYS / docs/conformance.md")
+    if reference["status_code"] != ours["status_code"]:
+        problems.append(f"{label}: status {ours['status_code']}, Python {reference['status_code']}")
+    ref_events = sorted(e["name"] for e in reference["events"])
+    our_events = sorted(e["name"] for e in ours["events"])
+    if ref_events != our_events:
+        problems.append(f"{label}: events {our_events}, Python {ref_events}")
+
+
+def main():
+    url, reference_project, swift_project = sys.argv[1:4]
+    expected = {"LLM": 4, "EMBEDDING": 1}
+    total = sum(expected.values())
+    reference = wait_for_spans(url, reference_project, at_least=total, timeout=60)
+    ours = wait_for_spans(url, swift_project, at_least=total, timeout=60)
+    problems = []
+    for kind, count in expected.items():
+        ref_spans, our_spans = by_kind(reference, kind), by_kind(ours, kind)
+        if len(ref_spans) != count or len(our_spans) != count:
+            problems.append(f"{kind}: expected {count} spans each, Python has {len(ref_spans)}, Swift {len(our_spans)}")
+            continue
+        for index, (ref_span, our_span) in enumerate(zip(ref_spans, our_spans)):
+            compare(ref_span, our_span, f"{kind} #{index + 1} ({ref_span['name']} / {our_span['name']})", problems)
+    compared = sum(len(attributes(s)) for s in reference)
+    if problems:
+        print(f"conformance: {len(problems)} difference(s) from Python's OpenInference:", file=sys.stderr)
+        for problem in problems:
+            print("  - " + problem, file=sys.stderr)
+        sys.exit(1)
+    print(f"conformance: {total} span pairs, {compared} reference attributes: no unjustified difference")
+
+
+if __name__ == "__main__":
+    main()
