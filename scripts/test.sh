@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make test`: installs and starts a private Phoenix and a local model server (llama.cpp serving
-# SmolLM2-135M), runs every Swift test against them (unit and integration), runs the README quick
-# start and checks its trace, drives `stack serve` over HTTP, and stops exactly the processes it started.
+# SmolLM2-135M), runs every Swift test against them (unit and integration), compares our spans with
+# Python's OpenInference for the same calls, runs the README quick start and checks its trace, drives
+# `stack serve` over HTTP, and stops exactly the processes it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -24,5 +25,6 @@ export STACK_MODEL_URL="$model_url"
 export STACK_REQUIRE_PHOENIX=1
 swift test
 swift test --package-path Stack
+scripts/conformance.sh "$model_url" "$phoenix_url"
 scripts/check-quickstart.sh "$phoenix_url"
 scripts/check-serve.sh "$model_url" "$phoenix_url"

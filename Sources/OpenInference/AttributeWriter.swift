@@ -60,6 +60,10 @@ public struct AttributeWriter {
             if let content = message.content { set(keys.content, content) }
             if let name = message.name { set(keys.name, name) }
             if let toolCallID = message.toolCallID { set(keys.toolCallID, toolCallID) }
+            if let call = message.functionCall {
+                set(keys.functionCallName, call.name)
+                set(keys.functionCallArguments, call.arguments)
+            }
             for (partIndex, part) in message.contents.enumerated() {
                 let partBase = base + AttributeKeys.messageContent(partIndex, "")
                 switch part {

@@ -8,6 +8,8 @@ struct FlattenedMessageKeys: Sendable {
     let content: String
     let name: String
     let toolCallID: String
+    let functionCallName: String
+    let functionCallArguments: String
 
     init(prefix: String, index: Int) {
         base = "\(prefix).\(index)."
@@ -15,6 +17,8 @@ struct FlattenedMessageKeys: Sendable {
         content = base + SemanticConventions.Message.content
         name = base + SemanticConventions.Message.name
         toolCallID = base + SemanticConventions.Message.toolCallID
+        functionCallName = base + SemanticConventions.Message.functionCallName
+        functionCallArguments = base + SemanticConventions.Message.functionCallArgumentsJSON
     }
 
     private static let cachedCount = 64

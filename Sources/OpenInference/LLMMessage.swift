@@ -19,6 +19,10 @@ public struct LLMMessage: Sendable, Hashable {
     public var toolCalls: [LLMToolCall]
     /// For a `tool` message, the id of the tool call it answers.
     public var toolCallID: String?
+    /// The legacy single `function_call` of OpenAI's older API, which some servers (llama.cpp's among
+    /// them) still send beside `tool_calls`; recorded as `message.function_call_name` and
+    /// `message.function_call_arguments_json`. Its ``LLMToolCall/id`` is unused.
+    public var functionCall: LLMToolCall?
 
     public init(
         role: String,
@@ -26,7 +30,8 @@ public struct LLMMessage: Sendable, Hashable {
         contents: [LLMMessageContent] = [],
         name: String? = nil,
         toolCalls: [LLMToolCall] = [],
-        toolCallID: String? = nil
+        toolCallID: String? = nil,
+        functionCall: LLMToolCall? = nil
     ) {
         self.role = role
         self.content = content
@@ -34,6 +39,7 @@ public struct LLMMessage: Sendable, Hashable {
         self.name = name
         self.toolCalls = toolCalls
         self.toolCallID = toolCallID
+        self.functionCall = functionCall
     }
 
     /// A `system` message.

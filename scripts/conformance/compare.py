@@ -30,6 +30,9 @@ JSON_KEYS = [r"input\.value", r"output\.value", r"llm\.invocation_parameters", r
              r"llm\.tools\.\d+\.tool\.json_schema"]
 # Keys only the Swift span writes, each with the reason it is kept (mirrored in docs/conformance.md).
 EXTRA_KEYS = {
+    r"llm\.model_name":
+        "on a call that failed before any answer, the requested model: the specification's fallback when "
+        "the response's model is unknown (Python records the model only from a response)",
     r"llm\.cost\..*": "cost in US dollars from the price table, when the model has a price",
     r"embedding\.embeddings\.\d+\.embedding\.vector(\.\d+)?":
         "the vector of each text; llama.cpp answers one vector per token, which the Swift client mean-pools "

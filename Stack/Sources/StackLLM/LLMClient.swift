@@ -47,6 +47,9 @@ public struct LLMClient: Sendable {
                 content: wire.content,
                 toolCalls: (wire.tool_calls ?? []).map {
                     LLMToolCall(id: $0.id, name: $0.function?.name ?? "", arguments: $0.function?.arguments ?? "")
+                },
+                functionCall: wire.function_call.map {
+                    LLMToolCall(id: nil, name: $0.name ?? "", arguments: $0.arguments ?? "")
                 }
             )
             let result = ChatResponse(

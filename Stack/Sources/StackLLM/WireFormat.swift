@@ -27,6 +27,7 @@ struct WireMessage: Decodable {
     var role: String?
     var content: String?
     var tool_calls: [WireToolCall]?
+    var function_call: WireToolCall.Function?
 }
 
 struct WireUsage: Decodable {
