@@ -20,6 +20,30 @@ public enum OpenInferenceJSON: Sendable, Hashable {
     case array([OpenInferenceJSON])
     case object([String: OpenInferenceJSON])
 
+    /// The text of a `.string`, otherwise `nil`.
+    public var stringValue: String? {
+        if case .string(let text) = self { return text }
+        return nil
+    }
+
+    /// The number of an `.int` or `.double`, otherwise `nil`.
+    public var doubleValue: Double? {
+        switch self {
+        case .int(let number): Double(number)
+        case .double(let number): number
+        default: nil
+        }
+    }
+
+    /// The number of an `.int`, or of a `.double` with no fraction, otherwise `nil`.
+    public var intValue: Int? {
+        switch self {
+        case .int(let number): number
+        case .double(let number) where number.rounded() == number && abs(number) < 9e15: Int(number)
+        default: nil
+        }
+    }
+
     /// The compact JSON text of this value, with object keys sorted so equal values give equal text.
     public var jsonString: String {
         var output = ""

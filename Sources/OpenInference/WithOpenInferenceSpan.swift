@@ -65,8 +65,11 @@ nonisolated(nonsending) func withKindSpan<Wrapped, T>(
         file: fileID,
         line: line
     )
-    defer { span.end() }
     let base = OpenInferenceSpan(span)
+    defer {
+        if base.config.enableGenAISemanticConventions { GenAIConventions.record(on: span) }
+        span.end()
+    }
     base.start(kind: kind, start)
     do {
         let result = try await InstrumentationContext.$current.withValue(span.context) {

@@ -141,7 +141,13 @@ public struct LLMClient: Sendable {
         let body: [String: OpenInferenceJSON] = [
             "model": .string(model), "input": .array(texts.map(OpenInferenceJSON.string)), "encoding_format": "float",
         ]
-        return try await withEmbeddingSpan(
+        return try await measured("embeddings", model: model, responseModel: { _ in nil }, usage: { _ in nil }) {
+            try await embedTraced(texts, model: model, body: body)
+        }
+    }
+
+    private func embedTraced(_ texts: [String], model: String, body: [String: OpenInferenceJSON]) async throws -> [[Double]] {
+        try await withEmbeddingSpan(
             model: model,
             texts: texts,
             parameters: .object(body.filter { $0.key != "input" }),
@@ -196,6 +202,44 @@ public struct LLMClient: Sendable {
     }
 
     private func withTracedChat(
+        _ request: ChatRequest,
+        model: String,
+        body: [String: OpenInferenceJSON],
+        _ operation: nonisolated(nonsending) (LLMSpan) async throws -> ChatResponse
+    ) async throws -> ChatResponse {
+        try await measured("chat", model: model, responseModel: \.model, usage: \.usage) {
+            try await tracedChat(request, model: model, body: body, operation)
+        }
+    }
+
+    /// Runs one model call and records the GenAI client metrics for it, failed calls included.
+    private func measured<T>(
+        _ operation: String,
+        model: String,
+        responseModel: (T) -> String?,
+        usage: (T) -> TokenUsage?,
+        _ call: () async throws -> T
+    ) async throws -> T {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let provider = self.provider ?? configuration.system
+        do {
+            let result = try await call()
+            LLMMetrics.recordGenAIOperation(
+                operation: operation, provider: provider, requestModel: model, responseModel: responseModel(result),
+                duration: start.duration(to: clock.now), usage: usage(result), errorType: nil
+            )
+            return result
+        } catch {
+            LLMMetrics.recordGenAIOperation(
+                operation: operation, provider: provider, requestModel: model, responseModel: nil,
+                duration: start.duration(to: clock.now), usage: nil, errorType: String(describing: type(of: error))
+            )
+            throw error
+        }
+    }
+
+    private func tracedChat(
         _ request: ChatRequest,
         model: String,
         body: [String: OpenInferenceJSON],

@@ -38,8 +38,8 @@ struct PhoenixRoundTripTests {
                         ])
                         llm.recordTokenUsage(TokenUsage(prompt: 31, completion: 7))
                     }
-                    try await withToolSpan(tool: "search_docs", description: "Search notes", arguments: #"{"query":"sqlite"}"#) { tool in
-                        try await withRetrieverSpan(query: "sqlite", topK: 2) { retriever in
+                    await withToolSpan(tool: "search_docs", description: "Search notes", arguments: #"{"query":"sqlite"}"#) { tool in
+                        await withRetrieverSpan(query: "sqlite", topK: 2) { retriever in
                             await withEmbeddingSpan(model: "smollm2-embed", texts: ["sqlite"]) { $0.recordVectors([[0.5, -0.5]]) }
                             await withRerankerSpan(query: "sqlite", documents: [RetrievalDocument(id: "d1", content: "SQLite", score: 0.2)]) {
                                 $0.recordOutputDocuments([RetrievalDocument(id: "d1", content: "SQLite", score: 0.9)])

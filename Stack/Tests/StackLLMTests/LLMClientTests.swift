@@ -182,7 +182,7 @@ struct LLMClientTests {
         let url = try await server.start()
         let client = LLMClient(configuration: LLMClientConfiguration(baseURL: url, model: "m", timeout: .milliseconds(200), maxRetries: 0))
         let recorder = InMemorySpanRecorder()
-        await withTracer(StackTracer(processor: recorder)) {
+        _ = await withTracer(StackTracer(processor: recorder)) {
             await #expect {
                 _ = try await client.chat(ChatRequest(messages: [.user("hi")]))
             } throws: { error in

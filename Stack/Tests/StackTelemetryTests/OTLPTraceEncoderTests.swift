@@ -63,8 +63,8 @@ struct OTLPTraceEncoderTests {
     @Test("Array and number attributes encode as OTLP AnyValue kinds")
     func valueKindsEncode() async throws {
         let recorder = InMemorySpanRecorder()
-        await withTracer(StackTracer(processor: recorder)) {
-            await withSpan("values") { span in
+        withTracer(StackTracer(processor: recorder)) {
+            withSpan("values") { span in
                 span.attributes["flag"] = true
                 span.attributes["ratio"] = 0.25
                 span.attributes["tags"] = ["a", "b"]
@@ -87,8 +87,8 @@ struct OTLPTraceEncoderTests {
     @Test("The export value length limit cuts long strings")
     func valueLengthLimit() async throws {
         let recorder = InMemorySpanRecorder()
-        await withTracer(StackTracer(processor: recorder)) {
-            await withSpan("big") { span in span.attributes["text"] = String(repeating: "x", count: 5000) }
+        withTracer(StackTracer(processor: recorder)) {
+            withSpan("big") { span in span.attributes["text"] = String(repeating: "x", count: 5000) }
         }
         let bytes = OTLPTraceEncoder(resource: [:], attributeValueLengthLimit: 100).encode(recorder.spans)
         let span = try ProtobufReader.messages(ProtobufReader.messages(ProtobufReader.messages(bytes, field: 1)[0], field: 2)[0], field: 2)[0]
