@@ -15,7 +15,7 @@ import Tracing
 enum SeedSpan {
     static let messages: [LLMMessage] = (0..<10).map { index in
         let text = String(
-            "LLMMessage \(index): compare Postgres and SQLite for a small Django app, covering concurrency, backups, deployment and cost. "
+            "Message \(index): compare Postgres and SQLite for a small Django app, covering concurrency, backups, deployment and cost. "
                 .prefix(150)
         )
         return index == 0 ? .system(text) : (index.isMultiple(of: 2) ? .assistant(text) : .user(text))

@@ -100,7 +100,7 @@ struct AgentTests {
         #expect(agent?.status?.code == .error)
     }
 
-    @Test("AgentTool argument schemas are derived from the Decodable type")
+    @Test("Tool argument schemas are derived from the Decodable type")
     func derivedSchema() {
         struct Nested: Decodable, Sendable { var lat: Double; var tags: [String] }
         struct Lookup: AgentTool {

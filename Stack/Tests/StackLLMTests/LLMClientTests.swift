@@ -48,7 +48,7 @@ struct LLMClientTests {
         #expect(!recorded.joined().contains("sk-test-secret"))
     }
 
-    @Test("AgentTool calls in the answer are decoded and recorded on the span")
+    @Test("Tool calls in the answer are decoded and recorded on the span")
     func toolCallsAreDecoded() async throws {
         let body = #"""
             {"choices":[{"finish_reason":"tool_calls","message":{"role":"assistant","content":null,
@@ -228,6 +228,46 @@ struct LLMClientTests {
         #expect(config.model == "smollm2")
         #expect(config.timeout == .milliseconds(2500))
         #expect(throws: LLMClientError.self) { try LLMClientConfiguration.fromEnvironment(["OPENAI_BASE_URL": "localhost"]) }
+    }
+
+    @Test("Hidden input images are redacted inside input.value too, while the server gets them whole")
+    func imagesInTheRecordedBodyFollowMasking() async throws {
+        let server = ScriptedOpenAIServer([.json(Self.answer)])
+        let client = try await makeClient(server)
+        let recorder = InMemorySpanRecorder()
+        var config = TraceConfig()
+        config.hideInputImages = true
+        let image = "data:image/png;base64,iVBORw0KGgo"
+        _ = try await withTracer(StackTracer(processor: recorder)) {
+            try await withTraceConfig(config) {
+                try await client.chat(ChatRequest(messages: [LLMMessage(role: "user", contents: [.text("what is it?"), .image(url: image)])]))
+            }
+        }
+        let span = try #require(recorder.spans.first)
+        guard case .string(let input)? = span.attributes.get("input.value") else {
+            Issue.record("no input.value")
+            return
+        }
+        #expect(input.contains("__REDACTED__"))
+        #expect(!input.contains("iVBORw0KGgo"))
+        #expect(span.attributes.get("llm.input_messages.0.message.contents.1.message_content.image.image.url") == nil)
+        #expect(server.requests.first?.body.contains("iVBORw0KGgo") == true)
+    }
+
+    @Test("An embeddings call is a CreateEmbeddings span with its request, parameters and the answering model")
+    func embeddingSpanReadsLikeTheReference() async throws {
+        let server = ScriptedOpenAIServer([.json(#"{"model":"embed-1","data":[{"index":0,"embedding":[0.5,0.25]}],"usage":{"prompt_tokens":3,"total_tokens":3}}"#)])
+        let client = try await makeClient(server)
+        let recorder = InMemorySpanRecorder()
+        _ = try await withTracer(StackTracer(processor: recorder)) { try await client.embed(["hello"]) }
+        let span = try #require(recorder.spans.first)
+        #expect(span.name == "CreateEmbeddings")
+        #expect(span.attributes.get("embedding.invocation_parameters") == .string(#"{"encoding_format":"float","model":"scripted-embed"}"#))
+        #expect(span.attributes.get("input.value") == .string(#"{"encoding_format":"float","input":["hello"],"model":"scripted-embed"}"#))
+        #expect(span.attributes.get("embedding.model_name") == .string("embed-1"))
+        #expect(span.attributes.get("llm.system") == .string("openai"))
+        #expect(span.attributes.get("output.mime_type") == .string("application/json"))
+        #expect(span.status?.code == .ok)
     }
 
     private func makeClient(_ server: ScriptedOpenAIServer) async throws -> LLMClient {
