@@ -12,7 +12,8 @@ public struct AgentResult: Sendable, Hashable {
         case maxIterations = "max_iterations"
     }
 
-    /// The model's final text ("" when it never gave one).
+    /// The model's final text: "" when it never gave one, or only wrote tool calls out as text
+    /// (see ``Agent/isWrittenToolCall(_:)``).
     public var answer: String
     public var stopReason: StopReason
     /// Model calls made.
@@ -92,7 +93,7 @@ public struct Agent: Sendable {
                     )
                 )
                 transcript.append(response.message)
-                if let text = response.message.content, !text.isEmpty { lastText = text }
+                if let text = response.message.content, !text.isEmpty, !Agent.isWrittenToolCall(text) { lastText = text }
                 guard !response.message.toolCalls.isEmpty else {
                     let reason: AgentResult.StopReason = offered.isEmpty && !tools.definitions.isEmpty ? .maxIterations : .finalAnswer
                     return finish(span, AgentResult(answer: lastText ?? "", stopReason: reason, iterations: iteration, transcript: transcript))
@@ -104,6 +105,15 @@ public struct Agent: Sendable {
                 AgentResult(answer: lastText ?? "", stopReason: .maxIterations, iterations: maxIterations, transcript: transcript)
             )
         }
+    }
+
+    /// Whether `text` is a tool call the model wrote out as text (`functions.search_docs:` followed by
+    /// arguments, the format of llama.cpp's function-calling prompt) rather than an answer. Small models
+    /// do this on a turn that offers no tools; such text is not an answer and is not reported as one.
+    public static func isWrittenToolCall(_ text: String) -> Bool {
+        let firstLine = text.drop { $0.isWhitespace }.prefix { $0 != "\n" }
+        guard firstLine.hasPrefix("functions."), firstLine.hasSuffix(":") else { return false }
+        return !firstLine.dropFirst("functions.".count).dropLast().contains { !($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
     }
 
     private func finish(_ span: AgentSpan, _ result: AgentResult) -> AgentResult {

@@ -69,8 +69,17 @@ struct AgentOptions: ParsableArguments {
             await telemetry.forceFlush()
             return (result, traceID, telemetry.batchProcessors.first?.exportedSpans ?? 0)
         }
-        print("answer (\(result.stopReason.rawValue), \(result.iterations) model calls):")
-        print(result.answer.isEmpty ? "(the model gave no text)" : result.answer)
+        if result.answer.isEmpty {
+            print("The model gave no usable answer (\(result.stopReason.rawValue), \(result.iterations) model calls).")
+            let found = result.transcript.filter { $0.role == "tool" }.compactMap(\.content).filter { !$0.isEmpty }
+            if !found.isEmpty {
+                print("What its tools found:")
+                for text in found { print(text) }
+            }
+        } else {
+            print("answer (\(result.stopReason.rawValue), \(result.iterations) model calls):")
+            print(result.answer)
+        }
         print("")
         if !noWaterfall, exported > 0 {
             let phoenix = try Environment.phoenix()

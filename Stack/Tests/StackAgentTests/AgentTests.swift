@@ -87,6 +87,33 @@ struct AgentTests {
         #expect(server.requests.first?.json?["tools"] != nil)
     }
 
+    @Test("A tool call the model writes out as text on its last turn is not reported as the answer")
+    func writtenToolCallIsNoAnswer() async throws {
+        let server = ScriptedOpenAIServer([
+            Self.toolCallReply([("c", "now", "{}")]),
+            Self.textReply(#"functions.search_docs:\n{ &#34;query&#34;: &#34;sqlite&#34; }"#),
+        ])
+        let url = try await server.start()
+        let client = LLMClient(configuration: LLMClientConfiguration(baseURL: url, model: "scripted"))
+        let result = try await Agent(model: client, tools: ToolRegistry([NowTool()]), maxIterations: 2).run(goal: "loop")
+        #expect(result.answer == "")
+        #expect(result.stopReason == .maxIterations)
+    }
+
+    @Test(
+        "Written-out tool calls are told apart from answers",
+        arguments: [
+            ("functions.search_docs:\n{ \"query\": \"x\" }", true),
+            ("  functions.now:\n{}", true),
+            ("functions.search_docs: is what I would call", false),
+            ("Use functions.search_docs: it helps.", false),
+            ("SQLite is a library [n1].", false),
+        ]
+    )
+    func writtenToolCalls(text: String, isCall: Bool) {
+        #expect(Agent.isWrittenToolCall(text) == isCall)
+    }
+
     @Test("A failing model call ends the run with an ERROR agent span")
     func modelFailure() async throws {
         let server = ScriptedOpenAIServer([.json(#"{"error":{"message":"bad request"}}"#, status: 400)])
