@@ -10,18 +10,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
+# Starts what is missing; the stack command finds what the scripts started through their run folders.
 if [ -z "${PHOENIX_COLLECTOR_ENDPOINT:-}" ]; then
-  PHOENIX_COLLECTOR_ENDPOINT="$(scripts/phoenix.sh start)"
-  log "Phoenix: $PHOENIX_COLLECTOR_ENDPOINT (stop it with: scripts/phoenix.sh stop)"
+  log "Phoenix: $(scripts/phoenix.sh start) (stop it with: scripts/phoenix.sh stop)"
 fi
-export PHOENIX_COLLECTOR_ENDPOINT
 if [ -z "${OPENAI_BASE_URL:-}" ]; then
-  OPENAI_BASE_URL="$(scripts/model-server.sh start)"
-  export OPENAI_MODEL="${OPENAI_MODEL:-smollm2}" OPENAI_EMBEDDING_MODEL="${OPENAI_EMBEDDING_MODEL:-smollm2-embed}"
-  log "model server: $OPENAI_BASE_URL (stop it with: scripts/model-server.sh stop)"
+  log "model server: $(scripts/model-server.sh start) (stop it with: scripts/model-server.sh stop)"
 fi
-export OPENAI_BASE_URL
-export STACK_INDEX_PATH="${STACK_INDEX_PATH:-$STACK_CACHE_DIR/demo-index-${OPENAI_EMBEDDING_MODEL:-default}.sqlite}"
 
 swift build --package-path Stack -q --product stack
-"$(swift build --package-path Stack --show-bin-path)/stack" demo --corpus Stack/Examples/corpus
+"$(swift build --package-path Stack --show-bin-path)/stack" demo

@@ -11,6 +11,11 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
+# Succeeds when TCP port $1 on 127.0.0.1 is free to listen on.
+port_free() {
+  python3 -c 'import socket,sys; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", int(sys.argv[1]))); s.close()' "$1" 2>/dev/null
+}
+
 # Creates (once) a venv at $1 and installs the pip requirements given after it.
 # A marker file records what was installed, so a finished venv is reused without asking pip again.
 ensure_venv() {

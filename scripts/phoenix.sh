@@ -2,7 +2,8 @@
 # Installs, starts and stops a local Arize Phoenix for tests and the demo.
 #
 #   scripts/phoenix.sh install        # venv under $STACK_CACHE_DIR/phoenix-venv (idempotent)
-#   scripts/phoenix.sh start [DIR]    # starts on a free loopback port; prints the base URL
+#   scripts/phoenix.sh start [DIR]    # starts on loopback; prints the base URL. Without DIR: port 6006
+#                                     # (Phoenix's default) when free; with DIR: a free port
 #   scripts/phoenix.sh stop  [DIR]    # stops exactly the process `start` launched (by pid)
 #
 # DIR (default $STACK_CACHE_DIR/phoenix-run) holds the pid, port, log and Phoenix's working dir.
@@ -25,7 +26,19 @@ case "$cmd" in
       echo "http://127.0.0.1:$(cat "$run_dir/port")"
       exit 0
     fi
-    port="${PHOENIX_PORT:-$(free_port)}"
+    if [ -n "${PHOENIX_PORT:-}" ]; then
+      port="$PHOENIX_PORT"
+    elif [ "$run_dir" = "$STACK_CACHE_DIR/phoenix-run" ]; then
+      # The shared Phoenix (make demo, the stack commands) takes Phoenix's own default port when it can.
+      if port_free 6006; then
+        port=6006
+      else
+        port="$(free_port)"
+        log "port 6006 is taken, so this Phoenix listens on $port; the stack commands find it through $run_dir/port"
+      fi
+    else
+      port="$(free_port)"  # a private Phoenix (tests): any free port
+    fi
     grpc_port="$(free_port)"
     PHOENIX_PORT="$port" PHOENIX_GRPC_PORT="$grpc_port" PHOENIX_HOST=127.0.0.1 \
       PHOENIX_WORKING_DIR="$run_dir/working" PHOENIX_TELEMETRY_ENABLED=false \

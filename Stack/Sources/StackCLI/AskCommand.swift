@@ -17,6 +17,7 @@ struct AskCommand: AsyncParsableCommand {
     @OptionGroup var options: AgentOptions
 
     func run() async throws {
+        CommandEnvironment.current.announce()
         try await options.runAgent(goal: goal)
     }
 }
@@ -30,12 +31,13 @@ struct DemoCommand: AsyncParsableCommand {
 
     static let question = "Compare Postgres and SQLite for a small Django app's database."
 
-    @Option(help: "The folder of notes to ingest when the index is empty.")
-    var corpus = "Examples/corpus"
+    @Option(help: "The folder of notes to ingest when the index is empty (default: the demo corpus).")
+    var corpus = ["Stack/Examples/corpus", "Examples/corpus"].first { FileManager.default.fileExists(atPath: $0) } ?? "Stack/Examples/corpus"
 
     @OptionGroup var options: AgentOptions
 
     func run() async throws {
+        CommandEnvironment.current.announce()
         try await options.ensureIndex(corpus: corpus)
         try await options.runAgent(goal: Self.question)
     }
@@ -47,7 +49,7 @@ struct AgentOptions: ParsableArguments {
     var maxIterations = 3
 
     @Option(help: "The retrieval index (SQLite file).")
-    var index: String = Environment.defaultIndexPath
+    var index: String = CommandEnvironment.current.defaultIndexPath
 
     @Option(help: "The Phoenix project (default: PHOENIX_PROJECT_NAME or 'default').")
     var project: String?
@@ -56,10 +58,10 @@ struct AgentOptions: ParsableArguments {
     var noWaterfall = false
 
     func runAgent(goal: String) async throws {
-        var telemetryConfiguration = TelemetryConfiguration.fromEnvironment(serviceName: "stack-cli")
+        var telemetryConfiguration = TelemetryConfiguration.fromEnvironment(CommandEnvironment.current.variables, serviceName: "stack-cli")
         if let project { telemetryConfiguration.projectName = project }
         let projectName = telemetryConfiguration.projectName
-        let client = LLMClient(configuration: try LLMClientConfiguration.fromEnvironment())
+        let client = try CommandEnvironment.current.llmClient()
         let agent = try await Self.makeAgent(index: index, client: client, maxIterations: maxIterations)
 
         let (result, traceID, exported) = try await withTelemetry(telemetryConfiguration) { telemetry in
@@ -82,7 +84,7 @@ struct AgentOptions: ParsableArguments {
         }
         print("")
         if !noWaterfall, exported > 0 {
-            let phoenix = try Environment.phoenix()
+            let phoenix = try CommandEnvironment.current.phoenix()
             let spans = try await phoenix.waitForTrace(project: projectName, traceID: traceID, count: exported)
             print(TraceWaterfall.render(spans))
             print("")
@@ -96,7 +98,7 @@ struct AgentOptions: ParsableArguments {
     }
 
     func ensureIndex(corpus: String) async throws {
-        let client = LLMClient(configuration: try LLMClientConfiguration.fromEnvironment())
+        let client = try CommandEnvironment.current.llmClient()
         try await Retrieval.ensureIndex(at: index, corpus: corpus, client: client)
     }
 
@@ -119,6 +121,16 @@ struct AgentOptions: ParsableArguments {
         if let retrieval = try await Retrieval.open(at: index, client: client) {
             tools.register(SearchDocsTool { query, limit in try await retrieval.search(query, limit: limit) })
             tools.register(FetchChunkTool { id in try await retrieval.chunk(id: id) })
+        } else {
+            FileHandle.standardError.write(
+                Data(
+                    """
+                    stack: no index at \(index), so the agent has no search tool; index notes with \
+                    `swift run --package-path Stack stack ingest FOLDER` (or run `make demo`)
+
+                    """.utf8
+                )
+            )
         }
         return tools
     }

@@ -15,15 +15,16 @@ struct IngestCommand: AsyncParsableCommand {
     var folder: String
 
     @Option(help: "The retrieval index (SQLite file).")
-    var index: String = Environment.defaultIndexPath
+    var index: String = CommandEnvironment.current.defaultIndexPath
 
     func run() async throws {
+        CommandEnvironment.current.announce()
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ValidationError("'\(folder)' is not a folder; give the folder that holds your .md or .txt notes.")
         }
-        let client = LLMClient(configuration: try LLMClientConfiguration.fromEnvironment())
-        try await withTelemetry(.fromEnvironment(serviceName: "stack-cli")) { _ in
+        let client = try CommandEnvironment.current.llmClient()
+        try await withTelemetry(.fromEnvironment(CommandEnvironment.current.variables, serviceName: "stack-cli")) { _ in
             try FileManager.default.createDirectory(
                 at: URL(fileURLWithPath: index).deletingLastPathComponent(),
                 withIntermediateDirectories: true

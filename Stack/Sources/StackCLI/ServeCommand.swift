@@ -32,9 +32,10 @@ struct ServeCommand: AsyncParsableCommand {
     var maxIterations = 3
 
     @Option(help: "The retrieval index (SQLite file); without one the agent has no search tool.")
-    var index: String = Environment.defaultIndexPath
+    var index: String = CommandEnvironment.current.defaultIndexPath
 
     func run() async throws {
+        CommandEnvironment.current.announce()
         var configuration: ServiceConfiguration
         do {
             configuration = try ServiceConfiguration.fromEnvironment()
@@ -44,7 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let port { configuration.port = port }
         if let host { configuration.host = host }
 
-        var telemetryConfiguration = TelemetryConfiguration.fromEnvironment(serviceName: "stack-serve")
+        var telemetryConfiguration = TelemetryConfiguration.fromEnvironment(CommandEnvironment.current.variables, serviceName: "stack-serve")
         telemetryConfiguration.projectName = configuration.projectName
         let telemetry = try Telemetry.bootstrap(telemetryConfiguration)
         // Logs carry the active span's trace_id and span_id, and go to OTLP too when a logs endpoint
@@ -65,10 +66,10 @@ struct ServeCommand: AsyncParsableCommand {
             MetricsSystem.bootstrap(prometheus)
         }
 
-        let client = LLMClient(configuration: try LLMClientConfiguration.fromEnvironment())
+        let client = try CommandEnvironment.current.llmClient()
         let agent = try await AgentOptions.makeAgent(index: index, client: client, maxIterations: maxIterations)
         let desk = FeedbackDesk(
-            phoenix: try Environment.phoenix(),
+            phoenix: try CommandEnvironment.current.phoenix(),
             projectName: configuration.projectName,
             queue: try FeedbackQueue(path: configuration.feedbackQueuePath)
         )
