@@ -42,10 +42,15 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
+        // Layer 2/3 support, package access only: the one HTTP retry policy and untraced clients.
+        .target(
+            name: "StackHTTP",
+            dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client")]
+        ),
         .target(
             name: "StackTelemetry",
             dependencies: [
-                openInference,
+                openInference, "StackHTTP",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -57,7 +62,7 @@ let package = Package(
         .target(
             name: "PhoenixClient",
             dependencies: [
-                openInference,
+                openInference, "StackHTTP",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
@@ -65,7 +70,7 @@ let package = Package(
         .target(
             name: "StackLLM",
             dependencies: [
-                openInference,
+                openInference, "StackHTTP",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -141,6 +146,10 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Tests/StackTestSupport"
+        ),
+        .testTarget(
+            name: "StackHTTPTests",
+            dependencies: ["StackHTTP"]
         ),
         .testTarget(
             name: "StackLLMTests",

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import OpenInference
+import StackHTTP
 
 /// A small client for Phoenix's REST API (`/v1`): reading spans back, so tests, the CLI's
 /// terminal waterfall and the service can prove what Phoenix holds.
@@ -16,11 +17,25 @@ public struct PhoenixClient: Sendable {
     public let baseURL: URL
     private let apiKey: String?
     private let requestTimeout: Duration
+    private let http: RetryingHTTPClient
 
-    public init(baseURL: URL, apiKey: String? = nil, requestTimeout: Duration = .seconds(10)) {
+    /// A client for the Phoenix at `baseURL`.
+    ///
+    /// - Parameters:
+    ///   - apiKey: sent as `Authorization: Bearer …` (`PHOENIX_API_KEY`), never logged.
+    ///   - requestTimeout: how long one attempt may take; a timed-out request is not retried.
+    ///   - httpClient: the HTTP client to send with; `nil` uses the process's shared one. A client given
+    ///     here must have AsyncHTTPClient's tracing off (reading traces must not make spans), and its
+    ///     owner shuts it down.
+    public init(baseURL: URL, apiKey: String? = nil, requestTimeout: Duration = .seconds(10), httpClient: HTTPClient? = nil) {
         self.baseURL = baseURL
         self.apiKey = apiKey
         self.requestTimeout = requestTimeout
+        // One retry for a transient answer (429, 5xx) or a refused connection: Phoenix restarting.
+        self.http = RetryingHTTPClient(
+            client: httpClient ?? .sharedUntraced,
+            policy: HTTPRetryPolicy(maxAttempts: 2, initialBackoff: .milliseconds(250), maxBackoff: .seconds(2))
+        )
     }
 
     /// A client for the Phoenix that `PHOENIX_COLLECTOR_ENDPOINT` points at (default `http://localhost:6006`).
@@ -165,9 +180,11 @@ public struct PhoenixClient: Sendable {
         let answer: ByteBuffer
         let status: Int
         do {
-            let response = try await phoenixHTTPClient.execute(request, timeout: .seconds(Int64(requestTimeout.components.seconds)))
-            status = Int(response.status.code)
-            answer = try await response.body.collect(upTo: 64 * 1024 * 1024)
+            let sent = try await http.send(request, timeout: requestTimeout) { !RetryingHTTPClient.isTimeout($0) }
+            status = sent.status
+            answer = try await sent.response.body.collect(upTo: 64 * 1024 * 1024)
+        } catch let failed as HTTPAttemptsFailed {
+            throw .unreachable(baseURL: baseURL.absoluteString, reason: String(describing: failed.lastError))
         } catch {
             throw .unreachable(baseURL: baseURL.absoluteString, reason: String(describing: error))
         }
@@ -181,11 +198,3 @@ public struct PhoenixClient: Sendable {
         }
     }
 }
-
-/// One client for the process, with tracing off so reading traces never creates spans.
-private let phoenixHTTPClient: HTTPClient = {
-    var configuration = HTTPClient.Configuration()
-    configuration.tracing.tracer = nil
-    configuration.timeout = .init(connect: .seconds(5))
-    return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-}()

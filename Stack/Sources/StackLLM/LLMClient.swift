@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import OpenInference
+import StackHTTP
 import Tracing
 
 /// A client for any OpenAI-compatible server (OpenAI, Ollama, vLLM, llama.cpp's server) whose every
@@ -17,10 +18,25 @@ import Tracing
 /// Errors are ``LLMClientError``s; 429, 5xx and failed connections are retried with backoff that
 /// honours `Retry-After`. The caller's trace continues on the server: requests carry `traceparent`.
 public struct LLMClient: Sendable {
+    /// The server, model, retries and prices this client uses.
     public let configuration: LLMClientConfiguration
+    private let http: RetryingHTTPClient
 
-    public init(configuration: LLMClientConfiguration) {
+    /// A client for the server in `configuration`.
+    ///
+    /// - Parameter httpClient: the HTTP client to send with; `nil` uses the process's shared one. A client
+    ///   given here must have AsyncHTTPClient's tracing off (the LLM span describes the call), and its
+    ///   owner shuts it down.
+    public init(configuration: LLMClientConfiguration, httpClient: HTTPClient? = nil) {
         self.configuration = configuration
+        self.http = RetryingHTTPClient(
+            client: httpClient ?? .sharedUntraced,
+            policy: HTTPRetryPolicy(
+                maxAttempts: configuration.maxRetries + 1,
+                initialBackoff: configuration.initialBackoff,
+                maxBackoff: configuration.maxBackoff
+            )
+        )
     }
 
     /// Sends a chat completion and waits for the whole answer.
@@ -283,50 +299,37 @@ public struct LLMClient: Sendable {
         return base + path
     }
 
-    /// POSTs `body`, retrying 429, 5xx and failed connections; returns a 2xx response whose body is unread.
+    /// POSTs `body` with the project's ``HTTPRetryPolicy`` (408, 429, 5xx and failed connections are
+    /// retried; a timeout is not, the caller's deadline has passed); returns a 2xx response whose body is unread.
     func send(path: String, body: String, stream: Bool) async throws -> HTTPClientResponse {
         let url = endpoint(path)
-        let payload = ByteBuffer(string: body)
-        var backoff = configuration.initialBackoff
-        var attempt = 0
-        while true {
-            attempt += 1
-            var request = HTTPClientRequest(url: url)
-            request.method = .POST
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.headers.add(name: "Accept", value: stream ? "text/event-stream" : "application/json")
-            if let key = configuration.apiKey { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
-            InstrumentationSystem.instrument.inject(
-                InstrumentationContext.current ?? .topLevel,
-                into: &request.headers,
-                using: HeaderInjector()
-            )
-            request.body = .bytes(payload)
-            let retryDelay: Duration
-            do {
-                let response = try await llmHTTPClient.execute(request, timeout: .nanoseconds(configuration.timeout.nanoseconds))
-                let status = Int(response.status.code)
-                if (200..<300).contains(status) { return response }
-                let message = Self.errorMessage(try await response.body.collect(upTo: 1 << 20))
-                guard Self.isRetryable(status), attempt <= configuration.maxRetries else {
-                    throw LLMClientError.httpStatus(status, url: url, message: message)
-                }
-                retryDelay = response.headers.first(name: "Retry-After").flatMap(Self.retryAfter) ?? backoff
-            } catch let error as LLMClientError {
-                throw error
-            } catch is CancellationError {
-                throw CancellationError()
-            } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
-                throw LLMClientError.timedOut(url: url, after: configuration.timeout)
-            } catch {
-                guard attempt <= configuration.maxRetries else {
-                    throw LLMClientError.connectionFailed(url: url, reason: String(describing: error))
-                }
-                retryDelay = backoff
-            }
-            try await Task.sleep(for: min(retryDelay, configuration.maxBackoff))
-            backoff = min(backoff * 2, configuration.maxBackoff)
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "Accept", value: stream ? "text/event-stream" : "application/json")
+        if let key = configuration.apiKey { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
+        InstrumentationSystem.instrument.inject(
+            InstrumentationContext.current ?? .topLevel,
+            into: &request.headers,
+            using: HeaderInjector()
+        )
+        request.body = .bytes(ByteBuffer(string: body))
+        let answer: RetryingHTTPClient.Answer
+        do {
+            answer = try await http.send(request, timeout: configuration.timeout) { !RetryingHTTPClient.isTimeout($0) }
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch let failed as HTTPAttemptsFailed {
+            throw LLMClientError.connectionFailed(url: url, reason: String(describing: failed.lastError))
+        } catch {
+            if RetryingHTTPClient.isTimeout(error) { throw LLMClientError.timedOut(url: url, after: configuration.timeout) }
+            throw LLMClientError.connectionFailed(url: url, reason: String(describing: error))
         }
+        guard (200..<300).contains(answer.status) else {
+            let message = Self.errorMessage((try? await answer.response.body.collect(upTo: 1 << 20)) ?? ByteBuffer())
+            throw LLMClientError.httpStatus(answer.status, url: url, message: message)
+        }
+        return answer.response
     }
 
     func collect(_ response: HTTPClientResponse) async throws -> ByteBuffer {
@@ -339,10 +342,6 @@ public struct LLMClient: Sendable {
         }
     }
 
-    private static func isRetryable(_ status: Int) -> Bool {
-        status == 429 || status == 500 || status == 502 || status == 503 || status == 504
-    }
-
     /// The server's own error message (`{"error":{"message":…}}`), or the start of the body.
     private static func errorMessage(_ body: ByteBuffer) -> String {
         let data = Data(body.readableBytesView)
@@ -350,11 +349,6 @@ public struct LLMClient: Sendable {
             return message.count > 500 ? String(message.prefix(500)) + "…" : message
         }
         return String(String(decoding: data, as: UTF8.self).prefix(300))
-    }
-
-    static func retryAfter(_ value: String) -> Duration? {
-        guard let seconds = Double(value.trimmingCharacters(in: .whitespaces)), seconds >= 0 else { return nil }
-        return .milliseconds(Int(seconds * 1000))
     }
 
     /// One vector from either `[Double]` or per-token `[[Double]]` (mean-pooled).
@@ -389,63 +383,5 @@ public struct LLMClient: Sendable {
 struct HeaderInjector: Injector {
     func inject(_ value: String, forKey key: String, into headers: inout HTTPHeaders) {
         headers.replaceOrAdd(name: key, value: value)
-    }
-}
-
-/// One HTTP client for all model calls, with AsyncHTTPClient's own tracing off: the LLM span is ours.
-private let llmHTTPClient: HTTPClient = {
-    var configuration = HTTPClient.Configuration()
-    configuration.tracing.tracer = nil
-    configuration.timeout = .init(connect: .seconds(3))
-    return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-}()
-
-extension Duration {
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-    }
-}
-
-extension LLMClient {
-    /// One scored document from a rerank endpoint.
-    public struct RerankResult: Sendable, Hashable {
-        /// The position of the document in the list sent.
-        public var index: Int
-        public var relevanceScore: Double
-    }
-
-    /// Scores `documents` against `query` with a rerank endpoint (`POST /rerank`, the Jina/Cohere shape
-    /// that llama.cpp, vLLM and TEI serve), best first.
-    ///
-    /// The caller records the RERANKER span; this call only talks to the server.
-    public func rerank(query: String, documents: [String], model: String, topN: Int? = nil) async throws -> [RerankResult] {
-        var body: [String: OpenInferenceJSON] = [
-            "model": .string(model),
-            "query": .string(query),
-            "documents": .array(documents.map(OpenInferenceJSON.string)),
-        ]
-        if let topN { body["top_n"] = .int(topN) }
-        let response = try await send(path: "/rerank", body: OpenInferenceJSON.object(body).jsonString, stream: false)
-        let bytes = try await collect(response)
-        struct Answer: Decodable {
-            struct Item: Decodable {
-                var index: Int
-                var relevance_score: Double
-            }
-            var results: [Item]
-        }
-        let answer: Answer
-        do {
-            answer = try JSONDecoder().decode(Answer.self, from: Data(bytes.readableBytesView))
-        } catch {
-            throw LLMClientError.malformedResponse("rerank answer has no results[].index/relevance_score: \(error)")
-        }
-        guard answer.results.allSatisfy({ documents.indices.contains($0.index) }) else {
-            throw LLMClientError.malformedResponse("rerank answer refers to a document that was not sent")
-        }
-        return answer.results
-            .map { RerankResult(index: $0.index, relevanceScore: $0.relevance_score) }
-            .sorted { $0.relevanceScore > $1.relevanceScore }
     }
 }

@@ -68,7 +68,9 @@ struct FeedbackTests {
 
     @Test("Feedback queued while Phoenix fails is delivered from the queue once Phoenix answers")
     func retriedFromQueue() async throws {
+        // Two 503s: the Phoenix client's one retry meets the same outage.
         let phoenix = ScriptedOpenAIServer([
+            .json(#"{"detail":"restarting"}"#, status: 503),
             .json(#"{"detail":"restarting"}"#, status: 503),
             .json(
                 #"{"data":[{"id":"b","name":"POST /v1/agent/runs","context":{"trace_id":"\#(Self.traceID)","span_id":"aaaaaaaaaaaaaaaa"},"span_kind":"SERVER","parent_id":null,"start_time":"2026-01-01T00:00:00Z","end_time":"2026-01-01T00:00:03Z","status_code":"OK","status_message":"","attributes":{},"events":[]}],"next_cursor":null}"#

@@ -7,8 +7,7 @@ import NIOHTTP1
 /// as protobuf, retrying unreachable collectors, 429 and 5xx answers with exponential backoff that
 /// honours `Retry-After`.
 ///
-/// The exporter uses its own HTTP client with tracing switched off, so exporting never creates spans
-/// of its own. Header values (API keys) are sent but never logged or put into errors.
+/// The exporter's HTTP client has tracing switched off, so exporting never creates spans of its own. Header values (API keys) are sent but never logged or put into errors.
 public struct OTLPHTTPSpanExporter: SpanExporter {
     public struct Configuration: Sendable {
         /// The full traces URL, for example `http://localhost:6006/v1/traces`.
@@ -22,6 +21,9 @@ public struct OTLPHTTPSpanExporter: SpanExporter {
         /// The first retry's delay; it doubles per attempt up to ``maxBackoff``.
         public var initialBackoff: Duration
         public var maxBackoff: Duration
+        /// The HTTP client to send with; `nil` uses the process's shared client, whose tracing is off.
+        /// A client given here must have AsyncHTTPClient's tracing off too, and its owner shuts it down.
+        public var httpClient: HTTPClient?
 
         public init(
             endpoint: URL,
@@ -29,7 +31,8 @@ public struct OTLPHTTPSpanExporter: SpanExporter {
             requestTimeout: Duration = .seconds(10),
             maxAttempts: Int = 5,
             initialBackoff: Duration = .milliseconds(250),
-            maxBackoff: Duration = .seconds(5)
+            maxBackoff: Duration = .seconds(5),
+            httpClient: HTTPClient? = nil
         ) {
             self.endpoint = endpoint
             self.headers = headers
@@ -37,6 +40,7 @@ public struct OTLPHTTPSpanExporter: SpanExporter {
             self.maxAttempts = max(1, maxAttempts)
             self.initialBackoff = initialBackoff
             self.maxBackoff = maxBackoff
+            self.httpClient = httpClient
         }
     }
 
@@ -54,7 +58,7 @@ public struct OTLPHTTPSpanExporter: SpanExporter {
     }
 
     public func shutdown() async {
-        // The HTTP client is shared by every exporter in the process and lives as long as it does.
+        // The HTTP client belongs to whoever made it (the process, by default), not to one exporter.
     }
 }
 
