@@ -7,8 +7,8 @@ import Foundation
 /// | `STACK_HOST` | ``host`` | `127.0.0.1` |
 /// | `STACK_PORT` | ``port`` | `8080` |
 /// | `STACK_MAX_BODY_BYTES` | ``maxBodyBytes`` | 1 MiB |
-/// | `STACK_API_KEYS` | ``apiKeys``: `key=user-id,…` | none |
-/// | `STACK_API_KEYS_FILE` | ``apiKeys``: a file of `key=user-id` lines (added to `STACK_API_KEYS`) | none |
+/// | `STACK_API_KEYS` | ``apiKeys``: `key=user-id[:role],…` (role `admin`) | none |
+/// | `STACK_API_KEYS_FILE` | ``apiKeys``: a file of `key=user-id[:role]` lines (added to `STACK_API_KEYS`) | none |
 /// | `STACK_FEEDBACK_QUEUE` | ``feedbackQueuePath``: the SQLite file holding feedback not yet in Phoenix | `~/.cache/stack/feedback.sqlite` |
 /// | `PHOENIX_PROJECT_NAME` | ``projectName`` | `default` |
 public struct ServiceConfiguration: Sendable {
@@ -55,7 +55,7 @@ public struct ServiceConfiguration: Sendable {
     public static func fromEnvironment(
         _ environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(ServiceConfigurationError) -> ServiceConfiguration {
-        var keys: [String: String] = [:]
+        var keys: [String: APIUser] = [:]
         if let raw = environment["STACK_API_KEYS"], !raw.isEmpty {
             keys = try APIKeyStore.parse(raw, source: "STACK_API_KEYS").entries
         }
@@ -69,7 +69,7 @@ public struct ServiceConfiguration: Sendable {
             keys.merge(try APIKeyStore.parse(text, source: path).entries) { $1 }
         }
         guard !keys.isEmpty else { throw .noAPIKeys }
-        var configuration = ServiceConfiguration(apiKeys: APIKeyStore(keys))
+        var configuration = ServiceConfiguration(apiKeys: APIKeyStore(users: keys))
         if let host = environment["STACK_HOST"], !host.isEmpty { configuration.host = host }
         if let raw = environment["STACK_PORT"], !raw.isEmpty {
             guard let port = Int(raw), (0...65535).contains(port) else {

@@ -1,7 +1,10 @@
 /// Why `stack serve` cannot start, and what to change.
 public enum ServiceConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// An API key entry is not `key=user-id`; `entry` counts entries from 1 (the key is never shown).
+    /// An API key entry is not `key=user-id[:role]`; `entry` counts entries from 1 (the key is never shown).
     case invalidAPIKeyEntry(source: String, entry: Int)
+    /// An API key entry names a role other than `admin`; `entry` counts entries from 1 (neither
+    /// the key nor the role text is shown, in case a key was written in the role's place).
+    case unknownAPIKeyRole(source: String, entry: Int)
     /// The key file could not be read.
     case unreadableAPIKeyFile(path: String, reason: String)
     /// No API key is configured, so every request would be refused.
@@ -12,7 +15,10 @@ public enum ServiceConfigurationError: Error, Sendable, Hashable, CustomStringCo
     public var description: String {
         switch self {
         case .invalidAPIKeyEntry(let source, let entry):
-            return "entry \(entry) of \(source) is not key=user-id; write one key and the user it belongs to per entry"
+            return "entry \(entry) of \(source) is not key=user-id[:role]; write one key and the user it belongs to per entry"
+        case .unknownAPIKeyRole(let source, let entry):
+            return "entry \(entry) of \(source) has an unknown role after the user id; the only role is admin "
+                + "(key=user-id:admin), or leave the role out (key=user-id); user ids cannot contain ':'"
         case .unreadableAPIKeyFile(let path, let reason):
             return "cannot read the API key file \(path) (\(reason)); check STACK_API_KEYS_FILE"
         case .noAPIKeys:

@@ -136,6 +136,12 @@ struct FeedbackTests {
         #expect(store.user(forKey: "sk-a") == "alice")
         #expect(store.user(forKey: "sk-b") == "bob")
         #expect(store.user(forKey: "sk-c") == nil)
+        let roles = try APIKeyStore.parse("sk-a=alice,sk-o=ops:admin", source: "STACK_API_KEYS")
+        #expect(roles.holder(ofKey: "sk-a") == APIUser(id: "alice"))
+        #expect(roles.holder(ofKey: "sk-o") == APIUser(id: "ops", role: .admin))
+        #expect(throws: ServiceConfigurationError.unknownAPIKeyRole(source: "keys.txt", entry: 1)) {
+            try APIKeyStore.parse("sk-r=root:superuser", source: "keys.txt")
+        }
         #expect(throws: ServiceConfigurationError.invalidAPIKeyEntry(source: "keys.txt", entry: 2)) {
             try APIKeyStore.parse("sk-a=alice\nsk-secret-without-user", source: "keys.txt")
         }
