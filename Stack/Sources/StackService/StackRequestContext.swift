@@ -12,6 +12,9 @@ public struct StackRequestContext: RequestContext {
     public var userRole: APIUser.Role?
     /// The SERVER span of the request (set by ``RequestTelemetryMiddleware``).
     public var requestSpan: (any Span)?
+    /// Headers an inner middleware wants on the answer, errors included; shared by every copy of
+    /// this context and applied by ``RequestTelemetryMiddleware``.
+    public let responseHeaders = ResponseHeaderSink()
 
     /// A context for one request, before authentication.
     public init(source: ApplicationRequestContextSource) {
