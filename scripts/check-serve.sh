@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Starts `stack serve` against the model server at $1 and the Phoenix at $2, drives its API with
 # curl as a user would, checks the answers and that the run's trace (X-Trace-Id) reached Phoenix
-# with the user and session on its root, then stops the server with SIGTERM and waits for it to exit.
+# with the user and session on its root, that feedback is taken from that user with the answer's
+# X-Feedback-Token and refused (403) to another key, then stops the server with SIGTERM and waits for
+# it to exit.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 model_url="${1:?usage: $0 MODEL_URL PHOENIX_URL}"
@@ -12,7 +14,11 @@ port="$(free_port)"
 
 swift build --package-path Stack -q --product stack
 stack_bin="$(swift build --package-path Stack --show-bin-path)/stack"
-STACK_API_KEYS="sk-check=user-check" STACK_FEEDBACK_QUEUE="$work/feedback.sqlite" \
+# A fresh feedback secret each run (any 32+ bytes; python's secrets rather than openssl, which a
+# machine may lack).
+feedback_secret="$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
+STACK_API_KEYS="sk-check=user-check,sk-other=user-other" STACK_FEEDBACK_SECRET="$feedback_secret" \
+  STACK_FEEDBACK_QUEUE="$work/feedback.sqlite" \
   OPENAI_BASE_URL="$model_url" OPENAI_MODEL=smollm2 OPENAI_EMBEDDING_MODEL=smollm2-embed \
   PHOENIX_COLLECTOR_ENDPOINT="$phoenix_url" PHOENIX_PROJECT_NAME="$project" OTEL_BSP_SCHEDULE_DELAY=200 \
   "$stack_bin" serve --port "$port" --max-iterations 1 --index "$work/no-index.sqlite" >"$work/serve.log" 2>&1 &
@@ -36,6 +42,8 @@ answer=$(curl -s -D "$work/headers" "$base/v1/agent/runs" -H 'Authorization: Bea
   -H 'X-Session-Id: session-check' -d '{"goal":"Name one database."}')
 trace_id=$(tr -d '\r' <"$work/headers" | sed -n 's/^[Xx]-[Tt]race-[Ii]d: //p')
 [ -n "$trace_id" ] || die "the agent run answered without X-Trace-Id: $answer"
+feedback_token=$(tr -d '\r' <"$work/headers" | sed -n 's/^[Xx]-[Ff]eedback-[Tt]oken: //p')
+[ -n "$feedback_token" ] || die "the agent run answered without X-Feedback-Token: $answer"
 
 PYTHONPATH="$(dirname "$0")" python3 - "$phoenix_url" "$project" "$trace_id" "$answer" <<'PY'
 import json, sys
@@ -56,8 +64,18 @@ assert root["attributes"]["session.id"] == "session-check", root["attributes"]
 print(f"stack serve: trace {trace_id} in Phoenix with {len(spans)} spans, user and session on its root")
 PY
 
+# Another key may not annotate this user's trace, even with the token; the answer names no owner.
+for token in "" "$feedback_token"; do
+  refused=$(curl -s -w ' %{http_code}' "$base/v1/feedback" -H 'Authorization: Bearer sk-other' \
+    ${token:+-H "X-Feedback-Token: $token"} -d "{\"trace_id\":\"$trace_id\",\"label\":\"thumbs_up\",\"score\":1}")
+  case "$refused" in
+    *' 403') ;;
+    *) die "feedback from another key was not refused with 403: $refused" ;;
+  esac
+  ! grep -q 'user-check' <<<"$refused" || die "the 403 names the trace's owner: $refused"
+done
 feedback=$(curl -s -w ' %{http_code}' "$base/v1/feedback" -H 'Authorization: Bearer sk-check' \
-  -d "{\"trace_id\":\"$trace_id\",\"label\":\"thumbs_down\",\"score\":0}")
+  -H "X-Feedback-Token: $feedback_token" -d "{\"trace_id\":\"$trace_id\",\"label\":\"thumbs_down\",\"score\":0}")
 case "$feedback" in
   *' 200' | *' 202') log "feedback accepted: $feedback" ;;
   *) die "feedback was refused: $feedback" ;;
@@ -65,4 +83,4 @@ esac
 metrics=$(curl -s "$base/metrics")
 grep -q '^http_server_request_duration_seconds_count' <<<"$metrics" || die "/metrics has no request latency"
 grep -q '^llm_tokens_total' <<<"$metrics" || die "/metrics has no token counts"
-log "stack serve: 401, 400, agent run, feedback and /metrics answered as documented"
+log "stack serve: 401, 400, agent run, feedback (owner accepted, other key 403) and /metrics answered as documented"

@@ -37,6 +37,7 @@ wait_http "http://127.0.0.1:$model_port/v1/models" 30 "$model_pid" || die "the s
 project="soak-$(date +%s)"
 port="$(free_port)"
 STACK_API_KEYS="sk-soak=soak-user" STACK_FEEDBACK_QUEUE="$run_dir/feedback.sqlite" \
+  STACK_FEEDBACK_SECRET="$(python3 -c 'import secrets; print(secrets.token_hex(32))')" \
   OPENAI_BASE_URL="http://127.0.0.1:$model_port/v1" OPENAI_MODEL=scripted \
   PHOENIX_COLLECTOR_ENDPOINT="$phoenix_url" PHOENIX_PROJECT_NAME="$project" \
   OTEL_BSP_MAX_QUEUE_SIZE="${OTEL_BSP_MAX_QUEUE_SIZE:-2048}" OTEL_BSP_SCHEDULE_DELAY=1000 \

@@ -16,9 +16,10 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve the traced agent over HTTP (agent runs, chat completions, feedback, /metrics).",
         discussion: """
-            API keys come from STACK_API_KEYS (key=user-id,…) or STACK_API_KEYS_FILE; requests without \
-            one get 401. STACK_PORT, STACK_HOST, STACK_MAX_BODY_BYTES and STACK_FEEDBACK_QUEUE are \
-            described in the README.
+            API keys come from STACK_API_KEYS (key=user-id[:admin],…) or STACK_API_KEYS_FILE; requests \
+            without one get 401. Feedback tokens are keyed by STACK_FEEDBACK_SECRET or \
+            STACK_FEEDBACK_SECRET_FILE (required; e.g. `openssl rand -hex 32`). STACK_PORT, STACK_HOST, \
+            STACK_MAX_BODY_BYTES and STACK_FEEDBACK_QUEUE are described in the README.
             """
     )
 
@@ -73,7 +74,14 @@ struct ServeCommand: AsyncParsableCommand {
             projectName: configuration.projectName,
             queue: try FeedbackQueue(path: configuration.feedbackQueuePath)
         )
-        let api = StackAPI(agent: agent, client: client, feedback: desk, metrics: registry, maxBodyBytes: configuration.maxBodyBytes)
+        let api = StackAPI(
+            agent: agent,
+            client: client,
+            feedback: desk,
+            feedbackTokens: FeedbackTokenSigner(secret: configuration.feedbackSecret),
+            metrics: registry,
+            maxBodyBytes: configuration.maxBodyBytes
+        )
         let logger = Logger(label: "stack.serve")
         let app = Application(
             router: api.router(keys: configuration.apiKeys),

@@ -31,6 +31,24 @@ public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
         )
     }
 
+    /// Feedback without a token, from a key that is not an admin's. Names no one's trace or user.
+    static let feedbackTokenMissing = APIError(
+        .forbidden,
+        type: "forbidden",
+        message: "feedback on a trace needs its feedback token: send the X-Feedback-Token header of the response "
+            + "that carried the trace's X-Trace-Id, as 'feedback_token' in the body or as the X-Feedback-Token header, "
+            + "with the API key that made that request (an admin key needs no token)"
+    )
+
+    /// Feedback whose token is not the one issued to this key's user for this trace. Names no one's
+    /// trace or user.
+    static let feedbackTokenRefused = APIError(
+        .forbidden,
+        type: "forbidden",
+        message: "the feedback token does not match this trace and API key: send the X-Feedback-Token of the response "
+            + "that carried this X-Trace-Id, unchanged, with the API key that made that request (an admin key needs no token)"
+    )
+
     static let unauthorized = APIError(
         .unauthorized,
         type: "authentication_error",

@@ -2,8 +2,9 @@ import HTTPTypes
 import Hummingbird
 import OpenInference
 
-/// Refuses requests without a valid API key (401) and records the key's user as `user.id` on the
-/// request span. Health and metrics stay open for probes and scrapers.
+/// Refuses requests without a valid API key (401), puts the key's user and role in the request
+/// context and records the user as `user.id` on the request span. Health and metrics stay open for
+/// probes and scrapers.
 ///
 /// The key is read from `Authorization: Bearer <key>` or `X-API-Key`; it is compared and dropped,
 /// never logged or recorded.
@@ -27,12 +28,13 @@ public struct APIKeyMiddleware: RouterMiddleware {
         next: (Request, StackRequestContext) async throws -> Response
     ) async throws -> Response {
         if openPaths.contains(request.uri.path) { return try await next(request, context) }
-        guard let key = Self.presentedKey(request.headers), let user = keys.user(forKey: key) else {
+        guard let key = Self.presentedKey(request.headers), let user = keys.holder(ofKey: key) else {
             throw APIError.unauthorized
         }
         var context = context
-        context.userID = user
-        context.requestSpan?.attributes[SemanticConventions.Context.userID] = user
+        context.userID = user.id
+        context.userRole = user.role
+        context.requestSpan?.attributes[SemanticConventions.Context.userID] = user.id
         return try await next(request, context)
     }
 

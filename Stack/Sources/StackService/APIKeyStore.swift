@@ -4,31 +4,45 @@ import Foundation
 /// reach a span, a log line or an error message: errors name the line or entry, not the key.
 ///
 /// The format, in `STACK_API_KEYS_FILE` (one per line, `#` comments) or `STACK_API_KEYS`
-/// (comma-separated): `key=user-id`.
+/// (comma-separated): `key=user-id`, or `key=user-id:role` for a key with a role (`admin` is the
+/// only one: it may annotate any user's traces). A user id cannot contain `:`.
 public struct APIKeyStore: Sendable {
-    private let users: [String: String]
+    private let users: [String: APIUser]
 
     /// The key-to-user map, for merging stores.
-    var entries: [String: String] { users }
+    var entries: [String: APIUser] { users }
 
-    /// A store of keys, each mapped to the user id it authenticates.
-    public init(_ keysToUsers: [String: String]) {
+    /// A store of keys, each mapped to the user it authenticates.
+    public init(users keysToUsers: [String: APIUser]) {
         self.users = keysToUsers
+    }
+
+    /// A store of keys, each mapped to the id of the user it authenticates (no roles).
+    public init(_ keysToUserIDs: [String: String]) {
+        self.users = keysToUserIDs.mapValues { APIUser(id: $0) }
     }
 
     /// Whether any key is configured.
     public var isEmpty: Bool { users.isEmpty }
 
-    /// The user a key belongs to, or `nil` for an unknown key.
+    /// The id of the user a key belongs to, or `nil` for an unknown key.
     public func user(forKey key: some StringProtocol) -> String? {
+        users[String(key)]?.id
+    }
+
+    /// The user (id and role) a key belongs to, or `nil` for an unknown key.
+    public func holder(ofKey key: some StringProtocol) -> APIUser? {
         users[String(key)]
     }
 
-    /// Parses `key=user` entries separated by newlines or commas.
+    /// Parses `key=user-id[:role]` entries separated by newlines or commas.
     ///
     /// - Parameter source: where the text came from, for error messages.
+    /// - Throws: ``ServiceConfigurationError/invalidAPIKeyEntry(source:entry:)`` for an entry that
+    ///   is not `key=user-id[:role]`, ``ServiceConfigurationError/unknownAPIKeyRole(source:entry:)``
+    ///   for a role other than `admin`.
     public static func parse(_ text: String, source: String) throws(ServiceConfigurationError) -> APIKeyStore {
-        var users: [String: String] = [:]
+        var users: [String: APIUser] = [:]
         let entries = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "," }
         for (number, rawEntry) in entries.enumerated() {
             let entry = rawEntry.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -37,8 +51,18 @@ public struct APIKeyStore: Sendable {
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
                 throw .invalidAPIKeyEntry(source: source, entry: number + 1)
             }
-            users[parts[0]] = parts[1]
+            let holder = parts[1].split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+            guard !holder[0].isEmpty else { throw .invalidAPIKeyEntry(source: source, entry: number + 1) }
+            var role: APIUser.Role?
+            if holder.count == 2 {
+                guard let known = APIUser.Role(rawValue: holder[1]) else {
+                    throw .unknownAPIKeyRole(source: source, entry: number + 1)
+                }
+                role = known
+            }
+            users[parts[0]] = APIUser(id: holder[0], role: role)
         }
-        return APIKeyStore(users)
+        return APIKeyStore(users: users)
     }
 }

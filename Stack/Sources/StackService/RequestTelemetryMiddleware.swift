@@ -10,8 +10,9 @@ import StackTelemetry
 import Tracing
 
 /// The outermost middleware: one SERVER span per request (continuing an incoming W3C `traceparent`),
-/// `X-Trace-Id` on every response (errors and 404s included), errors rendered as JSON, the request's
-/// metrics and one structured log line carrying `trace_id` and `span_id`.
+/// `X-Trace-Id` on every response (errors and 404s included), the headers inner middleware left in
+/// ``StackRequestContext/responseHeaders``, errors rendered as JSON, the request's metrics and one
+/// structured log line carrying `trace_id` and `span_id`.
 ///
 /// The span is an OpenInference CHAIN span, so Phoenix shows the request as the root of its trace
 /// with the agent, model and tool spans beneath it; feedback on the trace attaches to it.
@@ -65,6 +66,7 @@ public struct RequestTelemetryMiddleware: RouterMiddleware {
             response = Self.errorResponse(apiError, traceID: traceID)
         }
         if let traceID { response.headers[Self.traceIDHeader] = traceID }
+        for field in context.responseHeaders.headers { response.headers[field.name] = field.value }
 
         let route = context.endpointPath ?? "unmatched"
         let status = Int(response.status.code)

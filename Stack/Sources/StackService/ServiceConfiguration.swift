@@ -7,8 +7,10 @@ import Foundation
 /// | `STACK_HOST` | ``host`` | `127.0.0.1` |
 /// | `STACK_PORT` | ``port`` | `8080` |
 /// | `STACK_MAX_BODY_BYTES` | ``maxBodyBytes`` | 1 MiB |
-/// | `STACK_API_KEYS` | ``apiKeys``: `key=user-id,…` | none |
-/// | `STACK_API_KEYS_FILE` | ``apiKeys``: a file of `key=user-id` lines (added to `STACK_API_KEYS`) | none |
+/// | `STACK_API_KEYS` | ``apiKeys``: `key=user-id[:role],…` (role `admin`) | none |
+/// | `STACK_API_KEYS_FILE` | ``apiKeys``: a file of `key=user-id[:role]` lines (added to `STACK_API_KEYS`) | none |
+/// | `STACK_FEEDBACK_SECRET` | ``feedbackSecret``: at least 32 bytes, e.g. from `openssl rand -hex 32` | none; required |
+/// | `STACK_FEEDBACK_SECRET_FILE` | ``feedbackSecret``: a file holding it (trimmed); instead of `STACK_FEEDBACK_SECRET` | none |
 /// | `STACK_FEEDBACK_QUEUE` | ``feedbackQueuePath``: the SQLite file holding feedback not yet in Phoenix | `~/.cache/stack/feedback.sqlite` |
 /// | `PHOENIX_PROJECT_NAME` | ``projectName`` | `default` |
 public struct ServiceConfiguration: Sendable {
@@ -20,17 +22,20 @@ public struct ServiceConfiguration: Sendable {
     public var maxBodyBytes: Int
     /// Who may call the API.
     public var apiKeys: APIKeyStore
+    /// Keys the feedback tokens that tie a trace to the user it answered.
+    public var feedbackSecret: FeedbackSecret
     /// The SQLite file of feedback waiting for Phoenix.
     public var feedbackQueuePath: String
     /// The Phoenix project the service's traces go to (where feedback finds them).
     public var projectName: String
 
-    /// A configuration with the defaults in the table above and the given keys.
+    /// A configuration with the defaults in the table above and the given keys and secret.
     public init(
         host: String = "127.0.0.1",
         port: Int = 8080,
         maxBodyBytes: Int = 1 << 20,
         apiKeys: APIKeyStore,
+        feedbackSecret: FeedbackSecret,
         feedbackQueuePath: String = ServiceConfiguration.defaultFeedbackQueuePath,
         projectName: String = "default"
     ) {
@@ -38,6 +43,7 @@ public struct ServiceConfiguration: Sendable {
         self.port = port
         self.maxBodyBytes = maxBodyBytes
         self.apiKeys = apiKeys
+        self.feedbackSecret = feedbackSecret
         self.feedbackQueuePath = feedbackQueuePath
         self.projectName = projectName
     }
@@ -51,11 +57,12 @@ public struct ServiceConfiguration: Sendable {
 
     /// Reads the variables in the table above.
     ///
-    /// - Throws: ``ServiceConfigurationError`` for a malformed value, an unreadable key file, or no keys at all.
+    /// - Throws: ``ServiceConfigurationError`` for a malformed value, an unreadable key or secret
+    ///   file, no keys at all, or no feedback secret (or a short one).
     public static func fromEnvironment(
         _ environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(ServiceConfigurationError) -> ServiceConfiguration {
-        var keys: [String: String] = [:]
+        var keys: [String: APIUser] = [:]
         if let raw = environment["STACK_API_KEYS"], !raw.isEmpty {
             keys = try APIKeyStore.parse(raw, source: "STACK_API_KEYS").entries
         }
@@ -69,7 +76,7 @@ public struct ServiceConfiguration: Sendable {
             keys.merge(try APIKeyStore.parse(text, source: path).entries) { $1 }
         }
         guard !keys.isEmpty else { throw .noAPIKeys }
-        var configuration = ServiceConfiguration(apiKeys: APIKeyStore(keys))
+        var configuration = ServiceConfiguration(apiKeys: APIKeyStore(users: keys), feedbackSecret: try feedbackSecret(environment))
         if let host = environment["STACK_HOST"], !host.isEmpty { configuration.host = host }
         if let raw = environment["STACK_PORT"], !raw.isEmpty {
             guard let port = Int(raw), (0...65535).contains(port) else {
@@ -86,5 +93,27 @@ public struct ServiceConfiguration: Sendable {
         if let path = environment["STACK_FEEDBACK_QUEUE"], !path.isEmpty { configuration.feedbackQueuePath = path }
         if let project = environment["PHOENIX_PROJECT_NAME"], !project.isEmpty { configuration.projectName = project }
         return configuration
+    }
+
+    /// The secret from `STACK_FEEDBACK_SECRET` or `STACK_FEEDBACK_SECRET_FILE` (one of them, not both).
+    static func feedbackSecret(_ environment: [String: String]) throws(ServiceConfigurationError) -> FeedbackSecret {
+        let value = environment["STACK_FEEDBACK_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+        let path = environment["STACK_FEEDBACK_SECRET_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+        switch (value, path) {
+        case (nil, nil):
+            throw .noFeedbackSecret
+        case (.some, .some):
+            throw .twoFeedbackSecrets
+        case (let value?, nil):
+            return try FeedbackSecret(value, source: "STACK_FEEDBACK_SECRET")
+        case (nil, let path?):
+            let text: String
+            do {
+                text = try String(contentsOfFile: path, encoding: .utf8)
+            } catch {
+                throw .unreadableFeedbackSecretFile(path: path, reason: (error as NSError).localizedDescription)
+            }
+            return try FeedbackSecret(text, source: path)
+        }
     }
 }

@@ -15,12 +15,12 @@ import Tracing
 /// |---|---|
 /// | `POST /v1/agent/runs` | runs the agent on `{goal, session_id?}`; answers `{answer, stop_reason, iterations, trace_id, session_id}` |
 /// | `POST /v1/chat/completions` | OpenAI-compatible pass-through to the model server, traced; `stream: true` answers server-sent events |
-/// | `POST /v1/feedback` | `{trace_id, label?, score?, explanation?, name?}` becomes an annotation on the trace's root span in Phoenix |
+/// | `POST /v1/feedback` | `{trace_id, feedback_token?, label?, score?, explanation?, name?}` becomes an annotation on the trace's root span in Phoenix; only the user the trace answered (proved by its `X-Feedback-Token`) or an admin key may send it |
 /// | `GET /healthz` | `{"status": "ok"}`, no key needed |
 /// | `GET /metrics` | Prometheus text format, no key needed |
 ///
 /// ```swift
-/// let api = StackAPI(agent: agent, client: client, feedback: desk, metrics: registry)
+/// let api = StackAPI(agent: agent, client: client, feedback: desk, feedbackTokens: FeedbackTokenSigner(secret: secret), metrics: registry)
 /// let app = Application(router: api.router(keys: keys), configuration: .init(address: .hostname("127.0.0.1", port: 8080)))
 /// try await app.runService()
 /// ```
@@ -31,6 +31,8 @@ public struct StackAPI: Sendable {
     public var client: LLMClient
     /// Takes `POST /v1/feedback`.
     public var feedback: FeedbackDesk
+    /// Issues the `X-Feedback-Token` of each answer and checks the token feedback brings.
+    public var feedbackTokens: FeedbackTokenSigner
     /// Rendered at `/metrics`; `nil` answers 404 there.
     public var metrics: PrometheusCollectorRegistry?
     /// Larger request bodies are refused with 413.
@@ -40,19 +42,28 @@ public struct StackAPI: Sendable {
     public static let sessionHeader = HTTPField.Name("X-Session-Id")!
 
     /// The API over these components.
-    public init(agent: Agent, client: LLMClient, feedback: FeedbackDesk, metrics: PrometheusCollectorRegistry?, maxBodyBytes: Int = 1 << 20) {
+    public init(
+        agent: Agent,
+        client: LLMClient,
+        feedback: FeedbackDesk,
+        feedbackTokens: FeedbackTokenSigner,
+        metrics: PrometheusCollectorRegistry?,
+        maxBodyBytes: Int = 1 << 20
+    ) {
         self.agent = agent
         self.client = client
         self.feedback = feedback
+        self.feedbackTokens = feedbackTokens
         self.metrics = metrics
         self.maxBodyBytes = maxBodyBytes
     }
 
-    /// The router with every route, behind the telemetry and API-key middleware.
+    /// The router with every route, behind the telemetry, API-key and feedback-token middleware.
     public func router(keys: APIKeyStore) -> Router<StackRequestContext> {
         let router = Router(context: StackRequestContext.self)
         router.add(middleware: RequestTelemetryMiddleware())
         router.add(middleware: APIKeyMiddleware(keys: keys))
+        router.add(middleware: FeedbackTokenMiddleware(signer: feedbackTokens))
         router.get("/healthz") { _, _ in
             Self.json(["status": "ok"])
         }
@@ -218,6 +229,7 @@ public struct StackAPI: Sendable {
 
     struct FeedbackBody: Decodable {
         var trace_id: String
+        var feedback_token: String?
         var name: String?
         var label: String?
         var score: Double?
@@ -236,8 +248,15 @@ public struct StackAPI: Sendable {
         if let score = body.score, !score.isFinite { throw APIError.badRequest("field 'score' should be a finite number") }
         let name = body.name ?? "user_feedback"
         guard !name.isEmpty, name.count <= 100 else { throw APIError.badRequest("field 'name' should be 1 to 100 characters") }
+        // The token proves this service answered the trace for this user; an admin needs none.
+        let token = body.feedback_token ?? request.headers[FeedbackTokenSigner.header]
+        let proven = if let token, let user = context.userID { feedbackTokens.verifies(token, traceID: traceID, userID: user) } else { false }
+        guard proven || context.userRole == .admin else {
+            throw token == nil ? APIError.feedbackTokenMissing : APIError.feedbackTokenRefused
+        }
         let receipt = try await feedback.submit(
-            Feedback(traceID: traceID, name: name, label: body.label, score: body.score, explanation: body.explanation, userID: context.userID)
+            Feedback(traceID: traceID, name: name, label: body.label, score: body.score, explanation: body.explanation, userID: context.userID),
+            traceIsKnown: proven
         )
         switch receipt {
         case .delivered(let spanID, let annotationID):

@@ -8,8 +8,13 @@ public struct StackRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The user the request's API key belongs to (set by ``APIKeyMiddleware``).
     public var userID: String?
+    /// The role of the request's API key, if it has one (set by ``APIKeyMiddleware``).
+    public var userRole: APIUser.Role?
     /// The SERVER span of the request (set by ``RequestTelemetryMiddleware``).
     public var requestSpan: (any Span)?
+    /// Headers an inner middleware wants on the answer, errors included; shared by every copy of
+    /// this context and applied by ``RequestTelemetryMiddleware``.
+    public let responseHeaders = ResponseHeaderSink()
 
     /// A context for one request, before authentication.
     public init(source: ApplicationRequestContextSource) {

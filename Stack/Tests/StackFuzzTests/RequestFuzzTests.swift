@@ -15,11 +15,19 @@ import Testing
 
 @Suite("Fuzzing: the server's request decoding")
 struct RequestFuzzTests {
-    static let seeds: [(path: String, body: String)] = [
-        ("/v1/agent/runs", #"{"goal":"Compare Postgres and SQLite.","session_id":"s-1"}"#),
-        ("/v1/chat/completions", #"{"model":"m","messages":[{"role":"user","content":"hi"}],"temperature":0.2,"stream":false}"#),
-        ("/v1/feedback", #"{"trace_id":"0af7651916cd43dd8448eb211c80319c","label":"good","score":1}"#),
-    ]
+    static let traceID = "0af7651916cd43dd8448eb211c80319c"
+
+    /// The bodies mutated; the feedback one carries a valid token, so mutations reach past the check.
+    static func seeds(signer: FeedbackTokenSigner) -> [(path: String, body: String)] {
+        [
+            ("/v1/agent/runs", #"{"goal":"Compare Postgres and SQLite.","session_id":"s-1"}"#),
+            ("/v1/chat/completions", #"{"model":"m","messages":[{"role":"user","content":"hi"}],"temperature":0.2,"stream":false}"#),
+            (
+                "/v1/feedback",
+                #"{"trace_id":"\#(traceID)","feedback_token":"\#(signer.token(traceID: traceID, userID: "fuzzer"))","label":"good","score":1}"#
+            ),
+        ]
+    }
 
     /// Mutated and random bodies to every JSON route get an answer that is not a server error,
     /// always with a trace id, and the server keeps serving.
@@ -30,6 +38,7 @@ struct RequestFuzzTests {
             cycle: true
         )
         let client = LLMClient(configuration: LLMClientConfiguration(baseURL: try await model.start(), model: "scripted", maxRetries: 0))
+        let signer = FeedbackTokenSigner(secret: try FeedbackSecret(String(repeating: "fuzz-secret-", count: 3), source: "test"))
         let api = StackAPI(
             agent: Agent(model: client, maxIterations: 1),
             client: client,
@@ -38,6 +47,7 @@ struct RequestFuzzTests {
                 projectName: "fuzz",
                 queue: try FeedbackQueue(path: ":memory:")
             ),
+            feedbackTokens: signer,
             metrics: nil,
             maxBodyBytes: 4096
         )
@@ -47,7 +57,7 @@ struct RequestFuzzTests {
         try await withTracer(StackTracer(processor: MultiSpanProcessor([]))) {
         try await app.test(.router) { client in
             // Feedback to a down Phoenix waits on a connection; the other routes take the bulk.
-            for (index, seed) in Self.seeds.enumerated() {
+            for (index, seed) in Self.seeds(signer: signer).enumerated() {
                 await propertyCheck(count: index == 2 ? 30 : 150, input: Mutation.operations, Mutation.positions, Mutation.characters) {
                     operations, positions, characters in
                     let body = Mutation.apply(Mutation.edits(operations, positions, characters), to: seed.body)

@@ -34,6 +34,7 @@ struct ServiceAgainstPhoenixTests {
             agent: Agent(model: client, tools: ToolRegistry([NowTool()]), maxIterations: 1, temperature: 0, maxTokens: 48),
             client: client,
             feedback: desk,
+            feedbackTokens: FeedbackTokenSigner(secret: try FeedbackSecret(String(repeating: "integration-secret-", count: 3), source: "test")),
             metrics: nil
         )
         // A live server on a free port and a real HTTP client with a timeout that allows for the

@@ -28,7 +28,9 @@ struct FeedbackTests {
                 uri: "/v1/feedback",
                 method: .post,
                 headers: ServiceHarness.authorized,
-                body: ByteBuffer(string: #"{"trace_id":"\#(Self.traceID)","label":"thumbs_down","score":0,"explanation":"wrong database"}"#)
+                body: ByteBuffer(
+                    string: #"{"trace_id":"\#(Self.traceID)","feedback_token":"\#(ServiceHarness.token(Self.traceID))","label":"thumbs_down","score":0,"explanation":"wrong database"}"#
+                )
             ) { response in
                 #expect(response.status == .ok)
                 #expect(response.json?["status"] as? String == "delivered")
@@ -53,7 +55,7 @@ struct FeedbackTests {
                 uri: "/v1/feedback",
                 method: .post,
                 headers: ServiceHarness.authorized,
-                body: ByteBuffer(string: #"{"trace_id":"\#(Self.traceID)","score":1}"#)
+                body: ByteBuffer(string: #"{"trace_id":"\#(Self.traceID)","feedback_token":"\#(ServiceHarness.token(Self.traceID))","score":1}"#)
             ) { response in
                 #expect(response.status == .accepted)
                 #expect(response.json?["status"] as? String == "queued")
@@ -94,7 +96,7 @@ struct FeedbackTests {
         #expect(annotation.first?["span_id"] as? String == "aaaaaaaaaaaaaaaa")
     }
 
-    @Test("Feedback on a trace neither Phoenix nor this server knows is a 404 and is not kept")
+    @Test("Feedback without a token (an admin's) on a trace neither Phoenix nor this server knows is a 404 and is not kept")
     func unknownTrace() async throws {
         let phoenix = ScriptedOpenAIServer([.json(#"{"data":[],"next_cursor":null}"#)])
         let harness = try await ServiceHarness(modelReplies: [], phoenix: try await phoenix.start().deletingLastPathComponent())
@@ -102,7 +104,7 @@ struct FeedbackTests {
             try await client.execute(
                 uri: "/v1/feedback",
                 method: .post,
-                headers: ServiceHarness.authorized,
+                headers: ServiceHarness.authorized(ServiceHarness.adminKey),
                 body: ByteBuffer(string: #"{"trace_id":"\#(Self.traceID)","label":"good"}"#)
             ) { response in
                 #expect(response.status == .notFound)
@@ -138,6 +140,12 @@ struct FeedbackTests {
         #expect(store.user(forKey: "sk-a") == "alice")
         #expect(store.user(forKey: "sk-b") == "bob")
         #expect(store.user(forKey: "sk-c") == nil)
+        let roles = try APIKeyStore.parse("sk-a=alice,sk-o=ops:admin", source: "STACK_API_KEYS")
+        #expect(roles.holder(ofKey: "sk-a") == APIUser(id: "alice"))
+        #expect(roles.holder(ofKey: "sk-o") == APIUser(id: "ops", role: .admin))
+        #expect(throws: ServiceConfigurationError.unknownAPIKeyRole(source: "keys.txt", entry: 1)) {
+            try APIKeyStore.parse("sk-r=root:superuser", source: "keys.txt")
+        }
         #expect(throws: ServiceConfigurationError.invalidAPIKeyEntry(source: "keys.txt", entry: 2)) {
             try APIKeyStore.parse("sk-a=alice\nsk-secret-without-user", source: "keys.txt")
         }

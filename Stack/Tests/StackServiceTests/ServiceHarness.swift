@@ -13,9 +13,29 @@ import StackTestSupport
 import Tracing
 
 /// One API over a scripted model, a scripted (or absent) Phoenix and an in-memory span recorder.
+///
+/// Harnesses share the keys and the feedback secret, so two of them are two replicas of one service,
+/// each with its own queue and its own memory of the traces it answered.
 struct ServiceHarness {
     static let apiKey = "sk-test-4f9a2b"
-    static let keys = APIKeyStore([apiKey: "user-7"])
+    /// A second user's key.
+    static let otherKey = "sk-other-77c1d0"
+    /// An admin's key.
+    static let adminKey = "sk-admin-e30b5a"
+    static let keys = APIKeyStore(users: [
+        apiKey: APIUser(id: "user-7"),
+        otherKey: APIUser(id: "user-8"),
+        adminKey: APIUser(id: "ops", role: .admin),
+    ])
+    /// The feedback secret every harness uses (never to appear in a span or an answer).
+    static let secretText = "fbk-secret-5d41402abc4b2a76b9719d911017c592"
+    static let signer: FeedbackTokenSigner = {
+        do {
+            return FeedbackTokenSigner(secret: try FeedbackSecret(secretText, source: "tests"))
+        } catch {
+            fatalError("the test secret is too short: \(error)")
+        }
+    }()
 
     /// swift-metrics can be bootstrapped once per process; every test shares this registry.
     static let metrics: PrometheusCollectorRegistry = {
@@ -46,6 +66,7 @@ struct ServiceHarness {
             agent: Agent(model: client, tools: ToolRegistry([NowTool()]), maxIterations: 2),
             client: client,
             feedback: desk,
+            feedbackTokens: Self.signer,
             metrics: Self.metrics,
             maxBodyBytes: maxBodyBytes
         )
@@ -59,7 +80,13 @@ struct ServiceHarness {
         }
     }
 
-    static var authorized: HTTPFields { [.authorization: "Bearer \(apiKey)", .contentType: "application/json"] }
+    static var authorized: HTTPFields { authorized(apiKey) }
+
+    /// JSON request headers with `key`.
+    static func authorized(_ key: String) -> HTTPFields { [.authorization: "Bearer \(key)", .contentType: "application/json"] }
+
+    /// The feedback token `user` gets with an answer in `traceID`.
+    static func token(_ traceID: String, user: String = "user-7") -> String { signer.token(traceID: traceID, userID: user) }
 
     static func textReply(_ text: String) -> ScriptedOpenAIServer.Reply {
         .json(#"{"model":"scripted","choices":[{"finish_reason":"stop","message":{"role":"assistant","content":"\#(text)"}}],"usage":{"prompt_tokens":40,"completion_tokens":6,"total_tokens":46}}"#)
@@ -72,6 +99,8 @@ extension TestResponse {
     }
     var errorMessage: String? { (json?["error"] as? [String: Any])?["message"] as? String }
     var traceID: String? { headers[HTTPField.Name("X-Trace-Id")!] }
+    var feedbackToken: String? { headers[HTTPField.Name("X-Feedback-Token")!] }
+    var errorType: String? { (json?["error"] as? [String: Any])?["type"] as? String }
 }
 
 extension String {

@@ -41,9 +41,13 @@ public final class FeedbackDesk: Sendable {
 
     /// Accepts feedback: stores it, then tries to deliver it at once.
     ///
-    /// - Throws: ``APIError`` 404 when Phoenix is up, holds no such trace and this server did not
-    ///   answer it; 500 when the queue cannot be written (nothing was accepted).
-    public func submit(_ feedback: Feedback) async throws(APIError) -> FeedbackReceipt {
+    /// - Parameter traceIsKnown: `true` when the caller has proof that this service answered the
+    ///   trace (a valid feedback token, which any replica can check): feedback on a trace Phoenix
+    ///   does not hold yet then waits in the queue. `false` leaves the decision to this process's
+    ///   memory of the traces it answered.
+    /// - Throws: ``APIError`` 404 when Phoenix is up, holds no such trace, the trace is not known
+    ///   and this server did not answer it; 500 when the queue cannot be written (nothing was accepted).
+    public func submit(_ feedback: Feedback, traceIsKnown: Bool = false) async throws(APIError) -> FeedbackReceipt {
         do {
             try queue.add(feedback)
         } catch {
@@ -57,7 +61,7 @@ public final class FeedbackDesk: Sendable {
         switch await attempt(feedback) {
         case .delivered(let spanID, let annotationID):
             return .delivered(spanID: spanID, annotationID: annotationID)
-        case .traceMissing where !recentTraces.contains(feedback.traceID):
+        case .traceMissing where !traceIsKnown && !recentTraces.contains(feedback.traceID):
             try? queue.remove(id: feedback.id)
             throw APIError(
                 .notFound,

@@ -1,7 +1,8 @@
 import Synchronization
 
-/// The trace ids this server answered most recently (a bounded window), so feedback on a trace whose
-/// spans are still on their way to Phoenix is queued rather than refused as unknown.
+/// The trace ids this server answered most recently (a bounded window), so feedback without a token
+/// (an admin's) on a trace whose spans are still on their way to Phoenix is queued rather than refused
+/// as unknown. Feedback with a valid token needs no such memory: the token proves the trace.
 final class RecentTraces: Sendable {
     private struct Window {
         var members: Set<String> = []

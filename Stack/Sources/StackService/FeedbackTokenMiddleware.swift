@@ -1,0 +1,44 @@
+import HTTPTypes
+import Hummingbird
+import OpenInference
+import StackTelemetry
+
+/// Gives every answer to an authenticated request an `X-Feedback-Token` beside its `X-Trace-Id`:
+/// the token that lets the key's user, and no one else, send feedback on that trace (see
+/// ``FeedbackTokenSigner``). Errors carry it too; it goes through
+/// ``StackRequestContext/responseHeaders``.
+///
+/// A request that continues a caller's trace (a `traceparent` naming it) gets no token: anyone with
+/// a key could otherwise join a trace whose id they know and be issued a token for it. Such traces
+/// are annotated with an admin key.
+///
+/// Installed after ``APIKeyMiddleware``, which sets the user.
+public struct FeedbackTokenMiddleware: RouterMiddleware {
+    public typealias Context = StackRequestContext
+
+    let signer: FeedbackTokenSigner
+
+    /// Issues tokens signed by `signer`.
+    public init(signer: FeedbackTokenSigner) {
+        self.signer = signer
+    }
+
+    public func handle(
+        _ request: Request,
+        context: StackRequestContext,
+        next: (Request, StackRequestContext) async throws -> Response
+    ) async throws -> Response {
+        if let user = context.userID, let traceID = context.requestSpan?.context.spanContext?.traceIDHex,
+            !Self.continuesCallerTrace(traceID, headers: request.headers)
+        {
+            context.responseHeaders.set(FeedbackTokenSigner.header, signer.token(traceID: traceID, userID: user))
+        }
+        return try await next(request, context)
+    }
+
+    /// Whether the request's trace is the one its `traceparent` header named.
+    static func continuesCallerTrace(_ traceID: String, headers: HTTPFields) -> Bool {
+        guard let name = HTTPField.Name("traceparent"), let value = headers[name] else { return false }
+        return TraceParent(header: value)?.traceID == traceID
+    }
+}
