@@ -30,7 +30,7 @@ public final class Telemetry: Service {
     /// One batching processor per configured exporter.
     public let batchProcessors: [BatchSpanProcessor]
     /// The tail sampler between the tracer and the batch processors, when configured.
-    public let tailSampler: TailSamplingProcessor?
+    public let tailSampler: TailSamplingProcessor<ContinuousClock>?
     /// The swift-metrics backend to bootstrap when ``TelemetryConfiguration/metricsEndpoint`` is set
     /// (alone, or beside another in a `MultiplexMetricsHandler`); its values are exported by ``run()``.
     public let metricsFactory: OTLPMetricsFactory?

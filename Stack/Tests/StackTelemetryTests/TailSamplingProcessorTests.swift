@@ -1,5 +1,6 @@
 import Foundation
 import StackTelemetry
+import StackTestSupport
 import Testing
 import Tracing
 
@@ -10,7 +11,7 @@ struct TailSamplingProcessorTests {
     }
 
     /// A tracer whose ended spans pass the tail sampler into a recorder.
-    static func pipeline(_ configuration: TailSamplingConfiguration) -> (StackTracer, TailSamplingProcessor, InMemorySpanRecorder) {
+    static func pipeline(_ configuration: TailSamplingConfiguration) -> (StackTracer, TailSamplingProcessor<ContinuousClock>, InMemorySpanRecorder) {
         let recorder = InMemorySpanRecorder()
         let tail = TailSamplingProcessor(downstream: recorder, configuration: configuration)
         return (StackTracer(processor: tail), tail, recorder)
@@ -87,12 +88,19 @@ struct TailSamplingProcessorTests {
 
     @Test("A trace whose root never ends is decided after the wait; later spans follow the decision")
     func decisionWait() async throws {
-        let (tracer, tail, recorder) = Self.pipeline(TailSamplingConfiguration(ratio: 0, decisionWait: .milliseconds(20)))
+        let clock = ManualClock()
+        let recorder = InMemorySpanRecorder()
+        let tail = TailSamplingProcessor(
+            downstream: recorder, configuration: TailSamplingConfiguration(ratio: 0, decisionWait: .milliseconds(20)), clock: clock
+        )
+        let tracer = StackTracer(processor: tail)
         let stuck = tracer.startSpan("stuck-root", context: .topLevel)
         let failed = tracer.startSpan("failed", context: stuck.context)
         failed.setStatus(SpanStatus(code: .error))
         failed.end()
-        try await Task.sleep(for: .milliseconds(30))
+        await tail.forceFlush()
+        #expect(tail.statistics.timedOutTraces == 0)  // still within its wait
+        clock.advance(by: .milliseconds(30))
         await tail.forceFlush()
         #expect(tail.statistics.timedOutTraces == 1)
         #expect(recorder.spans.map(\.name) == ["failed"])

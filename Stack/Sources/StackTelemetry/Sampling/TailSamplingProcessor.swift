@@ -22,7 +22,7 @@ import W3CTraceContext
 /// let batch = BatchSpanProcessor(exporter: exporter)
 /// let tracer = StackTracer(processor: TailSamplingProcessor(downstream: batch))
 /// ```
-public final class TailSamplingProcessor: SpanProcessor {
+public final class TailSamplingProcessor<SamplerClock: Clock>: SpanProcessor where SamplerClock.Duration == Duration {
     /// Why a trace was kept or dropped, counted in ``statistics``.
     public struct Statistics: Sendable, Hashable {
         public var keptForError = 0
@@ -39,7 +39,7 @@ public final class TailSamplingProcessor: SpanProcessor {
     private struct Pending {
         var spans: [FinishedSpan] = []
         var hasError = false
-        let deadline: ContinuousClock.Instant
+        let deadline: SamplerClock.Instant
     }
 
     private struct State {
@@ -61,9 +61,14 @@ public final class TailSamplingProcessor: SpanProcessor {
     private let ratioSampler: TraceIDRatioSampler
     private let latencyNanoseconds: UInt64
     private let state = Mutex(State())
-    private static let rememberedDecisions = 10_000
+    private static var rememberedDecisions: Int { 10_000 }
 
-    public init(downstream: any SpanProcessor, configuration: TailSamplingConfiguration = .default) {
+    private let clock: SamplerClock
+
+    /// A tail sampler forwarding kept traces to `downstream`, measuring decision waits on `clock` (tests
+    /// pass a clock they advance by hand).
+    public init(downstream: any SpanProcessor, configuration: TailSamplingConfiguration = .default, clock: SamplerClock) {
+        self.clock = clock
         self.downstream = downstream
         self.configuration = configuration
         self.ratioSampler = TraceIDRatioSampler(ratio: configuration.ratio)
@@ -77,7 +82,7 @@ public final class TailSamplingProcessor: SpanProcessor {
     public var pendingTraceCount: Int { state.withLock { $0.pending.count } }
 
     public func onEnd(_ span: FinishedSpan) {
-        let now = ContinuousClock.now
+        let now = clock.now
         let traceID = span.context.traceContext.traceID
         let isError = span.status?.code == .error
         let toForward: [FinishedSpan] = state.withLock { state in
@@ -113,7 +118,8 @@ public final class TailSamplingProcessor: SpanProcessor {
     /// Decides traces whose wait has passed, then flushes downstream; traces still within their
     /// wait stay pending (their roots may yet end).
     public func forceFlush() async {
-        let forward = state.withLock { expire(&$0, now: .now) }
+        let now = clock.now
+        let forward = state.withLock { expire(&$0, now: now) }
         for span in forward { downstream.onEnd(span) }
         await downstream.forceFlush()
     }
@@ -170,7 +176,7 @@ public final class TailSamplingProcessor: SpanProcessor {
     }
 
     /// Decides the oldest traces whose wait has passed.
-    private func expire(_ state: inout State, now: ContinuousClock.Instant) -> [FinishedSpan] {
+    private func expire(_ state: inout State, now: SamplerClock.Instant) -> [FinishedSpan] {
         var forward: [FinishedSpan] = []
         while state.arrivalsHead < state.arrivals.count {
             let traceID = state.arrivals[state.arrivalsHead]
@@ -197,5 +203,12 @@ public final class TailSamplingProcessor: SpanProcessor {
             state.decidedNext = (state.decidedNext + 1) % Self.rememberedDecisions
         }
         state.decided[traceID] = keep
+    }
+}
+
+extension TailSamplingProcessor where SamplerClock == ContinuousClock {
+    /// A tail sampler forwarding kept traces to `downstream`, measuring decision waits on the continuous clock.
+    public convenience init(downstream: any SpanProcessor, configuration: TailSamplingConfiguration = .default) {
+        self.init(downstream: downstream, configuration: configuration, clock: ContinuousClock())
     }
 }
