@@ -48,17 +48,19 @@ struct ServeCommand: AsyncParsableCommand {
 
         var telemetryConfiguration = TelemetryConfiguration.fromEnvironment(CommandEnvironment.current.variables, serviceName: "stack-serve")
         telemetryConfiguration.projectName = configuration.projectName
-        let telemetry = try Telemetry.bootstrap(telemetryConfiguration)
-        // Logs carry the active span's trace_id and span_id, and go to OTLP too when a logs endpoint
-        // is configured; metrics are scraped at /metrics and pushed over OTLP when configured.
+        // Logging first, so telemetry's own warnings are logs like any other: they carry the active
+        // span's trace_id and span_id and go to OTLP too when a logs endpoint is configured.
+        let logBuffer = telemetryConfiguration.logsEndpoint.map { _ in OTLPLogBuffer(capacity: telemetryConfiguration.logQueueSize) }
         LoggingSystem.bootstrap(
             { label, provider in
                 let console = StreamLogHandler.standardOutput(label: label, metadataProvider: provider)
-                guard let otlp = telemetry.makeLogHandler(label: label, metadataProvider: provider) else { return console }
-                return MultiplexLogHandler([console, otlp])
+                guard let logBuffer else { return console }
+                return MultiplexLogHandler([console, OTLPLogHandler(label: label, buffer: logBuffer, metadataProvider: provider)])
             },
             metadataProvider: .traceContext
         )
+        let telemetry = try Telemetry.bootstrap(telemetryConfiguration, logger: Logger(label: "stack.telemetry"), logBuffer: logBuffer)
+        // Metrics are scraped at /metrics and pushed over OTLP when configured.
         let registry = PrometheusCollectorRegistry()
         let prometheus = PrometheusMetricsFactory(registry: registry)
         if let otlp = telemetry.metricsFactory {
@@ -72,7 +74,8 @@ struct ServeCommand: AsyncParsableCommand {
         let desk = FeedbackDesk(
             phoenix: try CommandEnvironment.current.phoenix(),
             projectName: configuration.projectName,
-            queue: try FeedbackQueue(path: configuration.feedbackQueuePath)
+            queue: try FeedbackQueue(path: configuration.feedbackQueuePath),
+            logger: Logger(label: "stack.feedback")
         )
         let api = StackAPI(
             agent: agent,

@@ -45,7 +45,14 @@ public final class Telemetry: Service {
     /// and run it yourself. Most applications call ``bootstrap(_:)`` instead.
     ///
     /// - Throws: ``TelemetryError/invalidEndpoint(_:source:)`` when the OTLP endpoint is not an http(s) URL.
-    public init(configuration: TelemetryConfiguration, logger: Logger = Logger(label: "stack.telemetry")) throws(TelemetryError) {
+    ///
+    /// - Parameters:
+    ///   - logger: where telemetry reports its own trouble (failed exports, dropped spans); by default the
+    ///     task-local `Logger.current`.
+    ///   - logBuffer: the buffer OTLP log handlers queue records in, when the application made it before
+    ///     bootstrapping logging (so telemetry's own warnings reach OTLP too); `nil` makes one when a logs
+    ///     endpoint is configured.
+    public init(configuration: TelemetryConfiguration, logger: Logger = .current, logBuffer: OTLPLogBuffer? = nil) throws(TelemetryError) {
         self.configuration = configuration
         self.logger = logger
         for diagnostic in configuration.diagnostics {
@@ -98,7 +105,7 @@ public final class Telemetry: Service {
         }
         if configuration.isEnabled, let raw = configuration.logsEndpoint {
             let url = try TelemetryConfiguration.validated(raw, variable: "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT (or OTEL_EXPORTER_OTLP_ENDPOINT)")
-            let buffer = OTLPLogBuffer(capacity: configuration.logQueueSize)
+            let buffer = logBuffer ?? OTLPLogBuffer(capacity: configuration.logQueueSize)
             self.logBuffer = buffer
             self.logExporter = OTLPLogExporter(
                 buffer: buffer,
@@ -126,13 +133,14 @@ public final class Telemetry: Service {
     @discardableResult
     public static func bootstrap(
         _ configuration: TelemetryConfiguration = .fromEnvironment(),
-        logger: Logger = Logger(label: "stack.telemetry")
+        logger: Logger = .current,
+        logBuffer: OTLPLogBuffer? = nil
     ) throws(TelemetryError) -> Telemetry {
         if let existing = installed.withLock({ $0 }) {
             logger.debug("Telemetry.bootstrap called again; keeping the first configuration")
             return existing
         }
-        let telemetry = try Telemetry(configuration: configuration, logger: logger)
+        let telemetry = try Telemetry(configuration: configuration, logger: logger, logBuffer: logBuffer)
         let winner = installed.withLock { current -> Telemetry in
             if let current { return current }
             current = telemetry

@@ -24,7 +24,7 @@ public final class FeedbackDesk: Sendable {
         projectName: String,
         queue: FeedbackQueue,
         maxWait: Duration = .seconds(3600),
-        logger: Logger = Logger(label: "stack.feedback")
+        logger: Logger = .current
     ) {
         self.phoenix = phoenix
         self.projectName = projectName

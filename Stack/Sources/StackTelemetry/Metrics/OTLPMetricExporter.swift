@@ -23,7 +23,7 @@ public struct OTLPMetricExporter: Service {
         configuration: OTLPHTTPConfiguration,
         resource: SpanAttributes = SpanAttributes(),
         interval: Duration = .seconds(60),
-        logger: Logger = Logger(label: "stack.telemetry")
+        logger: Logger = .current
     ) {
         self.factory = factory
         self.sender = OTLPHTTPSender(configuration: configuration)

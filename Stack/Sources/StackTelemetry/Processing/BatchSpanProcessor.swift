@@ -69,7 +69,7 @@ public final class BatchSpanProcessor: SpanProcessor, Service {
         configuration.maxExportBatchSize = max(1, min(configuration.maxExportBatchSize, configuration.maxQueueSize))
         self.configuration = configuration
         self.warnings = WarningThrottle(interval: configuration.dropWarningInterval)
-        self.logger = logger ?? Logger(label: "stack.telemetry")
+        self.logger = logger ?? .current
         (self.wakeups, self.wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
