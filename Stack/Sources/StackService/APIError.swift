@@ -1,8 +1,11 @@
 import HTTPTypes
+import Hummingbird
+import NIOCore
+import OpenInference
 
 /// An error the API answers with: a status and a message that says what to do. Rendered as
 /// `{"error": {"message": …, "type": …, "trace_id": …}}` (OpenAI's error shape, plus the trace).
-public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct APIError: HTTPResponseError, Sendable, Hashable, CustomStringConvertible {
     /// The HTTP status answered.
     public var status: HTTPResponse.Status
     /// A stable machine-readable kind, e.g. `invalid_request_error`.
@@ -54,4 +57,37 @@ public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
         type: "authentication_error",
         message: "missing or unknown API key; send it as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'"
     )
+
+    /// The answer: `{"error": {"type", "message", "trace_id"}}` with the trace of the request in progress,
+    /// and `WWW-Authenticate: Bearer` on a 401.
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var detail: [String: OpenInferenceJSON] = ["message": .string(message), "type": .string(type)]
+        if let traceID = TraceParent.current?.traceID { detail["trace_id"] = .string(traceID) }
+        var response = StackAPI.json(["error": .object(detail)], status: status)
+        if status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
+        return response
+    }
+
+    /// The API error for anything a handler throws: itself, Hummingbird's HTTP errors, a too-large body,
+    /// or a 500 that points at the request's trace for the details.
+    init(describing error: any Error) {
+        switch error {
+        case let error as APIError:
+            self = error
+        case let error as HTTPError where error.status == .notFound:
+            self = APIError(.notFound, type: "not_found", message: "no route for this method and path; see the README for the API")
+        case let error as HTTPError where error.status == .contentTooLarge:
+            self = APIError(.contentTooLarge, type: "request_too_large", message: "the request body is too large")
+        case let error as HTTPError:
+            self = APIError(error.status, type: "http_error", message: error.body ?? error.status.reasonPhrase)
+        case is NIOTooManyBytesError:
+            self = APIError(.contentTooLarge, type: "request_too_large", message: "the request body is too large")
+        default:
+            self = APIError(
+                .internalServerError,
+                type: "internal_error",
+                message: "the server failed on this request; trace \(TraceParent.current?.traceID ?? "unknown") in Phoenix holds the details"
+            )
+        }
+    }
 }

@@ -8,9 +8,7 @@ import OpenInference
 ///
 /// The key is read from `Authorization: Bearer <key>` or `X-API-Key`; it is compared and dropped,
 /// never logged or recorded.
-public struct APIKeyMiddleware: RouterMiddleware {
-    public typealias Context = StackRequestContext
-
+public struct APIKeyMiddleware<Context: AuthenticatedUserContext & RequestSpanContext>: RouterMiddleware {
     let keys: APIKeyStore
     let openPaths: Set<String>
 
@@ -24,8 +22,8 @@ public struct APIKeyMiddleware: RouterMiddleware {
 
     public func handle(
         _ request: Request,
-        context: StackRequestContext,
-        next: (Request, StackRequestContext) async throws -> Response
+        context: Context,
+        next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         if openPaths.contains(request.uri.path) { return try await next(request, context) }
         guard let key = Self.presentedKey(request.headers), let user = keys.holder(ofKey: key) else {

@@ -13,9 +13,7 @@ import StackTelemetry
 /// are annotated with an admin key.
 ///
 /// Installed after ``APIKeyMiddleware``, which sets the user.
-public struct FeedbackTokenMiddleware: RouterMiddleware {
-    public typealias Context = StackRequestContext
-
+public struct FeedbackTokenMiddleware<Context: AuthenticatedUserContext & ResponseHeadersContext>: RouterMiddleware {
     let signer: FeedbackTokenSigner
 
     /// Issues tokens signed by `signer`.
@@ -25,10 +23,10 @@ public struct FeedbackTokenMiddleware: RouterMiddleware {
 
     public func handle(
         _ request: Request,
-        context: StackRequestContext,
-        next: (Request, StackRequestContext) async throws -> Response
+        context: Context,
+        next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        if let user = context.userID, let traceID = context.requestSpan?.context.spanContext?.traceIDHex,
+        if let user = context.userID, let traceID = TraceParent.current?.traceID,
             !Self.continuesCallerTrace(traceID, headers: request.headers)
         {
             context.responseHeaders.set(FeedbackTokenSigner.header, signer.token(traceID: traceID, userID: user))

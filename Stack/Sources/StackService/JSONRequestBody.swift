@@ -7,8 +7,8 @@ extension Request {
     ///
     /// - Throws: ``APIError`` 413 when the body is larger than `limit`, 400 naming the field that is
     ///   missing or has the wrong type, or saying the body is not JSON at all.
-    func decodeJSON<T: Decodable>(_ type: T.Type, limit: Int) async throws(APIError) -> T {
-        let buffer = try await collectBody(limit: limit)
+    func decodeJSON<T: Decodable>(_ type: T.Type, context: some RequestContext) async throws(APIError) -> T {
+        let buffer = try await collectBody(limit: context.maxUploadSize)
         guard buffer.readableBytes > 0 else { throw .badRequest("the request body is empty; send a JSON object") }
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))

@@ -2,7 +2,7 @@ import HTTPTypes
 import Synchronization
 
 /// Headers to put on a request's answer, whichever way it ends: a middleware deep in the chain
-/// sets them, and ``RequestTelemetryMiddleware`` adds them to the response it sends, including
+/// sets them, and ``ResponseHeadersMiddleware`` adds them to the response it sends, including
 /// the JSON error it renders from a thrown error (which an inner middleware never sees as a response).
 public final class ResponseHeaderSink: Sendable {
     private let fields = Mutex(HTTPFields())

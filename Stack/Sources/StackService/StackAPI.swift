@@ -61,7 +61,14 @@ public struct StackAPI: Sendable {
     /// The router with every route, behind the telemetry, API-key and feedback-token middleware.
     public func router(keys: APIKeyStore) -> Router<StackRequestContext> {
         let router = Router(context: StackRequestContext.self)
-        router.add(middleware: RequestTelemetryMiddleware())
+        // Outermost first: the span is current for everything inside it, and errors are answers before
+        // they reach metrics, the access log and the span.
+        router.add(middleware: RequestSpanMiddleware())
+        router.add(middleware: ResponseHeadersMiddleware())
+        router.add(middleware: RequestMetricsMiddleware())
+        router.add(middleware: AccessLogMiddleware())
+        router.add(middleware: ErrorResponseMiddleware())
+        router.add(middleware: UploadLimitMiddleware(maxUploadSize: maxBodyBytes))
         router.add(middleware: APIKeyMiddleware(keys: keys))
         router.add(middleware: FeedbackTokenMiddleware(signer: feedbackTokens))
         router.get("/healthz") { _, _ in
@@ -97,7 +104,7 @@ public struct StackAPI: Sendable {
     }
 
     func runAgent(_ request: Request, context: StackRequestContext) async throws -> Response {
-        let body = try await request.decodeJSON(AgentRunBody.self, limit: maxBodyBytes)
+        let body = try await request.decodeJSON(AgentRunBody.self, context: context)
         let goal = body.goal.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !goal.isEmpty else { throw APIError.badRequest("field 'goal' is empty; say what the agent should do") }
         let session = try Self.sessionID(header: request.headers[Self.sessionHeader], body: body.session_id)
@@ -146,7 +153,7 @@ public struct StackAPI: Sendable {
     // MARK: - POST /v1/chat/completions
 
     func chatCompletions(_ request: Request, context: StackRequestContext) async throws -> Response {
-        let body = try await request.decodeJSON(OpenInferenceJSON.self, limit: maxBodyBytes)
+        let body = try await request.decodeJSON(OpenInferenceJSON.self, context: context)
         let (chat, stream) = try OpenAIChatTranslation.request(from: body)
         let model = chat.model ?? client.configuration.model
         let id = "chatcmpl-\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
@@ -237,7 +244,7 @@ public struct StackAPI: Sendable {
     }
 
     func acceptFeedback(_ request: Request, context: StackRequestContext) async throws -> Response {
-        let body = try await request.decodeJSON(FeedbackBody.self, limit: maxBodyBytes)
+        let body = try await request.decodeJSON(FeedbackBody.self, context: context)
         let traceID = body.trace_id.lowercased()
         guard traceID.count == 32, traceID.allSatisfy(\.isHexDigit), traceID != String(repeating: "0", count: 32) else {
             throw APIError.badRequest("field 'trace_id' should be the 32 hex characters of a response's X-Trace-Id")

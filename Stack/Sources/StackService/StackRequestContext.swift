@@ -3,18 +3,20 @@ import Tracing
 
 /// The request context of every route: Hummingbird's core storage plus who is asking and the
 /// request's span, so handlers can attribute work without passing them around.
-public struct StackRequestContext: RequestContext {
+public struct StackRequestContext: RequestSpanContext, ResponseHeadersContext, AuthenticatedUserContext, UploadLimitContext {
     /// Hummingbird's own per-request storage.
     public var coreContext: CoreRequestContextStorage
     /// The user the request's API key belongs to (set by ``APIKeyMiddleware``).
     public var userID: String?
     /// The role of the request's API key, if it has one (set by ``APIKeyMiddleware``).
     public var userRole: APIUser.Role?
-    /// The SERVER span of the request (set by ``RequestTelemetryMiddleware``).
+    /// The SERVER span of the request (set by ``RequestSpanMiddleware``).
     public var requestSpan: (any Span)?
     /// Headers an inner middleware wants on the answer, errors included; shared by every copy of
-    /// this context and applied by ``RequestTelemetryMiddleware``.
+    /// this context and applied by ``ResponseHeadersMiddleware``.
     public let responseHeaders = ResponseHeaderSink()
+    /// The largest request body accepted (set by ``UploadLimitMiddleware``; 1 MiB until then).
+    public var maxUploadSize = 1 << 20
 
     /// A context for one request, before authentication.
     public init(source: ApplicationRequestContextSource) {
