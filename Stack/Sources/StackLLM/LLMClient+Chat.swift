@@ -1,0 +1,99 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import OpenInference
+import StackHTTP
+import Tracing
+
+// Chat completions: one request, one answer, one LLM span.
+extension LLMClient {
+    /// Sends a chat completion and waits for the whole answer.
+    public func chat(_ request: ChatRequest) async throws -> ChatResponse {
+        let model = request.model ?? configuration.model
+        let body = request.body(model: model, stream: false)
+        return try await withTracedChat(request, model: model, body: body) { span in
+            // Encoded once: the same text goes to the server and, unless images must be hidden, to the span.
+            let text = OpenInferenceJSON.object(body).jsonString
+            recordInput(body, text: text, on: span)
+            let response = try await send(path: "/chat/completions", body: text, stream: false)
+            let bytes = try await collect(response)
+            let decoded: ChatCompletionBody
+            do {
+                decoded = try JSONDecoder().decode(ChatCompletionBody.self, from: Data(bytes.readableBytesView))
+            } catch {
+                throw LLMClientError.malformedResponse("not a chat completion: \(error)")
+            }
+            guard let choice = decoded.choices?.first, let wire = choice.message else {
+                throw LLMClientError.malformedResponse("the answer has no choices[0].message")
+            }
+            let message = LLMMessage(
+                role: wire.role ?? "assistant",
+                content: wire.content,
+                toolCalls: (wire.tool_calls ?? []).map {
+                    LLMToolCall(id: $0.id, name: $0.function?.name ?? "", arguments: $0.function?.arguments ?? "")
+                },
+                functionCall: wire.function_call.map {
+                    LLMToolCall(id: nil, name: $0.name ?? "", arguments: $0.arguments ?? "")
+                }
+            )
+            let result = ChatResponse(
+                message: message,
+                finishReason: choice.finish_reason,
+                usage: decoded.usage?.tokenUsage,
+                model: decoded.model
+            )
+            record(result, responseJSON: String(buffer: bytes), requestedModel: model, on: span)
+            return result
+        }
+    }
+
+    func withTracedChat(
+        _ request: ChatRequest,
+        model: String,
+        body: [String: OpenInferenceJSON],
+        _ operation: nonisolated(nonsending) (LLMSpan) async throws -> ChatResponse
+    ) async throws -> ChatResponse {
+        try await measured("chat", model: model, responseModel: \.model, usage: \.usage) {
+            try await tracedChat(request, model: model, body: body, operation)
+        }
+    }
+
+    func tracedChat(
+        _ request: ChatRequest,
+        model: String,
+        body: [String: OpenInferenceJSON],
+        _ operation: nonisolated(nonsending) (LLMSpan) async throws -> ChatResponse
+    ) async throws -> ChatResponse {
+        try await withLLMSpan(
+            "chat \(model)",
+            model: model,
+            system: configuration.system,
+            provider: provider,
+            messages: request.messages,
+            parameters: ChatRequest.invocationParameters(of: body),
+            tools: request.tools,
+            operation
+        )
+    }
+
+    /// Records the request body as `input.value`: `text` itself, unless the trace configuration hides
+    /// images inside it.
+    func recordInput(_ body: [String: OpenInferenceJSON], text: String, on span: LLMSpan) {
+        let hidden = ChatRequest.bodyWithImagesHidden(body, config: span.base.config)
+        span.recordInput(jsonText: hidden.map { OpenInferenceJSON.object($0).jsonString } ?? text)
+    }
+
+    func record(_ response: ChatResponse, responseJSON: String, requestedModel: String, on span: LLMSpan) {
+        span.recordOutput(messages: [response.message], responseJSON: responseJSON)
+        span.recordFinishReason(response.finishReason)
+        if let model = response.model { span.recordModelName(model) }
+        guard let usage = response.usage else { return }
+        span.recordTokenUsage(usage)
+        // Priced by the name the caller asked for: servers often answer with a file path or a dated variant.
+        let price = configuration.prices[requestedModel] ?? response.model.flatMap { configuration.prices[$0] }
+        let cost = price?.cost(of: usage)
+        if let cost { span.recordCost(cost) }
+        LLMMetrics.record(model: requestedModel, usage: usage, cost: cost)
+    }
+}
