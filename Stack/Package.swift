@@ -41,8 +41,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
     ],
     targets: [
+        // Support, package access only: the one reader of environment variables, on swift-configuration.
+        .target(
+            name: "StackConfiguration",
+            dependencies: [openInference, .product(name: "Configuration", package: "swift-configuration")]
+        ),
         // Layer 2/3 support, package access only: the one HTTP retry policy and untraced clients.
         .target(
             name: "StackHTTP",
@@ -51,7 +57,7 @@ let package = Package(
         .target(
             name: "StackTelemetry",
             dependencies: [
-                openInference, "StackHTTP",
+                openInference, "StackHTTP", "StackConfiguration",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -63,7 +69,7 @@ let package = Package(
         .target(
             name: "PhoenixClient",
             dependencies: [
-                openInference, "StackHTTP",
+                openInference, "StackHTTP", "StackConfiguration",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
@@ -71,7 +77,7 @@ let package = Package(
         .target(
             name: "StackLLM",
             dependencies: [
-                openInference, "StackHTTP",
+                openInference, "StackHTTP", "StackConfiguration",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -92,6 +98,7 @@ let package = Package(
         .target(
             name: "StackService",
             dependencies: [
+                "StackConfiguration",
                 openInference, "StackTelemetry", "StackLLM", "StackAgent", "PhoenixClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -107,6 +114,7 @@ let package = Package(
         .executableTarget(
             name: "StackCLI",
             dependencies: [
+                "StackConfiguration",
                 openInference, "StackTelemetry", "StackLLM", "StackAgent", "StackRetrieval", "PhoenixClient", "StackService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -148,6 +156,10 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Tests/StackTestSupport"
+        ),
+        .testTarget(
+            name: "StackConfigurationTests",
+            dependencies: ["StackConfiguration", openInference]
         ),
         .testTarget(
             name: "StackHTTPTests",

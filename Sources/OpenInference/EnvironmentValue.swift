@@ -4,7 +4,8 @@ import Foundation
 /// ``TraceConfig`` and the application's configuration reader so every variable of the project reads the
 /// same way.
 ///
-/// - Booleans: `true`, `1`, `yes`, `on` and `false`, `0`, `no`, `off`, in any case, surrounding spaces ignored.
+/// - Booleans: `true`, `yes`, `1` and `false`, `no`, `0`, in any case, surrounding spaces ignored: the rule of
+///   apple/swift-configuration, which the application's reader is built on.
 /// - Positive integers: decimal digits, greater than zero.
 ///
 /// An unset or empty variable is `nil`; a set one that does not parse throws an ``EnvironmentValueError``
@@ -14,8 +15,8 @@ public enum EnvironmentValue {
     public static func bool(_ name: String, in environment: [String: String]) throws(EnvironmentValueError) -> Bool? {
         guard let raw = trimmed(name, in: environment) else { return nil }
         switch raw.lowercased() {
-        case "true", "1", "yes", "on": return true
-        case "false", "0", "no", "off": return false
+        case "true", "yes", "1": return true
+        case "false", "no", "0": return false
         default: throw EnvironmentValueError(variable: name, value: raw, expected: "true or false")
         }
     }

@@ -28,7 +28,7 @@ import Synchronization
 /// | `OPENINFERENCE_MAX_ATTRIBUTE_LENGTH` | ``maxAttributeLength`` | longer strings are cut (UTF-8 bytes, default 65536); this one is ours, not the reference's |
 ///
 /// Values are read with ``EnvironmentValue``'s rules: booleans accept `true`/`false` (any case),
-/// `1`/`0`, `yes`/`no`, `on`/`off`; numbers must be positive integers. A value that does not parse keeps
+/// `yes`/`no` and `1`/`0`; numbers must be positive integers. A value that does not parse keeps
 /// the default and is listed by ``environmentIssues(_:)``, as the reference logs a warning and goes on.
 ///
 /// The configuration in force is ``current``: a scope set with ``withTraceConfig(_:_:)`` if any, otherwise

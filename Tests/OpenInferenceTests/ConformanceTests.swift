@@ -88,7 +88,7 @@ struct ConformanceTests {
     @Test("The new switches are read from the environment, and unreadable values are reported by name")
     func newVariables() {
         let config = TraceConfig.fromEnvironment([
-            "OPENINFERENCE_HIDE_LLM_TOOLS": "TRUE", "OPENINFERENCE_HIDE_EMBEDDINGS_TEXT": "on",
+            "OPENINFERENCE_HIDE_LLM_TOOLS": "TRUE", "OPENINFERENCE_HIDE_EMBEDDINGS_TEXT": "Yes",
             "OPENINFERENCE_HIDE_RETRIEVAL_DOCUMENTS": "1", "OPENINFERENCE_ENABLE_GENAI_SEMCONV": "yes",
         ])
         #expect(config.hideLLMTools && config.hideEmbeddingsText && config.hideRetrievalDocuments)

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import OpenInference
+import StackConfiguration
 import StackHTTP
 
 /// A small client for Phoenix's REST API (`/v1`): reading spans back, so tests, the CLI's
@@ -40,10 +41,11 @@ public struct PhoenixClient: Sendable {
 
     /// A client for the Phoenix that `PHOENIX_COLLECTOR_ENDPOINT` points at (default `http://localhost:6006`).
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> PhoenixClient? {
-        var raw = environment["PHOENIX_COLLECTOR_ENDPOINT"] ?? "http://localhost:6006"
+        let reader = ConfigurationReader(environment)
+        var raw = reader.string("PHOENIX_COLLECTOR_ENDPOINT") ?? "http://localhost:6006"
         if raw.hasSuffix("/v1/traces") { raw.removeLast("/v1/traces".count) }
         guard let url = URL(string: raw) else { return nil }
-        return PhoenixClient(baseURL: url, apiKey: environment["PHOENIX_API_KEY"])
+        return PhoenixClient(baseURL: url, apiKey: reader.string("PHOENIX_API_KEY", isSecret: true))
     }
 
     /// Every span of `project`, optionally only those of one trace, following pagination.

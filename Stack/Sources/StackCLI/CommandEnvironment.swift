@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import PhoenixClient
+import StackConfiguration
 import StackLLM
+import StackTelemetry
 
 /// The environment the `stack` commands read: the process environment, plus the local model server and
 /// Phoenix that the project's scripts started (`make demo`, `scripts/model-server.sh start`,
@@ -22,17 +24,18 @@ struct CommandEnvironment: Sendable {
     init(_ environment: [String: String]) {
         var variables = environment
         var discovered: [String] = []
-        let cache = Self.cacheDirectory(environment)
-        if Self.isUnset("OPENAI_BASE_URL", in: environment), let port = Self.livePort(cache.appendingPathComponent("model-run")) {
+        let reader = ConfigurationReader(environment)
+        let cache = reader.cacheDirectory
+        if reader.string("OPENAI_BASE_URL") == nil, let port = Self.livePort(cache.appendingPathComponent("model-run")) {
             variables["OPENAI_BASE_URL"] = "http://127.0.0.1:\(port)/v1"
             // The local server serves SmolLM2 under these aliases (scripts/model-server.sh).
-            if Self.isUnset("OPENAI_MODEL", in: environment) { variables["OPENAI_MODEL"] = "smollm2" }
-            if Self.isUnset("OPENAI_EMBEDDING_MODEL", in: environment) { variables["OPENAI_EMBEDDING_MODEL"] = "smollm2-embed" }
+            if reader.string("OPENAI_MODEL") == nil { variables["OPENAI_MODEL"] = "smollm2" }
+            if reader.string("OPENAI_EMBEDDING_MODEL") == nil { variables["OPENAI_EMBEDDING_MODEL"] = "smollm2-embed" }
             discovered.append(
                 "model server: http://127.0.0.1:\(port)/v1, started by scripts/model-server.sh (set OPENAI_BASE_URL to use another)"
             )
         }
-        if Self.isUnset("PHOENIX_COLLECTOR_ENDPOINT", in: environment), let port = Self.livePort(cache.appendingPathComponent("phoenix-run")) {
+        if reader.string("PHOENIX_COLLECTOR_ENDPOINT") == nil, let port = Self.livePort(cache.appendingPathComponent("phoenix-run")) {
             variables["PHOENIX_COLLECTOR_ENDPOINT"] = "http://127.0.0.1:\(port)"
             discovered.append(
                 "Phoenix: http://127.0.0.1:\(port), started by scripts/phoenix.sh (set PHOENIX_COLLECTOR_ENDPOINT to use another)"
@@ -49,9 +52,9 @@ struct CommandEnvironment: Sendable {
         }
     }
 
-    /// `PHOENIX_PROJECT_NAME`, or `default`.
+    /// The Phoenix project spans go to (`PHOENIX_PROJECT_NAME`, read by the telemetry configuration).
     var projectName: String {
-        variables["PHOENIX_PROJECT_NAME"].flatMap { $0.isEmpty ? nil : $0 } ?? "default"
+        TelemetryConfiguration.fromEnvironment(variables).projectName
     }
 
     /// The Phoenix client for `PHOENIX_COLLECTOR_ENDPOINT`.
@@ -71,19 +74,11 @@ struct CommandEnvironment: Sendable {
     /// per embedding model in the cache folder, shared by `make demo`, `stack ingest`, `stack ask` and
     /// `stack serve` (vectors of different models cannot share an index).
     var defaultIndexPath: String {
-        if let path = variables["STACK_INDEX_PATH"], !path.isEmpty { return path }
-        let model = variables["OPENAI_EMBEDDING_MODEL"].flatMap { $0.isEmpty ? nil : $0 } ?? LLMClientConfiguration().embeddingModel
+        let reader = ConfigurationReader(variables)
+        if let path = reader.string("STACK_INDEX_PATH") { return path }
+        let model = reader.string("OPENAI_EMBEDDING_MODEL") ?? LLMClientConfiguration().embeddingModel
         let safe = String(model.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." ? $0 : "_" })
-        return Self.cacheDirectory(variables).appendingPathComponent("index-\(safe).sqlite").path
-    }
-
-    private static func cacheDirectory(_ environment: [String: String]) -> URL {
-        if let path = environment["STACK_CACHE_DIR"], !path.isEmpty { return URL(fileURLWithPath: path) }
-        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/stack")
-    }
-
-    private static func isUnset(_ name: String, in environment: [String: String]) -> Bool {
-        environment[name]?.isEmpty ?? true
+        return reader.cacheDirectory.appendingPathComponent("index-\(safe).sqlite").path
     }
 
     /// The port in `folder/port` when `folder/pid` names a running process.

@@ -39,15 +39,14 @@ struct ServeCommand: AsyncParsableCommand {
         CommandEnvironment.current.announce()
         var configuration: ServiceConfiguration
         do {
-            configuration = try ServiceConfiguration.fromEnvironment()
+            configuration = try ServiceConfiguration.fromEnvironment(CommandEnvironment.current.variables)
         } catch {
             throw ValidationError(error.description)
         }
         if let port { configuration.port = port }
         if let host { configuration.host = host }
 
-        var telemetryConfiguration = TelemetryConfiguration.fromEnvironment(CommandEnvironment.current.variables, serviceName: "stack-serve")
-        telemetryConfiguration.projectName = configuration.projectName
+        let telemetryConfiguration = TelemetryConfiguration.fromEnvironment(CommandEnvironment.current.variables, serviceName: "stack-serve")
         // Logging first, so telemetry's own warnings are logs like any other: they carry the active
         // span's trace_id and span_id and go to OTLP too when a logs endpoint is configured.
         let logBuffer = telemetryConfiguration.logsEndpoint.map { _ in OTLPLogBuffer(capacity: telemetryConfiguration.logQueueSize) }
@@ -73,7 +72,7 @@ struct ServeCommand: AsyncParsableCommand {
         let agent = try await AgentOptions.makeAgent(index: index, client: client, maxIterations: maxIterations)
         let desk = FeedbackDesk(
             phoenix: try CommandEnvironment.current.phoenix(),
-            projectName: configuration.projectName,
+            projectName: telemetryConfiguration.projectName,
             queue: try FeedbackQueue(path: configuration.feedbackQueuePath),
             logger: Logger(label: "stack.feedback")
         )

@@ -1,4 +1,5 @@
 import Foundation
+import StackConfiguration
 
 /// Where an OpenAI-compatible server lives and how to talk to it.
 ///
@@ -66,25 +67,22 @@ public struct LLMClientConfiguration: Sendable {
     public static func fromEnvironment(
         _ environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(LLMClientError) -> LLMClientConfiguration {
+        let reader = ConfigurationReader(environment)
         var config = LLMClientConfiguration()
-        if let raw = environment["OPENAI_BASE_URL"], !raw.isEmpty {
-            guard let url = URL(string: raw), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil
-            else {
-                throw .invalidConfiguration(
-                    "OPENAI_BASE_URL is '\(raw)', which is not an http(s) URL; set it to the API root, e.g. http://localhost:8080/v1"
-                )
+        do {
+            if let url = try reader.url("OPENAI_BASE_URL", example: "http://localhost:8080/v1") { config.baseURL = url }
+            if let seconds = try reader.seconds("OPENAI_TIMEOUT") { config.timeout = seconds }
+            if let retries = try reader.int("OPENAI_MAX_RETRIES", in: 0...100, expected: "a whole number of retries such as 3") {
+                config.maxRetries = retries
             }
-            config.baseURL = url
+        } catch {
+            throw .invalidConfiguration(error.description)
         }
-        if let key = environment["OPENAI_API_KEY"], !key.isEmpty { config.apiKey = key }
-        if let model = environment["OPENAI_MODEL"], !model.isEmpty { config.model = model }
-        if let model = environment["OPENAI_EMBEDDING_MODEL"], !model.isEmpty { config.embeddingModel = model }
-        if let model = environment["OPENAI_RERANK_MODEL"], !model.isEmpty { config.rerankModel = model }
-        if let raw = environment["OPENAI_TIMEOUT"], let seconds = Double(raw), seconds > 0 {
-            config.timeout = .milliseconds(Int(seconds * 1000))
-        }
-        if let raw = environment["OPENAI_MAX_RETRIES"], let retries = Int(raw), retries >= 0 { config.maxRetries = retries }
-        if let raw = environment["STACK_MODEL_PRICES"], !raw.isEmpty { config.prices = try config.prices.merging(environmentValue: raw) }
+        if let key = reader.string("OPENAI_API_KEY", isSecret: true) { config.apiKey = key }
+        if let model = reader.string("OPENAI_MODEL") { config.model = model }
+        if let model = reader.string("OPENAI_EMBEDDING_MODEL") { config.embeddingModel = model }
+        if let model = reader.string("OPENAI_RERANK_MODEL") { config.rerankModel = model }
+        if let raw = reader.string("STACK_MODEL_PRICES") { config.prices = try config.prices.merging(environmentValue: raw) }
         return config
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import StackConfiguration
 
 /// How `stack serve` listens and whom it serves.
 ///
@@ -12,7 +13,6 @@ import Foundation
 /// | `STACK_FEEDBACK_SECRET` | ``feedbackSecret``: at least 32 bytes, e.g. from `openssl rand -hex 32` | none; required |
 /// | `STACK_FEEDBACK_SECRET_FILE` | ``feedbackSecret``: a file holding it (trimmed); instead of `STACK_FEEDBACK_SECRET` | none |
 /// | `STACK_FEEDBACK_QUEUE` | ``feedbackQueuePath``: the SQLite file holding feedback not yet in Phoenix | `~/.cache/stack/feedback.sqlite` |
-/// | `PHOENIX_PROJECT_NAME` | ``projectName`` | `default` |
 public struct ServiceConfiguration: Sendable {
     /// The address to listen on.
     public var host: String
@@ -26,33 +26,23 @@ public struct ServiceConfiguration: Sendable {
     public var feedbackSecret: FeedbackSecret
     /// The SQLite file of feedback waiting for Phoenix.
     public var feedbackQueuePath: String
-    /// The Phoenix project the service's traces go to (where feedback finds them).
-    public var projectName: String
 
-    /// A configuration with the defaults in the table above and the given keys and secret.
+    /// A configuration with the defaults in the table above and the given keys and secret; without a
+    /// `feedbackQueuePath`, the queue lives in the cache folder (`STACK_CACHE_DIR`).
     public init(
         host: String = "127.0.0.1",
         port: Int = 8080,
         maxBodyBytes: Int = 1 << 20,
         apiKeys: APIKeyStore,
         feedbackSecret: FeedbackSecret,
-        feedbackQueuePath: String = ServiceConfiguration.defaultFeedbackQueuePath,
-        projectName: String = "default"
+        feedbackQueuePath: String? = nil
     ) {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
         self.apiKeys = apiKeys
         self.feedbackSecret = feedbackSecret
-        self.feedbackQueuePath = feedbackQueuePath
-        self.projectName = projectName
-    }
-
-    /// `feedback.sqlite` in the project's cache folder (`STACK_CACHE_DIR`, else `~/.cache/stack`).
-    public static var defaultFeedbackQueuePath: String {
-        let cache = ProcessInfo.processInfo.environment["STACK_CACHE_DIR"]
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/stack").path
-        return cache + "/feedback.sqlite"
+        self.feedbackQueuePath = feedbackQueuePath ?? ConfigurationReader().cacheDirectory.appendingPathComponent("feedback.sqlite").path
     }
 
     /// Reads the variables in the table above.
@@ -62,11 +52,12 @@ public struct ServiceConfiguration: Sendable {
     public static func fromEnvironment(
         _ environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(ServiceConfigurationError) -> ServiceConfiguration {
+        let reader = ConfigurationReader(environment)
         var keys: [String: APIUser] = [:]
-        if let raw = environment["STACK_API_KEYS"], !raw.isEmpty {
+        if let raw = reader.string("STACK_API_KEYS", isSecret: true) {
             keys = try APIKeyStore.parse(raw, source: "STACK_API_KEYS").entries
         }
-        if let path = environment["STACK_API_KEYS_FILE"], !path.isEmpty {
+        if let path = reader.string("STACK_API_KEYS_FILE") {
             let text: String
             do {
                 text = try String(contentsOfFile: path, encoding: .utf8)
@@ -76,29 +67,25 @@ public struct ServiceConfiguration: Sendable {
             keys.merge(try APIKeyStore.parse(text, source: path).entries) { $1 }
         }
         guard !keys.isEmpty else { throw .noAPIKeys }
-        var configuration = ServiceConfiguration(apiKeys: APIKeyStore(users: keys), feedbackSecret: try feedbackSecret(environment))
-        if let host = environment["STACK_HOST"], !host.isEmpty { configuration.host = host }
-        if let raw = environment["STACK_PORT"], !raw.isEmpty {
-            guard let port = Int(raw), (0...65535).contains(port) else {
-                throw .invalidValue(variable: "STACK_PORT", value: raw, expected: "a port number from 0 to 65535")
-            }
-            configuration.port = port
+        var configuration = ServiceConfiguration(
+            apiKeys: APIKeyStore(users: keys),
+            feedbackSecret: try feedbackSecret(reader),
+            feedbackQueuePath: reader.cacheDirectory.appendingPathComponent("feedback.sqlite").path
+        )
+        do {
+            if let port = try reader.int("STACK_PORT", in: 0...65535, expected: "a port number from 0 to 65535") { configuration.port = port }
+            if let bytes = try reader.positiveInt("STACK_MAX_BODY_BYTES", example: 1_048_576) { configuration.maxBodyBytes = bytes }
+        } catch {
+            throw .invalidValue(variable: error.variable, value: error.value, expected: error.expected)
         }
-        if let raw = environment["STACK_MAX_BODY_BYTES"], !raw.isEmpty {
-            guard let bytes = Int(raw), bytes > 0 else {
-                throw .invalidValue(variable: "STACK_MAX_BODY_BYTES", value: raw, expected: "a positive number of bytes")
-            }
-            configuration.maxBodyBytes = bytes
-        }
-        if let path = environment["STACK_FEEDBACK_QUEUE"], !path.isEmpty { configuration.feedbackQueuePath = path }
-        if let project = environment["PHOENIX_PROJECT_NAME"], !project.isEmpty { configuration.projectName = project }
+        if let host = reader.string("STACK_HOST") { configuration.host = host }
+        if let path = reader.string("STACK_FEEDBACK_QUEUE") { configuration.feedbackQueuePath = path }
         return configuration
     }
 
-    /// The secret from `STACK_FEEDBACK_SECRET` or `STACK_FEEDBACK_SECRET_FILE` (one of them, not both).
-    static func feedbackSecret(_ environment: [String: String]) throws(ServiceConfigurationError) -> FeedbackSecret {
-        let value = environment["STACK_FEEDBACK_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
-        let path = environment["STACK_FEEDBACK_SECRET_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+    static func feedbackSecret(_ reader: ConfigurationReader) throws(ServiceConfigurationError) -> FeedbackSecret {
+        let value = reader.string("STACK_FEEDBACK_SECRET", isSecret: true)
+        let path = reader.string("STACK_FEEDBACK_SECRET_FILE")
         switch (value, path) {
         case (nil, nil):
             throw .noFeedbackSecret

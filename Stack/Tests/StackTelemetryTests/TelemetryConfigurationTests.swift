@@ -55,7 +55,7 @@ struct TelemetryConfigurationTests {
         #expect(config.exporters == [.console])
         #expect(config.batch.maxQueueSize == 2048)
         #expect(config.diagnostics.count == 3)
-        #expect(config.diagnostics.contains { $0.contains("OTEL_BSP_MAX_QUEUE_SIZE is 'lots'") })
+        #expect(config.diagnostics.contains { $0.contains("OTEL_BSP_MAX_QUEUE_SIZE=lots is not valid: use a positive whole number") })
         #expect(!config.diagnostics.joined().contains("sk-very-secret"))
     }
 

@@ -1,4 +1,6 @@
 import Foundation
+import OpenInference
+import StackConfiguration
 
 /// Everything ``Telemetry`` needs: where spans go, how they are named, sampled and batched.
 ///
@@ -105,30 +107,33 @@ public struct TelemetryConfiguration: Sendable {
         sampler = ParentBasedSampler(root: TraceIDRatioSampler(ratio: ratio))
     }
 
-    /// Reads the variables in the table above over the defaults.
+    /// Reads the variables in the table above over the defaults, through the project's one configuration
+    /// reader. A value that does not parse is reported in ``diagnostics`` (logged when telemetry starts) and
+    /// the default is kept: telemetry never stops the application it observes.
     public static func fromEnvironment(
         _ environment: [String: String] = ProcessInfo.processInfo.environment,
         serviceName: String = "stack-app"
     ) -> TelemetryConfiguration {
-        var config = TelemetryConfiguration(serviceName: environment.nonEmpty("OTEL_SERVICE_NAME") ?? serviceName)
-        config.readEndpoint(environment)
-        config.projectName = environment.nonEmpty("PHOENIX_PROJECT_NAME") ?? config.projectName
-        config.readHeaders(environment)
-        config.readSampler(environment)
-        config.readExporters(environment)
-        config.readBatch(environment)
-        config.readMetricsAndLogs(environment)
-        config.readTailSampling(environment)
-        if let pairs = environment.nonEmpty("OTEL_RESOURCE_ATTRIBUTES") {
+        let reader = ConfigurationReader(environment)
+        var config = TelemetryConfiguration(serviceName: reader.string("OTEL_SERVICE_NAME") ?? serviceName)
+        config.readEndpoint(reader)
+        config.projectName = reader.string("PHOENIX_PROJECT_NAME") ?? config.projectName
+        config.readHeaders(reader)
+        config.readSampler(reader)
+        config.readExporters(reader)
+        config.readBatch(reader)
+        config.readMetricsAndLogs(reader)
+        config.readTailSampling(reader)
+        if let pairs = reader.string("OTEL_RESOURCE_ATTRIBUTES") {
             for (key, value) in config.parsePairs(pairs, variable: "OTEL_RESOURCE_ATTRIBUTES") {
                 config.resourceAttributes[key] = value
             }
         }
-        if let disabled = environment.nonEmpty("OTEL_SDK_DISABLED") {
-            config.isEnabled = disabled.lowercased() != "true"
+        if let disabled = config.noting({ () throws(EnvironmentValueError) in try reader.bool("OTEL_SDK_DISABLED") }) {
+            config.isEnabled = !disabled
         }
-        if let protocolName = environment.nonEmpty("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL")
-            ?? environment.nonEmpty("OTEL_EXPORTER_OTLP_PROTOCOL"), protocolName != "http/protobuf"
+        if let protocolName = reader.string("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL") ?? reader.string("OTEL_EXPORTER_OTLP_PROTOCOL"),
+            protocolName != "http/protobuf"
         {
             config.diagnostics.append(
                 "OTEL_EXPORTER_OTLP_PROTOCOL is '\(protocolName)', but only http/protobuf is supported; using http/protobuf."
@@ -137,84 +142,85 @@ public struct TelemetryConfiguration: Sendable {
         return config
     }
 
-    private mutating func readEndpoint(_ environment: [String: String]) {
-        if let phoenix = environment.nonEmpty("PHOENIX_COLLECTOR_ENDPOINT") {
+    /// The value `read` returns, or `nil` with its error noted in ``diagnostics`` (the default stays).
+    private mutating func noting<T>(_ read: () throws(EnvironmentValueError) -> T?) -> T? {
+        do {
+            return try read()
+        } catch {
+            diagnostics.append("\(error); using the default.")
+            return nil
+        }
+    }
+
+    private mutating func readEndpoint(_ reader: ConfigurationReader) {
+        if let phoenix = reader.string("PHOENIX_COLLECTOR_ENDPOINT") {
             endpoint = phoenix.hasSuffix("/v1/traces") ? phoenix : phoenix.trimmingSuffix("/") + "/v1/traces"
             endpointSource = "PHOENIX_COLLECTOR_ENDPOINT"
-        } else if let traces = environment.nonEmpty("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") {
+        } else if let traces = reader.string("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") {
             endpoint = traces
             endpointSource = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"
-        } else if let base = environment.nonEmpty("OTEL_EXPORTER_OTLP_ENDPOINT") {
+        } else if let base = reader.string("OTEL_EXPORTER_OTLP_ENDPOINT") {
             endpoint = base.trimmingSuffix("/") + "/v1/traces"
             endpointSource = "OTEL_EXPORTER_OTLP_ENDPOINT"
         }
     }
 
-    private mutating func readHeaders(_ environment: [String: String]) {
+    private mutating func readHeaders(_ reader: ConfigurationReader) {
         for variable in ["OTEL_EXPORTER_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_TRACES_HEADERS", "PHOENIX_CLIENT_HEADERS"] {
-            guard let raw = environment.nonEmpty(variable) else { continue }
+            guard let raw = reader.string(variable, isSecret: true) else { continue }
             Self.merge(parsePairs(raw, variable: variable), into: &headers)
         }
-        if let key = environment.nonEmpty("PHOENIX_API_KEY") {
+        if let key = reader.string("PHOENIX_API_KEY", isSecret: true) {
             headers.removeAll { $0.name.lowercased() == "authorization" }
             headers.append(("authorization", "Bearer \(key)"))
         }
     }
 
-    private mutating func readMetricsAndLogs(_ environment: [String: String]) {
-        let base = environment.nonEmpty("OTEL_EXPORTER_OTLP_ENDPOINT")?.trimmingSuffix("/")
+    private mutating func readMetricsAndLogs(_ reader: ConfigurationReader) {
+        let base = reader.string("OTEL_EXPORTER_OTLP_ENDPOINT")?.trimmingSuffix("/")
         func endpoint(_ signal: String, path: String) -> String? {
-            if environment.nonEmpty("OTEL_\(signal)_EXPORTER")?.lowercased() == "none" { return nil }
-            return environment.nonEmpty("OTEL_EXPORTER_OTLP_\(signal)_ENDPOINT") ?? base.map { $0 + path }
+            if reader.string("OTEL_\(signal)_EXPORTER")?.lowercased() == "none" { return nil }
+            return reader.string("OTEL_EXPORTER_OTLP_\(signal)_ENDPOINT") ?? base.map { $0 + path }
         }
         func headers(_ signal: String) -> [(name: String, value: String)] {
             var result: [(name: String, value: String)] = []
             // The shared variable's malformed entries were reported when the trace headers were read.
-            if let shared = environment.nonEmpty("OTEL_EXPORTER_OTLP_HEADERS") { Self.merge(Self.splitPairs(shared).pairs, into: &result) }
+            if let shared = reader.string("OTEL_EXPORTER_OTLP_HEADERS", isSecret: true) { Self.merge(Self.splitPairs(shared).pairs, into: &result) }
             let variable = "OTEL_EXPORTER_OTLP_\(signal)_HEADERS"
-            if let raw = environment.nonEmpty(variable) { Self.merge(parsePairs(raw, variable: variable), into: &result) }
+            if let raw = reader.string(variable, isSecret: true) { Self.merge(parsePairs(raw, variable: variable), into: &result) }
             return result
         }
         metricsEndpoint = endpoint("METRICS", path: "/v1/metrics")
         logsEndpoint = endpoint("LOGS", path: "/v1/logs")
         if metricsEndpoint != nil { metricsHeaders = headers("METRICS") }
         if logsEndpoint != nil { logsHeaders = headers("LOGS") }
-        if let milliseconds = positiveInteger(environment, "OTEL_METRIC_EXPORT_INTERVAL") { metricExportInterval = .milliseconds(milliseconds) }
-        if let milliseconds = positiveInteger(environment, "OTEL_BLRP_SCHEDULE_DELAY") { logExportInterval = .milliseconds(milliseconds) }
-        if let size = positiveInteger(environment, "OTEL_BLRP_MAX_QUEUE_SIZE") { logQueueSize = size }
+        if let interval = noting({ () throws(EnvironmentValueError) in try reader.milliseconds("OTEL_METRIC_EXPORT_INTERVAL") }) {
+            metricExportInterval = interval
+        }
+        if let delay = noting({ () throws(EnvironmentValueError) in try reader.milliseconds("OTEL_BLRP_SCHEDULE_DELAY") }) {
+            logExportInterval = delay
+        }
+        if let size = noting({ () throws(EnvironmentValueError) in try reader.positiveInt("OTEL_BLRP_MAX_QUEUE_SIZE") }) {
+            logQueueSize = size
+        }
     }
 
-    /// A positive whole number from `variable`, or `nil` (reported when present but malformed).
-    private mutating func positiveInteger(_ environment: [String: String], _ variable: String) -> Int? {
-        guard let raw = environment.nonEmpty(variable) else { return nil }
-        guard let value = Int(raw), value > 0 else {
-            diagnostics.append("\(variable) is '\(raw)', not a positive whole number; using the default.")
-            return nil
-        }
-        return value
-    }
-
-    private mutating func readTailSampling(_ environment: [String: String]) {
-        guard let raw = environment.nonEmpty("STACK_TAIL_SAMPLING") else { return }
-        switch raw.lowercased() {
-        case "true", "1", "on": break
-        case "false", "0", "off": return
-        default:
-            diagnostics.append("STACK_TAIL_SAMPLING is '\(raw)', expected true or false; tail sampling stays off.")
-            return
-        }
+    private mutating func readTailSampling(_ reader: ConfigurationReader) {
+        guard noting({ () throws(EnvironmentValueError) in try reader.bool("STACK_TAIL_SAMPLING") }) == true else { return }
         var tail = TailSamplingConfiguration()
-        if let raw = environment.nonEmpty("STACK_TAIL_SAMPLING_RATIO") {
-            if let ratio = Double(raw), (0...1).contains(ratio) {
-                tail.ratio = ratio
-            } else {
-                diagnostics.append("STACK_TAIL_SAMPLING_RATIO is '\(raw)', not a number from 0 to 1; using \(tail.ratio).")
-            }
+        if let ratio = noting({ () throws(EnvironmentValueError) in try reader.ratio("STACK_TAIL_SAMPLING_RATIO") }) { tail.ratio = ratio }
+        if let value = noting({ () throws(EnvironmentValueError) in try reader.milliseconds("STACK_TAIL_SAMPLING_LATENCY_MS") }) {
+            tail.latencyThreshold = value
         }
-        if let value = positiveInteger(environment, "STACK_TAIL_SAMPLING_LATENCY_MS") { tail.latencyThreshold = .milliseconds(value) }
-        if let value = positiveInteger(environment, "STACK_TAIL_SAMPLING_DECISION_WAIT_MS") { tail.decisionWait = .milliseconds(value) }
-        if let value = positiveInteger(environment, "STACK_TAIL_SAMPLING_MAX_TRACES") { tail.maxPendingTraces = value }
-        if let value = positiveInteger(environment, "STACK_TAIL_SAMPLING_MAX_SPANS") { tail.maxPendingSpans = value }
+        if let value = noting({ () throws(EnvironmentValueError) in try reader.milliseconds("STACK_TAIL_SAMPLING_DECISION_WAIT_MS") }) {
+            tail.decisionWait = value
+        }
+        if let value = noting({ () throws(EnvironmentValueError) in try reader.positiveInt("STACK_TAIL_SAMPLING_MAX_TRACES") }) {
+            tail.maxPendingTraces = value
+        }
+        if let value = noting({ () throws(EnvironmentValueError) in try reader.positiveInt("STACK_TAIL_SAMPLING_MAX_SPANS") }) {
+            tail.maxPendingSpans = value
+        }
         tailSampling = tail
     }
 
@@ -225,16 +231,9 @@ public struct TelemetryConfiguration: Sendable {
         return url
     }
 
-    private mutating func readSampler(_ environment: [String: String]) {
-        let name = environment.nonEmpty("OTEL_TRACES_SAMPLER")?.lowercased() ?? "parentbased_always_on"
-        var ratio = 1.0
-        if let raw = environment.nonEmpty("OTEL_TRACES_SAMPLER_ARG") {
-            if let value = Double(raw), (0...1).contains(value) {
-                ratio = value
-            } else {
-                diagnostics.append("OTEL_TRACES_SAMPLER_ARG is '\(raw)', not a number from 0 to 1; using 1.0.")
-            }
-        }
+    private mutating func readSampler(_ reader: ConfigurationReader) {
+        let name = reader.string("OTEL_TRACES_SAMPLER")?.lowercased() ?? "parentbased_always_on"
+        let ratio = noting({ () throws(EnvironmentValueError) in try reader.ratio("OTEL_TRACES_SAMPLER_ARG") }) ?? 1.0
         switch name {
         case "always_on": sampler = AlwaysOnSampler()
         case "always_off": sampler = AlwaysOffSampler()
@@ -247,8 +246,8 @@ public struct TelemetryConfiguration: Sendable {
         }
     }
 
-    private mutating func readExporters(_ environment: [String: String]) {
-        guard let raw = environment.nonEmpty("OTEL_TRACES_EXPORTER") else { return }
+    private mutating func readExporters(_ reader: ConfigurationReader) {
+        guard let raw = reader.string("OTEL_TRACES_EXPORTER") else { return }
         exporters = []
         for name in raw.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) {
             switch name {
@@ -260,32 +259,21 @@ public struct TelemetryConfiguration: Sendable {
         }
     }
 
-    private mutating func readBatch(_ environment: [String: String]) {
-        func milliseconds(_ variable: String) -> Duration? {
-            guard let raw = environment.nonEmpty(variable) else { return nil }
-            guard let value = Int(raw), value > 0 else {
-                diagnostics.append("\(variable) is '\(raw)', not a positive number of milliseconds; using the default.")
-                return nil
-            }
-            return .milliseconds(value)
+    private mutating func readBatch(_ reader: ConfigurationReader) {
+        if let delay = noting({ () throws(EnvironmentValueError) in try reader.milliseconds("OTEL_BSP_SCHEDULE_DELAY") }) { batch.scheduleDelay = delay }
+        if let timeout = noting({ () throws(EnvironmentValueError) in try reader.milliseconds("OTEL_BSP_EXPORT_TIMEOUT") }) { batch.exportTimeout = timeout }
+        if let size = noting({ () throws(EnvironmentValueError) in try reader.positiveInt("OTEL_BSP_MAX_QUEUE_SIZE") }) { batch.maxQueueSize = size }
+        if let size = noting({ () throws(EnvironmentValueError) in try reader.positiveInt("OTEL_BSP_MAX_EXPORT_BATCH_SIZE") }) {
+            batch.maxExportBatchSize = size
         }
-        func count(_ variable: String) -> Int? {
-            guard let raw = environment.nonEmpty(variable) else { return nil }
-            guard let value = Int(raw), value > 0 else {
-                diagnostics.append("\(variable) is '\(raw)', not a positive whole number; using the default.")
-                return nil
-            }
-            return value
-        }
-        if let delay = milliseconds("OTEL_BSP_SCHEDULE_DELAY") { batch.scheduleDelay = delay }
-        if let timeout = milliseconds("OTEL_BSP_EXPORT_TIMEOUT") { batch.exportTimeout = timeout }
-        if let size = count("OTEL_BSP_MAX_QUEUE_SIZE") { batch.maxQueueSize = size }
-        if let size = count("OTEL_BSP_MAX_EXPORT_BATCH_SIZE") { batch.maxExportBatchSize = size }
-        if let timeout = milliseconds("OTEL_EXPORTER_OTLP_TRACES_TIMEOUT") ?? milliseconds("OTEL_EXPORTER_OTLP_TIMEOUT") {
+        if let timeout = noting({ () throws(EnvironmentValueError) in try reader.milliseconds("OTEL_EXPORTER_OTLP_TRACES_TIMEOUT") })
+            ?? noting({ () throws(EnvironmentValueError) in try reader.milliseconds("OTEL_EXPORTER_OTLP_TIMEOUT") })
+        {
             exportRequestTimeout = timeout
         }
         attributeValueLengthLimit =
-            count("OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT") ?? count("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT")
+            noting({ () throws(EnvironmentValueError) in try reader.positiveInt("OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT") })
+            ?? noting({ () throws(EnvironmentValueError) in try reader.positiveInt("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT") })
     }
 
     /// Parses `k=v,k2=v2` with URL-encoded values, as the OTel headers and resource variables use.
@@ -326,13 +314,6 @@ public struct TelemetryConfiguration: Sendable {
     /// The validated endpoint URL.
     func validatedEndpoint() throws(TelemetryError) -> URL {
         try Self.validated(endpoint, variable: endpointSource)
-    }
-}
-
-extension Dictionary where Key == String, Value == String {
-    fileprivate func nonEmpty(_ key: String) -> String? {
-        guard let value = self[key]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
-        return value
     }
 }
 
