@@ -16,6 +16,9 @@ for venv in phoenix-venv llama-venv; do
 done
 export STACK_CACHE_DIR="$fresh"
 unset OPENAI_BASE_URL OPENAI_MODEL OPENAI_EMBEDDING_MODEL PHOENIX_COLLECTOR_ENDPOINT STACK_INDEX_PATH
+# A model server that has just started on a busy machine can take longer than the default minute to
+# embed the corpus; the commands are the README's, the patience is the test's.
+export OPENAI_TIMEOUT="${OPENAI_TIMEOUT:-300}"
 serve_pid=""
 cleanup() {
   [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null || true
