@@ -39,25 +39,10 @@ public struct ChatRequest: Sendable, Hashable {
         self.extraParameters = extraParameters
     }
 
-    /// The body fields besides the model, messages, tools and streaming options.
-    private var settings: [String: OpenInferenceJSON] {
-        var parameters = extraParameters
-        if let temperature { parameters["temperature"] = .double(temperature) }
-        if let maxTokens { parameters["max_tokens"] = .int(maxTokens) }
-        if let toolChoice { parameters["tool_choice"] = toolChoice.json }
-        return parameters
-    }
-
-    /// The JSON body for `POST /chat/completions`.
+    /// The JSON body for `POST /chat/completions`, as a JSON object: the wire request, encoded once.
     func body(model: String, stream: Bool) -> [String: OpenInferenceJSON] {
-        var body = settings
-        body["model"] = .string(model)
-        body["messages"] = .array(messages.map(Self.wire))
-        if !tools.isEmpty { body["tools"] = .array(tools.map(\.jsonSchema)) }
-        if stream {
-            body["stream"] = true
-            body["stream_options"] = ["include_usage": true]
-        }
+        // Encoding these types cannot fail: every field is a string, number, bool or JSON value.
+        guard case .object(let body)? = try? OpenInferenceJSON(encoding: wire(model: model, stream: stream)) else { return [:] }
         return body
     }
 
@@ -93,49 +78,6 @@ public struct ChatRequest: Sendable, Hashable {
         var copy = body
         copy["messages"] = .array(redacted)
         return copy
-    }
-
-    private static func wire(_ message: LLMMessage) -> OpenInferenceJSON {
-        var object: [String: OpenInferenceJSON] = ["role": .string(message.role)]
-        if !message.contents.isEmpty {
-            object["content"] = .array(
-                message.contents.map { part in
-                    switch part {
-                    case .text(let text): return ["type": "text", "text": .string(text)]
-                    case .image(let url): return ["type": "image_url", "image_url": ["url": .string(url)]]
-                    }
-                }
-            )
-        } else {
-            // An assistant message that only calls tools has no text. OpenAI accepts null there, but
-            // llama.cpp's Python server needs a string, so the empty string serves both.
-            object["content"] = .string(message.content ?? "")
-        }
-        if let name = message.name { object["name"] = .string(name) }
-        if let id = message.toolCallID { object["tool_call_id"] = .string(id) }
-        if !message.toolCalls.isEmpty {
-            object["tool_calls"] = .array(
-                message.toolCalls.map { call in
-                    [
-                        "id": .string(call.id ?? ""),
-                        "type": "function",
-                        "function": ["name": .string(call.name), "arguments": .string(call.arguments)],
-                    ]
-                }
-            )
-        }
-        return .object(object)
-    }
-}
-
-extension ChatRequest.ToolChoice {
-    var json: OpenInferenceJSON {
-        switch self {
-        case .auto: return "auto"
-        case .none: return "none"
-        case .required: return "required"
-        case .function(let name): return ["type": "function", "function": ["name": .string(name)]]
-        }
     }
 }
 

@@ -18,28 +18,18 @@ extension LLMClient {
             recordInput(body, text: text, on: span)
             let response = try await send(path: "/chat/completions", body: text, stream: false)
             let bytes = try await collect(response)
-            let decoded: ChatCompletionBody
+            let decoded: OpenAIWire.ChatCompletion
             do {
-                decoded = try JSONDecoder().decode(ChatCompletionBody.self, from: Data(bytes.readableBytesView))
+                decoded = try JSONDecoder().decode(OpenAIWire.ChatCompletion.self, from: Data(bytes.readableBytesView))
             } catch {
                 throw LLMClientError.malformedResponse("not a chat completion: \(error)")
             }
             guard let choice = decoded.choices?.first, let wire = choice.message else {
                 throw LLMClientError.malformedResponse("the answer has no choices[0].message")
             }
-            let message = LLMMessage(
-                role: wire.role ?? "assistant",
-                content: wire.content,
-                toolCalls: (wire.tool_calls ?? []).map {
-                    LLMToolCall(id: $0.id, name: $0.function?.name ?? "", arguments: $0.function?.arguments ?? "")
-                },
-                functionCall: wire.function_call.map {
-                    LLMToolCall(id: nil, name: $0.name ?? "", arguments: $0.arguments ?? "")
-                }
-            )
             let result = ChatResponse(
-                message: message,
-                finishReason: choice.finish_reason,
+                message: LLMMessage(wire),
+                finishReason: choice.finishReason,
                 usage: decoded.usage?.tokenUsage,
                 model: decoded.model
             )

@@ -39,9 +39,9 @@ extension LLMClient {
                             break streaming
                         }
                         events += 1
-                        let chunk: ChatCompletionBody
+                        let chunk: OpenAIWire.ChatCompletion
                         do {
-                            chunk = try decoder.decode(ChatCompletionBody.self, from: Data(payload.utf8))
+                            chunk = try decoder.decode(OpenAIWire.ChatCompletion.self, from: Data(payload.utf8))
                         } catch {
                             throw LLMClientError.malformedResponse("stream event \(events) is not a chat chunk: \(error)")
                         }
@@ -67,7 +67,7 @@ extension LLMClient {
                 usage: accumulator.usage,
                 model: accumulator.model
             )
-            let responseJSON = accumulator.completionJSON(usage: accumulator.usage).jsonString
+            let responseJSON = accumulator.completion.jsonText
             record(result, responseJSON: responseJSON, requestedModel: model, on: span)
             return result
         }

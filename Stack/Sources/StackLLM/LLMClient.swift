@@ -123,7 +123,7 @@ public struct LLMClient: Sendable {
     /// The server's own error message (`{"error":{"message":…}}`), or the start of the body.
     private static func errorMessage(_ body: ByteBuffer) -> String {
         let data = Data(body.readableBytesView)
-        if let decoded = try? JSONDecoder().decode(WireErrorBody.self, from: data), let message = decoded.error?.message {
+        if let decoded = try? JSONDecoder().decode(OpenAIWire.ErrorBody.self, from: data), let message = decoded.error?.message {
             return message.count > 500 ? String(message.prefix(500)) + "…" : message
         }
         return String(String(decoding: data, as: UTF8.self).prefix(300))

@@ -41,6 +41,8 @@ extension Request {
         switch error {
         case .keyNotFound(let key, let context):
             return "missing field '\(path(context, key))'"
+        case .typeMismatch(_, let context) where context.codingPath.isEmpty:
+            return "the request body should be a JSON object"
         case .typeMismatch(let type, let context):
             return "field '\(path(context))' should be \(describe(type))"
         case .valueNotFound(let type, let context):

@@ -153,8 +153,18 @@ public struct StackAPI: Sendable {
     // MARK: - POST /v1/chat/completions
 
     func chatCompletions(_ request: Request, context: StackRequestContext) async throws -> Response {
-        let body = try await request.decodeJSON(OpenInferenceJSON.self, context: context)
-        let (chat, stream) = try OpenAIChatTranslation.request(from: body)
+        let wire = try await request.decodeJSON(OpenAIWire.ChatCompletionRequest.self, context: context)
+        guard !wire.messages.isEmpty else { throw APIError.badRequest("field 'messages' is empty; send an array of {role, content} objects") }
+        if let index = wire.messages.firstIndex(where: { $0.role == nil }) {
+            throw APIError.badRequest("missing field 'messages[\(index)].role': every message needs a role such as user or assistant")
+        }
+        for key in ["max_tokens", "max_completion_tokens"] {
+            let value = key == "max_tokens" ? wire.maxTokens : wire.maxCompletionTokens
+            if let value, value <= 0 { throw APIError.badRequest("field '\(key)' should be a positive integer") }
+        }
+        // The client asks for usage on streams itself; everything else goes through as given.
+        let chat = ChatRequest(wire)
+        let stream = wire.stream ?? false
         let model = chat.model ?? client.configuration.model
         let id = "chatcmpl-\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
         let created = Int(Date().timeIntervalSince1970)
@@ -170,7 +180,7 @@ public struct StackAPI: Sendable {
             } catch let error as LLMClientError {
                 throw Self.upstreamError(error)
             }
-            return Self.json(OpenAIChatTranslation.completion(response, id: id, model: model, created: created))
+            return Self.json(text: OpenAIWire.ChatCompletion(response, id: id, model: model, created: created).jsonText)
         }
         // The body is written after the handler returns, outside its task-locals: carry the trace
         // and the attribution into the writer so the LLM span nests under the request span.
@@ -197,7 +207,16 @@ public struct StackAPI: Sendable {
         created: Int,
         into writer: inout any ResponseBodyWriter
     ) async throws {
-        func event(_ value: OpenInferenceJSON) -> ByteBuffer { ByteBuffer(string: "data: \(value.jsonString)\n\n") }
+        func event(_ text: String) -> ByteBuffer { ByteBuffer(string: "data: \(text)\n\n") }
+        func chunk(_ delta: OpenAIWire.Message?, finishReason: String?, usage: TokenUsage? = nil) -> ByteBuffer {
+            let choices: [OpenAIWire.Choice] = delta == nil && finishReason == nil ? [] : [.init(index: 0, delta: delta, finishReason: finishReason)]
+            return event(
+                OpenAIWire.ChatCompletion(
+                    id: id, object: "chat.completion.chunk", created: created, model: model, choices: choices,
+                    usage: usage.map(OpenAIWire.Usage.init)
+                ).jsonText
+            )
+        }
         let pieces = AsyncStream<String>.makeStream(bufferingPolicy: .unbounded)
         // The model call feeds a stream the writer drains, so text reaches the caller as it arrives.
         async let finished: Result<ChatResponse, any Error> = {
@@ -208,25 +227,25 @@ public struct StackAPI: Sendable {
                 return .failure(error)
             }
         }()
-        try await writer.write(event(OpenAIChatTranslation.chunk(id: id, model: model, created: created, delta: ["role": "assistant"], finishReason: nil)))
+        try await writer.write(chunk(OpenAIWire.Message(role: "assistant"), finishReason: nil))
         for await text in pieces.stream {
-            try await writer.write(event(OpenAIChatTranslation.chunk(id: id, model: model, created: created, delta: ["content": .string(text)], finishReason: nil)))
+            try await writer.write(chunk(OpenAIWire.Message(role: nil, content: .text(text)), finishReason: nil))
         }
         switch await finished {
         case .success(let response):
-            var delta: [String: OpenInferenceJSON] = [:]
-            if !response.message.toolCalls.isEmpty { delta["tool_calls"] = OpenAIChatTranslation.toolCalls(response.message.toolCalls) }
-            try await writer.write(
-                event(OpenAIChatTranslation.chunk(id: id, model: model, created: created, delta: delta, finishReason: response.finishReason ?? "stop"))
-            )
+            let calls = response.message.toolCalls.enumerated().map { index, call in
+                OpenAIWire.ToolCall(index: index, id: call.id ?? "call_\(index)", function: .init(name: call.name, arguments: call.arguments))
+            }
+            try await writer.write(chunk(OpenAIWire.Message(role: nil, toolCalls: calls.isEmpty ? nil : calls), finishReason: response.finishReason ?? "stop"))
             if let usage = response.usage {
-                try await writer.write(event(OpenAIChatTranslation.chunk(id: id, model: model, created: created, delta: [:], finishReason: nil, usage: usage)))
+                try await writer.write(chunk(nil, finishReason: nil, usage: usage))
             }
         case .failure(let error):
             // Headers are gone already; the error travels as an event, as OpenAI's streams do.
             let apiError = (error as? LLMClientError).map(Self.upstreamError)
                 ?? APIError(.internalServerError, type: "internal_error", message: "the stream failed")
-            try await writer.write(event(["error": ["message": .string(apiError.message), "type": .string(apiError.type)]]))
+            let failure: OpenInferenceJSON = ["error": ["message": .string(apiError.message), "type": .string(apiError.type)]]
+            try await writer.write(event(failure.jsonString))
         }
         try await writer.write(ByteBuffer(string: "data: [DONE]\n\n"))
         try await writer.finish(nil)
@@ -274,10 +293,11 @@ public struct StackAPI: Sendable {
     }
 
     static func json(_ value: OpenInferenceJSON, status: HTTPResponse.Status = .ok) -> Response {
-        Response(
-            status: status,
-            headers: [.contentType: "application/json"],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: value.jsonString))
-        )
+        json(text: value.jsonString, status: status)
+    }
+
+    /// A JSON answer whose body is `text`.
+    static func json(text: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 }
