@@ -29,16 +29,17 @@ swift build --package-path Stack -c release --product StackBench >&2
 bin="$(swift build --package-path Stack -c release --show-bin-path)"
 
 phoenix_url="$(scripts/phoenix.sh start "$run_dir/phoenix")"
-model_port="$(free_port)"
-python3 scripts/scripted_model.py "$model_port" &
+"$bin/StackBench" fake-model >"$run_dir/model-url" &
 model_pid=$!
-wait_http "http://127.0.0.1:$model_port/v1/models" 30 "$model_pid" || die "the scripted model did not start"
+for _ in $(seq 1 60); do [ -s "$run_dir/model-url" ] && break; sleep 0.5; done
+model_url="$(head -n 1 "$run_dir/model-url")"
+wait_http "$model_url/models" 30 "$model_pid" || die "the scripted model did not start"
 
 project="soak-$(date +%s)"
 port="$(free_port)"
 STACK_API_KEYS="sk-soak=soak-user" STACK_FEEDBACK_QUEUE="$run_dir/feedback.sqlite" \
   STACK_FEEDBACK_SECRET="$(python3 -c 'import secrets; print(secrets.token_hex(32))')" \
-  OPENAI_BASE_URL="http://127.0.0.1:$model_port/v1" OPENAI_MODEL=scripted \
+  OPENAI_BASE_URL="$model_url" OPENAI_MODEL=scripted \
   PHOENIX_COLLECTOR_ENDPOINT="$phoenix_url" PHOENIX_PROJECT_NAME="$project" \
   OTEL_BSP_MAX_QUEUE_SIZE="${OTEL_BSP_MAX_QUEUE_SIZE:-2048}" OTEL_BSP_SCHEDULE_DELAY=1000 \
   "$bin/stack" serve --port "$port" --max-iterations 1 --index "$run_dir/no-index.sqlite" >"$run_dir/serve.log" 2>&1 &

@@ -8,7 +8,8 @@ import Synchronization
 import Tracing
 
 // A release-built benchmark of tracing costs; `make bench` runs it beside the Python SDK.
-// Usage: stack-bench <llm-span|noop-span|agent|export|soak|alloc> [count], or stack-bench load URL SECONDS CONCURRENCY
+// Usage: stack-bench <llm-span|noop-span|agent|export|soak|alloc> [count], stack-bench load URL SECONDS CONCURRENCY,
+// or stack-bench fake-model (the scripted model of scripts/soak.sh)
 // Each mode prints `key: value` lines that scripts/bench.sh collects.
 
 /// The seed's LLM span: 10 input messages of about 150 characters, one output, three token counts.
@@ -112,7 +113,7 @@ case "agent":
     // answers at once; traced and untraced runs alternate in rounds so drift hits both alike.
     let toolCall = #"{"choices":[{"finish_reason":"tool_calls","message":{"role":"assistant","content":null,"tool_calls":[{"id":"c1","type":"function","function":{"name":"now","arguments":"{}"}}]}}],"usage":{"prompt_tokens":120,"completion_tokens":12,"total_tokens":132}}"#
     let answer = #"{"choices":[{"finish_reason":"stop","message":{"role":"assistant","content":"Use SQLite for one machine."}}],"usage":{"prompt_tokens":180,"completion_tokens":9,"total_tokens":189}}"#
-    let server = ScriptedOpenAIServer([.json(toolCall), .json(toolCall), .json(answer)], cycle: true, recordRequests: false)
+    let server = ScriptedHTTPServer([.json(toolCall), .json(toolCall), .json(answer)], cycle: true, recordRequests: false)
     let url = try await server.start()
     let agent = Agent(
         model: LLMClient(configuration: LLMClientConfiguration(baseURL: url, model: "scripted")),
@@ -152,7 +153,7 @@ case "agent":
 
 case "export":
     // Encode and POST pre-recorded seed spans to a local OTLP sink, batch after batch.
-    let sink = ScriptedOpenAIServer([.json("{}")], cycle: true, recordRequests: false)
+    let sink = ScriptedHTTPServer([.json("{}")], cycle: true, recordRequests: false)
     let url = try await sink.start()
     let recorder = InMemorySpanRecorder()
     await withTracer(StackTracer(processor: recorder)) { await spanLoop(512) }
@@ -205,7 +206,16 @@ case "load":
         requestsPerSecond: ProcessInfo.processInfo.environment["STACK_LOAD_RPS"].flatMap(Double.init)
     )
 
+case "fake-model":
+    // stack-bench fake-model: an OpenAI-compatible model that answers every request at once with the
+    // same short completion (usage included), so a soak measures the service and its tracing, not a
+    // model. Prints its API root, then serves until it is stopped (scripts/soak.sh stops it by pid).
+    let answer = #"{"id":"chatcmpl-soak","object":"chat.completion","model":"scripted","choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"SQLite suits one machine; Postgres suits many writers."}}],"usage":{"prompt_tokens":60,"completion_tokens":12,"total_tokens":72}}"#
+    let server = ScriptedHTTPServer([.json(answer)], cycle: true, recordRequests: false)
+    FileHandle.standardOutput.write(Data("\(try await server.start().absoluteString)\n".utf8))
+    while true { try await Task.sleep(for: .seconds(3600)) }
+
 default:
-    FileHandle.standardError.write(Data("unknown mode '\(mode)'; use llm-span, noop-span, agent, export, soak, alloc or load\n".utf8))
+    FileHandle.standardError.write(Data("unknown mode '\(mode)'; use llm-span, noop-span, agent, export, soak, alloc, load or fake-model\n".utf8))
     exit(2)
 }

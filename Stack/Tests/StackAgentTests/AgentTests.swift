@@ -9,7 +9,7 @@ import Tracing
 
 @Suite("Agent loop and tools")
 struct AgentTests {
-    static func toolCallReply(_ calls: [(id: String, name: String, arguments: String)]) -> ScriptedOpenAIServer.Reply {
+    static func toolCallReply(_ calls: [(id: String, name: String, arguments: String)]) -> ScriptedHTTPServer.Reply {
         let encoded = calls.map { call in
             let arguments = String(data: try! JSONEncoder().encode(call.arguments), encoding: .utf8)!
             return #"{"id":"\#(call.id)","type":"function","function":{"name":"\#(call.name)","arguments":\#(arguments)}}"#
@@ -19,13 +19,13 @@ struct AgentTests {
         )
     }
 
-    static func textReply(_ text: String) -> ScriptedOpenAIServer.Reply {
+    static func textReply(_ text: String) -> ScriptedHTTPServer.Reply {
         .json(#"{"choices":[{"finish_reason":"stop","message":{"role":"assistant","content":"\#(text)"}}],"usage":{"prompt_tokens":40,"completion_tokens":6,"total_tokens":46}}"#)
     }
 
     @Test("Parallel tool calls, a bad one included, give the exact AGENT > LLM, TOOL span tree and a final answer")
     func agentRunSpanTree() async throws {
-        let server = ScriptedOpenAIServer([
+        let server = ScriptedHTTPServer([
             Self.toolCallReply([
                 ("call_a", "search_docs", #"{"query":"sqlite"}"#),
                 ("call_b", "now", "{not json"),
@@ -74,7 +74,7 @@ struct AgentTests {
 
     @Test("A model that keeps calling tools is asked for an answer without tools on the last turn")
     func iterationLimit() async throws {
-        let server = ScriptedOpenAIServer(
+        let server = ScriptedHTTPServer(
             Array(repeating: Self.toolCallReply([("c", "now", "{}")]), count: 2) + [Self.textReply("Out of turns.")]
         )
         let url = try await server.start()
@@ -89,7 +89,7 @@ struct AgentTests {
 
     @Test("A tool call the model writes out as text on its last turn is not reported as the answer")
     func writtenToolCallIsNoAnswer() async throws {
-        let server = ScriptedOpenAIServer([
+        let server = ScriptedHTTPServer([
             Self.toolCallReply([("c", "now", "{}")]),
             Self.textReply(#"functions.search_docs:\n{ &#34;query&#34;: &#34;sqlite&#34; }"#),
         ])
@@ -116,7 +116,7 @@ struct AgentTests {
 
     @Test("A failing model call ends the run with an ERROR agent span")
     func modelFailure() async throws {
-        let server = ScriptedOpenAIServer([.json(#"{"error":{"message":"bad request"}}"#, status: 400)])
+        let server = ScriptedHTTPServer([.json(#"{"error":{"message":"bad request"}}"#, status: 400)])
         let url = try await server.start()
         let client = LLMClient(configuration: LLMClientConfiguration(baseURL: url, model: "scripted"))
         let recorder = InMemorySpanRecorder()

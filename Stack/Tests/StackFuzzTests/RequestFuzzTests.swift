@@ -33,7 +33,7 @@ struct RequestFuzzTests {
     /// always with a trace id, and the server keeps serving.
     @Test("Mutated and random request bodies never cause a 500 or a crash")
     func mutatedBodies() async throws {
-        let model = ScriptedOpenAIServer(
+        let model = ScriptedHTTPServer(
             [.json(#"{"choices":[{"finish_reason":"stop","message":{"role":"assistant","content":"ok"}}]}"#)],
             cycle: true
         )

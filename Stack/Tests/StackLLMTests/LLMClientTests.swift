@@ -16,7 +16,7 @@ struct LLMClientTests {
 
     @Test("A chat call is an LLM span with model, parameters, messages, reply and token counts")
     func chatIsTraced() async throws {
-        let server = ScriptedOpenAIServer([.json(Self.answer)])
+        let server = ScriptedHTTPServer([.json(Self.answer)])
         let client = try await makeClient(server)
         let recorder = InMemorySpanRecorder()
         let response = try await withTracer(StackTracer(processor: recorder)) {
@@ -54,7 +54,7 @@ struct LLMClientTests {
             {"choices":[{"finish_reason":"tool_calls","message":{"role":"assistant","content":null,
             "tool_calls":[{"id":"call_1","type":"function","function":{"name":"now","arguments":"{}"}}]}}]}
             """#
-        let server = ScriptedOpenAIServer([.json(body)])
+        let server = ScriptedHTTPServer([.json(body)])
         let client = try await makeClient(server)
         let recorder = InMemorySpanRecorder()
         let tool = LLMToolDefinition(name: "now", description: "Current time", parameters: ["type": "object"])
@@ -73,7 +73,7 @@ struct LLMClientTests {
 
     @Test("A streamed answer is assembled from deltas, with the reference's first-token event and final usage")
     func streamingAssemblesDeltas() async throws {
-        let server = ScriptedOpenAIServer([
+        let server = ScriptedHTTPServer([
             .events([
                 #"{"model":"scripted-1","choices":[{"index":0,"delta":{"role":"assistant","content":"Hel"}}]}"#,
                 #"{"choices":[{"index":0,"delta":{"content":"lo"}}]}"#,
@@ -107,7 +107,7 @@ struct LLMClientTests {
 
     @Test("A stream cut before [DONE] is a typed error on an ERROR span")
     func truncatedStreamFails() async throws {
-        let server = ScriptedOpenAIServer([
+        let server = ScriptedHTTPServer([
             .events([#"{"choices":[{"index":0,"delta":{"content":"Hel"}}]}"#], done: false)
         ])
         let client = try await makeClient(server)
@@ -122,7 +122,7 @@ struct LLMClientTests {
 
     @Test("429 with Retry-After and a 503 are retried; the call then succeeds")
     func retriesHonourRetryAfter() async throws {
-        let server = ScriptedOpenAIServer([
+        let server = ScriptedHTTPServer([
             .json(#"{"error":{"message":"slow down"}}"#, status: 429, headers: [("Retry-After", "0")]),
             .json(#"{"error":{"message":"overloaded"}}"#, status: 503),
             .json(Self.answer),
@@ -135,7 +135,7 @@ struct LLMClientTests {
 
     @Test("A 401 is not retried and its error says to check the key, without the key")
     func unauthorizedIsClear() async throws {
-        let server = ScriptedOpenAIServer([.json(#"{"error":{"message":"invalid api key"}}"#, status: 401)])
+        let server = ScriptedHTTPServer([.json(#"{"error":{"message":"invalid api key"}}"#, status: 401)])
         let client = try await makeClient(server)
         do {
             _ = try await client.chat(ChatRequest(messages: [.user("hi")]))
@@ -150,7 +150,7 @@ struct LLMClientTests {
 
     @Test("A body that is not a chat completion is a malformed-response error")
     func malformedBody() async throws {
-        let server = ScriptedOpenAIServer([.json("<html>proxy error</html>")])
+        let server = ScriptedHTTPServer([.json("<html>proxy error</html>")])
         let client = try await makeClient(server)
         await #expect {
             _ = try await client.chat(ChatRequest(messages: [.user("hi")]))
@@ -176,8 +176,8 @@ struct LLMClientTests {
 
     @Test("A model slower than the timeout is a timedOut error on an ERROR span")
     func slowModelTimesOut() async throws {
-        let server = ScriptedOpenAIServer([
-            ScriptedOpenAIServer.Reply.json(#"{"choices":[{"message":{"role":"assistant","content":"late"}}]}"#).delayed(by: .seconds(3))
+        let server = ScriptedHTTPServer([
+            ScriptedHTTPServer.Reply.json(#"{"choices":[{"message":{"role":"assistant","content":"late"}}]}"#).delayed(by: .seconds(3))
         ])
         let url = try await server.start()
         let client = LLMClient(configuration: LLMClientConfiguration(baseURL: url, model: "m", timeout: .milliseconds(200), maxRetries: 0))
@@ -201,7 +201,7 @@ struct LLMClientTests {
             {"data":[{"index":0,"embedding":[[1.0,2.0],[3.0,4.0]]},{"index":1,"embedding":[0.5,0.5]}],
              "usage":{"prompt_tokens":3,"total_tokens":3}}
             """#
-        let server = ScriptedOpenAIServer([.json(body)])
+        let server = ScriptedHTTPServer([.json(body)])
         let client = try await makeClient(server)
         let recorder = InMemorySpanRecorder()
         let vectors = try await withTracer(StackTracer(processor: recorder)) {
@@ -232,7 +232,7 @@ struct LLMClientTests {
 
     @Test("Hidden input images are redacted inside input.value too, while the server gets them whole")
     func imagesInTheRecordedBodyFollowMasking() async throws {
-        let server = ScriptedOpenAIServer([.json(Self.answer)])
+        let server = ScriptedHTTPServer([.json(Self.answer)])
         let client = try await makeClient(server)
         let recorder = InMemorySpanRecorder()
         var config = TraceConfig()
@@ -256,7 +256,7 @@ struct LLMClientTests {
 
     @Test("An embeddings call is a CreateEmbeddings span with its request, parameters and the answering model")
     func embeddingSpanReadsLikeTheReference() async throws {
-        let server = ScriptedOpenAIServer([.json(#"{"model":"embed-1","data":[{"index":0,"embedding":[0.5,0.25]}],"usage":{"prompt_tokens":3,"total_tokens":3}}"#)])
+        let server = ScriptedHTTPServer([.json(#"{"model":"embed-1","data":[{"index":0,"embedding":[0.5,0.25]}],"usage":{"prompt_tokens":3,"total_tokens":3}}"#)])
         let client = try await makeClient(server)
         let recorder = InMemorySpanRecorder()
         _ = try await withTracer(StackTracer(processor: recorder)) { try await client.embed(["hello"]) }
@@ -270,7 +270,7 @@ struct LLMClientTests {
         #expect(span.status?.code == .ok)
     }
 
-    private func makeClient(_ server: ScriptedOpenAIServer) async throws -> LLMClient {
+    private func makeClient(_ server: ScriptedHTTPServer) async throws -> LLMClient {
         let url = try await server.start()
         return LLMClient(
             configuration: LLMClientConfiguration(
@@ -289,7 +289,7 @@ actor PieceCollector {
     func add(_ piece: String) { all.append(piece) }
 }
 
-extension ScriptedOpenAIServer.Request {
+extension ScriptedHTTPServer.Request {
     func fullURL(_ client: LLMClient) -> String {
         var base = client.configuration.baseURL.absoluteString
         while base.hasSuffix("/") { base.removeLast() }
@@ -301,7 +301,7 @@ extension ScriptedOpenAIServer.Request {
 struct RerankTests {
     @Test("Rerank sends the query and documents and returns them best first")
     func rerankOrdersByScore() async throws {
-        let server = ScriptedOpenAIServer([
+        let server = ScriptedHTTPServer([
             .json(#"{"results":[{"index":0,"relevance_score":0.1},{"index":2,"relevance_score":0.9},{"index":1,"relevance_score":0.5}]}"#)
         ])
         let url = try await server.start()
@@ -317,7 +317,7 @@ struct RerankTests {
 
     @Test("A rerank answer pointing at a document that was not sent is rejected")
     func rerankRejectsBadIndex() async throws {
-        let server = ScriptedOpenAIServer([.json(#"{"results":[{"index":7,"relevance_score":0.1}]}"#)])
+        let server = ScriptedHTTPServer([.json(#"{"results":[{"index":7,"relevance_score":0.1}]}"#)])
         let url = try await server.start()
         let client = LLMClient(configuration: LLMClientConfiguration(baseURL: url, model: "m"))
         await #expect(throws: LLMClientError.self) { try await client.rerank(query: "q", documents: ["a"], model: "r") }

@@ -14,7 +14,7 @@ struct FeedbackTests {
 
     @Test("Feedback on a trace Phoenix holds becomes an annotation on its root span")
     func deliveredToRootSpan() async throws {
-        let phoenix = ScriptedOpenAIServer([
+        let phoenix = ScriptedHTTPServer([
             .json(
                 #"{"data":[{"id":"a","name":"child","context":{"trace_id":"\#(Self.traceID)","span_id":"bbbbbbbbbbbbbbbb"},"span_kind":"LLM","parent_id":"aaaaaaaaaaaaaaaa","start_time":"2026-01-01T00:00:01Z","end_time":"2026-01-01T00:00:02Z","status_code":"OK","status_message":"","attributes":{},"events":[]},{"id":"b","name":"POST /v1/agent/runs","context":{"trace_id":"\#(Self.traceID)","span_id":"aaaaaaaaaaaaaaaa"},"span_kind":"SERVER","parent_id":null,"start_time":"2026-01-01T00:00:00Z","end_time":"2026-01-01T00:00:03Z","status_code":"OK","status_message":"","attributes":{},"events":[]}],"next_cursor":null}"#
             ),
@@ -71,7 +71,7 @@ struct FeedbackTests {
     @Test("Feedback queued while Phoenix fails is delivered from the queue once Phoenix answers")
     func retriedFromQueue() async throws {
         // Two 503s: the Phoenix client's one retry meets the same outage.
-        let phoenix = ScriptedOpenAIServer([
+        let phoenix = ScriptedHTTPServer([
             .json(#"{"detail":"restarting"}"#, status: 503),
             .json(#"{"detail":"restarting"}"#, status: 503),
             .json(
@@ -98,7 +98,7 @@ struct FeedbackTests {
 
     @Test("Feedback without a token (an admin's) on a trace neither Phoenix nor this server knows is a 404 and is not kept")
     func unknownTrace() async throws {
-        let phoenix = ScriptedOpenAIServer([.json(#"{"data":[],"next_cursor":null}"#)])
+        let phoenix = ScriptedHTTPServer([.json(#"{"data":[],"next_cursor":null}"#)])
         let harness = try await ServiceHarness(modelReplies: [], phoenix: try await phoenix.start().deletingLastPathComponent())
         try await harness.test { client in
             try await client.execute(

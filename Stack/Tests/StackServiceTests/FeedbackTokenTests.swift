@@ -174,7 +174,7 @@ struct FeedbackTokenTests {
     @Test("Feedback on another replica's answer is queued for its owner before Phoenix has the trace; without a token it is not")
     func anotherReplicasAnswer() async throws {
         // Phoenix is up and holds nothing yet: the spans are still on their way.
-        let phoenix = ScriptedOpenAIServer([.json(#"{"data":[],"next_cursor":null}"#)], cycle: true)
+        let phoenix = ScriptedHTTPServer([.json(#"{"data":[],"next_cursor":null}"#)], cycle: true)
         let phoenixURL = try await phoenix.start().deletingLastPathComponent()
         let replicaA = try await ServiceHarness(modelReplies: [ServiceHarness.textReply("a")], phoenix: phoenixURL)
         let replicaB = try await ServiceHarness(modelReplies: [], phoenix: phoenixURL)

@@ -44,14 +44,14 @@ struct ServiceHarness {
         return registry
     }()
 
-    let model: ScriptedOpenAIServer
+    let model: ScriptedHTTPServer
     let recorder = InMemorySpanRecorder()
     let queue: FeedbackQueue
     let api: StackAPI
 
     /// - Parameter phoenix: Phoenix's base URL; by default a closed port, so Phoenix is down.
-    init(modelReplies: [ScriptedOpenAIServer.Reply], phoenix: URL? = nil, maxBodyBytes: Int = 1 << 20) async throws {
-        model = ScriptedOpenAIServer(modelReplies)
+    init(modelReplies: [ScriptedHTTPServer.Reply], phoenix: URL? = nil, maxBodyBytes: Int = 1 << 20) async throws {
+        model = ScriptedHTTPServer(modelReplies)
         let modelURL = try await model.start()
         let client = LLMClient(
             configuration: LLMClientConfiguration(baseURL: modelURL, model: "scripted", maxRetries: 0, prices: ModelPriceTable(["scripted": ModelPrice(promptPerMillion: 1, completionPerMillion: 2)]))
@@ -88,7 +88,7 @@ struct ServiceHarness {
     /// The feedback token `user` gets with an answer in `traceID`.
     static func token(_ traceID: String, user: String = "user-7") -> String { signer.token(traceID: traceID, userID: user) }
 
-    static func textReply(_ text: String) -> ScriptedOpenAIServer.Reply {
+    static func textReply(_ text: String) -> ScriptedHTTPServer.Reply {
         .json(#"{"model":"scripted","choices":[{"finish_reason":"stop","message":{"role":"assistant","content":"\#(text)"}}],"usage":{"prompt_tokens":40,"completion_tokens":6,"total_tokens":46}}"#)
     }
 }

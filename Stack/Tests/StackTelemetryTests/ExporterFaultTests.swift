@@ -42,7 +42,7 @@ struct ExporterFaultTests {
 
     @Test("A collector answering 503 and 502 gets the batch on a later attempt")
     func retriesServerErrors() async throws {
-        let collector = ScriptedOpenAIServer([.json(#"{"detail":"down"}"#, status: 503), .json("{}", status: 502), .json("{}")])
+        let collector = ScriptedHTTPServer([.json(#"{"detail":"down"}"#, status: 503), .json("{}", status: 502), .json("{}")])
         let url = try await collector.start()
         try await Self.exporter(url, attempts: 3).export(Self.spans(3))
         #expect(collector.requests.count == 3)
@@ -51,7 +51,7 @@ struct ExporterFaultTests {
 
     @Test("A 400 is not retried: the export fails at once with the collector's message")
     func badRequestIsNotRetried() async throws {
-        let collector = ScriptedOpenAIServer([.json(#"{"detail":"bad span"}"#, status: 400), .json("{}")])
+        let collector = ScriptedHTTPServer([.json(#"{"detail":"bad span"}"#, status: 400), .json("{}")])
         let url = try await collector.start()
         await #expect(throws: TelemetryError.self) { try await Self.exporter(url, attempts: 3).export(Self.spans(1)) }
         do {
@@ -65,7 +65,7 @@ struct ExporterFaultTests {
     @Test("A slow collector never holds the application: the bounded queue drops and counts, and the counts become metrics")
     func slowCollector() async throws {
         let droppedBefore = Self.counter("stack_telemetry_spans_dropped_total")
-        let collector = ScriptedOpenAIServer([Reply.json("{}").delayed(by: .seconds(2))], cycle: true)
+        let collector = ScriptedHTTPServer([Reply.json("{}").delayed(by: .seconds(2))], cycle: true)
         let url = try await collector.start()
         var configuration = BatchSpanProcessor.Configuration()
         configuration.maxQueueSize = 8
@@ -94,7 +94,7 @@ struct ExporterFaultTests {
 
     @Test("When the collector comes back, the next batches arrive")
     func recovers() async throws {
-        let collector = ScriptedOpenAIServer([.json("{}", status: 503), .json("{}", status: 503), .json("{}")], cycle: false)
+        let collector = ScriptedHTTPServer([.json("{}", status: 503), .json("{}", status: 503), .json("{}")], cycle: false)
         let url = try await collector.start()
         let exporter = Self.exporter(url, attempts: 2)
         await #expect(throws: TelemetryError.self) { try await exporter.export(Self.spans(2)) }
@@ -103,4 +103,4 @@ struct ExporterFaultTests {
     }
 }
 
-typealias Reply = ScriptedOpenAIServer.Reply
+typealias Reply = ScriptedHTTPServer.Reply

@@ -4,9 +4,10 @@ import NIOHTTP1
 import NIOPosix
 import Synchronization
 
-/// An OpenAI-compatible HTTP server inside the test process that answers each request with the next
-/// scripted reply and records what it was sent.
-public final class ScriptedOpenAIServer: Sendable {
+/// An HTTP server inside the process that answers each request with the next scripted reply and records
+/// what it was sent: the fake OpenAI-compatible model, OTLP collector and Phoenix of the tests, and the
+/// model of `make soak` (`StackBench fake-model`).
+public final class ScriptedHTTPServer: Sendable {
     public struct Reply: Sendable {
         public var status: Int = 200
         public var headers: [(String, String)] = [("Content-Type", "application/json")]
@@ -105,11 +106,11 @@ public final class ScriptedOpenAIServer: Sendable {
         typealias InboundIn = HTTPServerRequestPart
         typealias OutboundOut = HTTPServerResponsePart
 
-        let server: ScriptedOpenAIServer
+        let server: ScriptedHTTPServer
         var head: HTTPRequestHead?
         var body = ByteBuffer()
 
-        init(server: ScriptedOpenAIServer) {
+        init(server: ScriptedHTTPServer) {
             self.server = server
         }
 
