@@ -6,7 +6,7 @@ import Foundation
 /// The format, in `STACK_API_KEYS_FILE` (one per line, `#` comments) or `STACK_API_KEYS`
 /// (comma-separated): `key=user-id`, or `key=user-id:role` for a key with a role (`admin` is the
 /// only one: it may annotate any user's traces). A user id cannot contain `:`.
-public struct APIKeyStore: Sendable {
+public struct APIKeyStore: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     private let users: [String: APIUser]
 
     /// The key-to-user map, for merging stores.
@@ -24,6 +24,15 @@ public struct APIKeyStore: Sendable {
 
     /// Whether any key is configured.
     public var isEmpty: Bool { users.isEmpty }
+
+    /// How many keys, never the keys: printing or dumping a configuration must not leak them.
+    public var description: String { "APIKeyStore(\(users.count) keys, redacted)" }
+
+    /// The same as ``description``.
+    public var debugDescription: String { description }
+
+    /// No children, so `dump` and string interpolation of a containing value show no key.
+    public var customMirror: Mirror { Mirror(self, children: [], displayStyle: .struct) }
 
     /// The id of the user a key belongs to, or `nil` for an unknown key.
     public func user(forKey key: some StringProtocol) -> String? {
