@@ -61,9 +61,8 @@ public struct APIError: HTTPResponseError, Sendable, Hashable, CustomStringConve
     /// The answer: `{"error": {"type", "message", "trace_id"}}` with the trace of the request in progress,
     /// and `WWW-Authenticate: Bearer` on a 401.
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var detail: [String: OpenInferenceJSON] = ["message": .string(message), "type": .string(type)]
-        if let traceID = TraceParent.current?.traceID { detail["trace_id"] = .string(traceID) }
-        var response = StackAPI.json(["error": .object(detail)], status: status)
+        let body = ErrorAnswer(error: .init(type: type, message: message, traceID: TraceParent.current?.traceID))
+        var response = StackAPI.json(encoding: body, status: status)
         if status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
         return response
     }

@@ -122,14 +122,12 @@ public struct StackAPI: Sendable {
             throw Self.upstreamError(error)
         }
         context.requestSpan?.attributes[SemanticConventions.Output.value] = result.answer
-        var answer: [String: OpenInferenceJSON] = [
-            "answer": .string(result.answer),
-            "stop_reason": .string(result.stopReason.rawValue),
-            "iterations": .int(result.iterations),
-            "trace_id": traceID.map(OpenInferenceJSON.string) ?? .null,
-        ]
-        answer["session_id"] = session.map(OpenInferenceJSON.string) ?? .null
-        return Self.json(.object(answer))
+        return Self.json(
+            encoding: AgentRunAnswer(
+                answer: result.answer, stopReason: result.stopReason.rawValue, iterations: result.iterations,
+                traceID: traceID, sessionID: session
+            )
+        )
     }
 
     /// The session from `X-Session-Id`, else from the body; at most 128 visible characters.
@@ -286,14 +284,20 @@ public struct StackAPI: Sendable {
         )
         switch receipt {
         case .delivered(let spanID, let annotationID):
-            return Self.json(["status": "delivered", "trace_id": .string(traceID), "span_id": .string(spanID), "annotation_id": .string(annotationID)])
+            return Self.json(encoding: FeedbackAnswer(status: "delivered", traceID: traceID, spanID: spanID, annotationID: annotationID))
         case .queued(let reason):
-            return Self.json(["status": "queued", "trace_id": .string(traceID), "reason": .string(reason)], status: .accepted)
+            return Self.json(encoding: FeedbackAnswer(status: "queued", traceID: traceID, reason: reason), status: .accepted)
         }
     }
 
     static func json(_ value: OpenInferenceJSON, status: HTTPResponse.Status = .ok) -> Response {
         json(text: value.jsonString, status: status)
+    }
+
+    /// A JSON answer whose body is `value`, encoded as the API's bodies are (keys sorted, slashes unescaped).
+    static func json(encoding value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
+        let text = (try? OpenAIWire.encoder().encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return json(text: text, status: status)
     }
 
     /// A JSON answer whose body is `text`.

@@ -33,8 +33,8 @@ struct FeedbackTests {
                 )
             ) { response in
                 #expect(response.status == .ok)
-                #expect(response.json?["status"] as? String == "delivered")
-                #expect(response.json?["span_id"] as? String == "aaaaaaaaaaaaaaaa")
+                #expect(response.decoded(FeedbackAnswer.self)?.status == "delivered")
+                #expect(response.decoded(FeedbackAnswer.self)?.spanID == "aaaaaaaaaaaaaaaa")
             }
         }
         let post = try #require(phoenix.requests.last)
@@ -58,8 +58,8 @@ struct FeedbackTests {
                 body: ByteBuffer(string: #"{"trace_id":"\#(Self.traceID)","feedback_token":"\#(ServiceHarness.token(Self.traceID))","score":1}"#)
             ) { response in
                 #expect(response.status == .accepted)
-                #expect(response.json?["status"] as? String == "queued")
-                #expect((response.json?["reason"] as? String)?.contains("Phoenix is unavailable") == true)
+                #expect(response.decoded(FeedbackAnswer.self)?.status == "queued")
+                #expect(response.decoded(FeedbackAnswer.self)?.reason?.contains("Phoenix is unavailable") == true)
             }
         }
         let pending = try harness.queue.pending()

@@ -82,7 +82,7 @@ struct FeedbackTokenTests {
                 uri: "/v1/feedback", method: .post, headers: ServiceHarness.authorized, body: Self.feedback(first.traceID, token: first.token)
             ) {
                 #expect($0.status == .accepted)
-                #expect($0.json?["status"] as? String == "queued")
+                #expect($0.decoded(FeedbackAnswer.self)?.status == "queued")
             }
             var headers = ServiceHarness.authorized
             headers[Self.feedbackTokenHeader] = second.token
@@ -182,8 +182,8 @@ struct FeedbackTokenTests {
         try await replicaB.test { client in
             try await client.execute(uri: "/v1/feedback", method: .post, headers: ServiceHarness.authorized, body: Self.feedback(traceID, token: token)) {
                 #expect($0.status == .accepted)
-                #expect($0.json?["status"] as? String == "queued")
-                #expect(($0.json?["reason"] as? String)?.contains("not reached Phoenix yet") == true)
+                #expect($0.decoded(FeedbackAnswer.self)?.status == "queued")
+                #expect($0.decoded(FeedbackAnswer.self)?.reason?.contains("not reached Phoenix yet") == true)
             }
             try await client.execute(
                 uri: "/v1/feedback",

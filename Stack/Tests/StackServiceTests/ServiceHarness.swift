@@ -94,13 +94,14 @@ struct ServiceHarness {
 }
 
 extension TestResponse {
-    var json: [String: Any]? {
-        (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any]
+    /// The body decoded as the API's `T`, or `nil` when it is not one.
+    func decoded<T: Decodable>(_ type: T.Type) -> T? {
+        try? JSONDecoder().decode(T.self, from: Data(body.readableBytesView))
     }
-    var errorMessage: String? { (json?["error"] as? [String: Any])?["message"] as? String }
+    var errorMessage: String? { decoded(ErrorAnswer.self)?.error.message }
+    var errorType: String? { decoded(ErrorAnswer.self)?.error.type }
     var traceID: String? { headers[HTTPField.Name("X-Trace-Id")!] }
     var feedbackToken: String? { headers[HTTPField.Name("X-Feedback-Token")!] }
-    var errorType: String? { (json?["error"] as? [String: Any])?["type"] as? String }
 }
 
 extension String {

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import OpenInference
+import StackLLM
 import StackService
 import StackTelemetry
 import StackTestSupport
@@ -26,15 +27,15 @@ struct StackAPITests {
                 body: ByteBuffer(string: #"{"goal":"Which database?"}"#)
             )
         }
-        let (status, body, traceID) = (response.status, response.json, response.traceID)
+        let (status, body, traceID) = (response.status, response.decoded(AgentRunAnswer.self), response.traceID)
         #expect(status == .ok)
-        #expect(body?["answer"] as? String == "Use SQLite.")
-        #expect(body?["stop_reason"] as? String == "final_answer")
-        #expect(body?["iterations"] as? Int == 1)
-        #expect(body?["session_id"] as? String == "session-42")
+        #expect(body?.answer == "Use SQLite.")
+        #expect(body?.stopReason == "final_answer")
+        #expect(body?.iterations == 1)
+        #expect(body?.sessionID == "session-42")
         let header = try #require(traceID)
         #expect(header.isTraceID)
-        #expect(body?["trace_id"] as? String == header)
+        #expect(body?.traceID == header)
 
         let spans = harness.recorder.spans
         let root = try #require(spans.first { $0.parentSpanID == nil })
@@ -95,7 +96,7 @@ struct StackAPITests {
             }
             try await client.execute(uri: "/healthz", method: .get) { response in
                 #expect(response.status == .ok)
-                #expect(response.json?["status"] as? String == "ok")
+                #expect(String(buffer: response.body) == #"{"status":"ok"}"#)
                 #expect(response.traceID?.isTraceID == true)
             }
         }
@@ -161,14 +162,15 @@ struct StackAPITests {
             try await client.execute(uri: "/v1/chat/completions", method: .post, headers: ServiceHarness.authorized, body: ByteBuffer(string: body))
         }
         #expect(response.status == .ok)
-        let json = response.json
-        #expect(json?["object"] as? String == "chat.completion")
-        let message = ((json?["choices"] as? [[String: Any]])?.first?["message"]) as? [String: Any]
-        #expect(message?["content"] as? String == "Hello there")
-        #expect((json?["usage"] as? [String: Any])?["total_tokens"] as? Int == 46)
-        let forwarded = try #require(harness.model.requests.first?.json)
-        #expect(forwarded["seed"] as? Int == 7)
-        #expect(forwarded["max_tokens"] as? Int == 20)
+        let completion = try #require(response.decoded(OpenAIWire.ChatCompletion.self))
+        #expect(completion.object == "chat.completion")
+        #expect(completion.choices?.first?.message?.content == .text("Hello there"))
+        #expect(completion.usage?.totalTokens == 46)
+        let forwarded = try JSONDecoder().decode(
+            OpenAIWire.ChatCompletionRequest.self, from: Data(try #require(harness.model.requests.first?.body).utf8)
+        )
+        #expect(forwarded.extra["seed"] == 7)
+        #expect(forwarded.maxTokens == 20)
         let llm = try #require(harness.recorder.spans.first { $0.attributes.get("openinference.span.kind") == .string("LLM") })
         #expect(llm.attributes.get("llm.input_messages.0.message.content") == .string("Say hello"))
         #expect(llm.attributes.get("user.id") == .string("user-7"))
