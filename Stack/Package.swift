@@ -132,6 +132,11 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
         .executableTarget(
+            name: "StackChecks",
+            dependencies: [openInference, "PhoenixClient", "StackService"],
+            path: "Tools/StackChecks"
+        ),
+        .executableTarget(
             name: "ConformanceCalls",
             dependencies: [openInference, "StackTelemetry", "StackLLM"],
             path: "Examples/ConformanceCalls"

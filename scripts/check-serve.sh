@@ -13,10 +13,11 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/stack-serve.XXXXXX")"
 port="$(free_port)"
 
 swift build --package-path Stack -q --product stack
+swift build --package-path Stack -q --product StackChecks
 stack_bin="$(swift build --package-path Stack --show-bin-path)/stack"
-# A fresh feedback secret each run (any 32+ bytes; python's secrets rather than openssl, which a
-# machine may lack).
-feedback_secret="$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
+checks="$(swift build --package-path Stack --show-bin-path)/StackChecks"
+# A fresh feedback secret each run: 32 random bytes as hex.
+feedback_secret="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 STACK_API_KEYS="sk-check=user-check,sk-other=user-other" STACK_FEEDBACK_SECRET="$feedback_secret" \
   STACK_FEEDBACK_QUEUE="$work/feedback.sqlite" \
   OPENAI_BASE_URL="$model_url" OPENAI_MODEL=smollm2 OPENAI_EMBEDDING_MODEL=smollm2-embed \
@@ -45,24 +46,7 @@ trace_id=$(tr -d '\r' <"$work/headers" | sed -n 's/^[Xx]-[Tt]race-[Ii]d: //p')
 feedback_token=$(tr -d '\r' <"$work/headers" | sed -n 's/^[Xx]-[Ff]eedback-[Tt]oken: //p')
 [ -n "$feedback_token" ] || die "the agent run answered without X-Feedback-Token: $answer"
 
-PYTHONPATH="$(dirname "$0")" python3 - "$phoenix_url" "$project" "$trace_id" "$answer" <<'PY'
-import json, sys
-from phoenix_spans import wait_for_spans
-base, project, trace_id, answer = sys.argv[1:]
-body = json.loads(answer)
-assert body["trace_id"] == trace_id, f"body and header disagree: {body}"
-assert body["stop_reason"] in ("final_answer", "max_iterations"), body
-# The request, AGENT and LLM spans.
-spans = wait_for_spans(base, project, trace_id=trace_id, at_least=3)
-assert any(span["span_kind"] == "LLM" for span in spans), f"no LLM span in Phoenix: {[s['name'] for s in spans]}"
-roots = [span for span in spans if span["parent_id"] is None]
-assert len(roots) == 1, f"expected one root in Phoenix, got {[s['name'] for s in spans]}"
-root = roots[0]
-assert root["name"] == "POST /v1/agent/runs", root["name"]
-assert root["attributes"]["user.id"] == "user-check", root["attributes"]
-assert root["attributes"]["session.id"] == "session-check", root["attributes"]
-print(f"stack serve: trace {trace_id} in Phoenix with {len(spans)} spans, user and session on its root")
-PY
+"$checks" serve "$phoenix_url" "$project" "$trace_id" "$answer"
 
 # Another key may not annotate this user's trace, even with the token; the answer names no owner.
 for token in "" "$feedback_token"; do

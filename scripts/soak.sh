@@ -26,6 +26,7 @@ trap 'exit 130' INT TERM
 log "building stack and the load client (release)"
 swift build --package-path Stack -c release --product stack >&2
 swift build --package-path Stack -c release --product StackBench >&2
+swift build --package-path Stack -c release --product StackChecks >&2
 bin="$(swift build --package-path Stack -c release --show-bin-path)"
 
 phoenix_url="$(scripts/phoenix.sh start "$run_dir/phoenix")"
@@ -38,7 +39,7 @@ wait_http "$model_url/models" 30 "$model_pid" || die "the scripted model did not
 project="soak-$(date +%s)"
 port="$(free_port)"
 STACK_API_KEYS="sk-soak=soak-user" STACK_FEEDBACK_QUEUE="$run_dir/feedback.sqlite" \
-  STACK_FEEDBACK_SECRET="$(python3 -c 'import secrets; print(secrets.token_hex(32))')" \
+  STACK_FEEDBACK_SECRET="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
   OPENAI_BASE_URL="$model_url" OPENAI_MODEL=scripted \
   PHOENIX_COLLECTOR_ENDPOINT="$phoenix_url" PHOENIX_PROJECT_NAME="$project" \
   OTEL_BSP_MAX_QUEUE_SIZE="${OTEL_BSP_MAX_QUEUE_SIZE:-2048}" OTEL_BSP_SCHEDULE_DELAY=1000 \
@@ -49,7 +50,7 @@ wait_http "$base/healthz" 60 "$serve_pid" || { tail -20 "$run_dir/serve.log" >&2
 
 # RSS of the server every 5 seconds, in MB.
 ( while kill -0 "$serve_pid" 2>/dev/null; do
-    awk '/VmRSS/ {printf "%.1f\n", $2 / 1024}' "/proc/$serve_pid/status" 2>/dev/null || true
+    "$bin/StackChecks" rss "$serve_pid" 2>/dev/null || true
     sleep 5
   done ) >"$run_dir/rss" &
 sampler_pid=$!
@@ -59,13 +60,7 @@ STACK_LOAD_API_KEY=sk-soak STACK_LOAD_RPS="${SOAK_RPS:-}" "$bin/StackBench" load
 
 # The server's pipeline drains at Phoenix's pace: wait until its span counts stop moving. Every
 # scrape of /metrics is itself a traced request, so a drained server still adds one span a scrape.
-counts() {
-  curl -s "$base/metrics" | awk '
-    /^stack_telemetry_spans_exported_total/ {exported += $NF}
-    /^stack_telemetry_spans_failed_total/ {failed += $NF}
-    /^stack_telemetry_spans_dropped_total/ {dropped += $NF}
-    END {printf "%d %d %d\n", exported, failed, dropped}'
-}
+counts() { curl -s "$base/metrics" | "$bin/StackChecks" exported; }
 log "waiting for the server's export queue to drain"
 previous=-1; steady=0
 for _ in $(seq 1 90); do
@@ -78,14 +73,7 @@ for _ in $(seq 1 90); do
 done
 read -r sent failed dropped <<<"$(counts)"
 log "counting the spans Phoenix holds"
-held="$(PYTHONPATH=scripts python3 - "$phoenix_url" "$project" "$sent" <<'PY'
-import sys
-from phoenix_spans import wait_for_spans
-base, project, sent = sys.argv[1], sys.argv[2], int(sys.argv[3])
-# Phoenix writes what it accepted asynchronously.
-print(len(wait_for_spans(base, project, at_least=sent, timeout=120, poll=10)))
-PY
-)"
+held="$("$bin/StackChecks" phoenix-count "$phoenix_url" "$project" "$sent")"
 kill "$sampler_pid" 2>/dev/null || true
 rss="$(tr '\n' ' ' <"$run_dir/rss")"
 
@@ -99,11 +87,4 @@ echo "spans_failed: $failed"
 echo "spans_dropped: $dropped"
 echo "spans_in_phoenix: $held"
 echo "serve_rss_mb_samples: $rss"
-python3 - "$rss" <<'PY'
-import sys
-samples = [float(x) for x in sys.argv[1].split()]
-if len(samples) >= 4:
-    settled = samples[len(samples) // 4:]
-    print(f"serve_rss_peak_mb: {max(samples):.1f}")
-    print(f"serve_rss_growth_after_first_quarter_mb: {settled[-1] - settled[0]:.1f}")
-PY
+"$bin/StackChecks" rss-summary "$rss"

@@ -1,0 +1,124 @@
+import Foundation
+import OpenInference
+import PhoenixClient
+import StackService
+
+// The checks the project's scripts run against real processes, in Swift, through PhoenixClient: the
+// scripts only start and stop processes and hand these what they saw.
+//
+//   StackChecks quickstart PHOENIX_URL PROJECT TRACE_ID      the README quick start's trace (check-quickstart.sh)
+//   StackChecks serve PHOENIX_URL PROJECT TRACE_ID ANSWER    an agent run of stack serve (check-serve.sh)
+//   StackChecks phoenix-count PHOENIX_URL PROJECT AT_LEAST   spans Phoenix holds, waiting for AT_LEAST (soak.sh)
+//   StackChecks exported < METRICS                            exported, failed and dropped spans in /metrics text (soak.sh)
+//   StackChecks rss PID                                       a process's resident memory in MB (soak.sh)
+//   StackChecks rss-summary "MB MB …"                         peak and growth after the first quarter (soak.sh)
+
+/// A failed expectation: the message says what was expected and what was seen.
+struct CheckFailed: Error, CustomStringConvertible {
+    let description: String
+}
+
+func expect(_ condition: Bool, _ message: @autoclosure () -> String) throws {
+    if !condition { throw CheckFailed(description: message()) }
+}
+
+func phoenix(_ url: String) throws -> PhoenixClient {
+    guard let base = URL(string: url) else { throw CheckFailed(description: "'\(url)' is not a URL") }
+    return PhoenixClient(baseURL: base)
+}
+
+func quickstart(_ arguments: [String]) async throws {
+    let (url, project, traceID) = (arguments[0], arguments[1], arguments[2])
+    let spans = try await phoenix(url).waitForTrace(project: project, traceID: traceID, count: 2)
+    let kinds = Dictionary(spans.map { ($0.spanKind, $0) }, uniquingKeysWith: { first, _ in first })
+    try expect(Set(kinds.keys) == ["AGENT", "LLM"], "expected AGENT and LLM spans, Phoenix has \(kinds.keys.sorted())")
+    let (agent, llm) = (kinds["AGENT"]!, kinds["LLM"]!)
+    try expect(agent.parentID == nil, "the AGENT span should be the root")
+    try expect(llm.parentID == agent.context.spanID, "the LLM span should be the AGENT's child")
+    try expect(llm.string("llm.input_messages.1.message.content") == "What is SQLite?", "LLM input: \(llm.attributes)")
+    try expect(llm.int("llm.token_count.total") == 33, "LLM tokens: \(llm.attributes)")
+    try expect(agent.string("output.value")?.hasPrefix("SQLite is") == true, "AGENT output: \(agent.attributes)")
+    print("quickstart trace \(traceID): AGENT > LLM with 33 tokens, read back from Phoenix")
+}
+
+func serve(_ arguments: [String]) async throws {
+    let (url, project, traceID, answerText) = (arguments[0], arguments[1], arguments[2], arguments[3])
+    let answer = try JSONDecoder().decode(AgentRunAnswer.self, from: Data(answerText.utf8))
+    try expect(answer.traceID == traceID, "body and header disagree: \(answer)")
+    try expect(["final_answer", "max_iterations"].contains(answer.stopReason), "stop reason: \(answer)")
+    // The request, AGENT and LLM spans.
+    let spans = try await phoenix(url).waitForTrace(project: project, traceID: traceID, count: 3)
+    try expect(spans.contains { $0.spanKind == "LLM" }, "no LLM span in Phoenix: \(spans.map(\.name))")
+    let roots = spans.filter { $0.parentID == nil }
+    try expect(roots.count == 1, "expected one root in Phoenix, got \(spans.map(\.name))")
+    let root = roots[0]
+    try expect(root.name == "POST /v1/agent/runs", "root: \(root.name)")
+    try expect(root.string("user.id") == "user-check", "root attributes: \(root.attributes)")
+    try expect(root.string("session.id") == "session-check", "root attributes: \(root.attributes)")
+    print("stack serve: trace \(traceID) in Phoenix with \(spans.count) spans, user and session on its root")
+}
+
+func phoenixCount(_ arguments: [String]) async throws {
+    let (url, project) = (arguments[0], arguments[1])
+    guard let atLeast = Int(arguments[2]) else { throw CheckFailed(description: "AT_LEAST must be a number") }
+    let client = try phoenix(url)
+    // Phoenix writes what it accepted asynchronously: poll until the count arrives or stops short.
+    var seen = 0
+    for _ in 0..<12 {
+        seen = (try? await client.spans(project: project).count) ?? seen
+        if seen >= atLeast { break }
+        try await Task.sleep(for: .seconds(10))
+    }
+    print(seen)
+}
+
+func exported() {
+    let data = FileHandle.standardInput.readDataToEndOfFile()
+    var totals = ["stack_telemetry_spans_exported_total": 0.0, "stack_telemetry_spans_failed_total": 0.0, "stack_telemetry_spans_dropped_total": 0.0]
+    for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where !line.hasPrefix("#") {
+        let name = String(line.prefix { $0 != "{" && $0 != " " })
+        guard totals[name] != nil, let value = line.split(separator: " ").last.flatMap({ Double($0) }) else { continue }
+        totals[name, default: 0] += value
+    }
+    print(
+        Int(totals["stack_telemetry_spans_exported_total"]!), Int(totals["stack_telemetry_spans_failed_total"]!),
+        Int(totals["stack_telemetry_spans_dropped_total"]!)
+    )
+}
+
+func rss(_ arguments: [String]) throws {
+    let status = try String(contentsOfFile: "/proc/\(arguments[0])/status", encoding: .utf8)
+    guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+        let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) })
+    else { throw CheckFailed(description: "no VmRSS for process \(arguments[0])") }
+    print(String(format: "%.1f", kilobytes / 1024))
+}
+
+func rssSummary(_ arguments: [String]) {
+    let samples = arguments.joined(separator: " ").split(separator: " ").compactMap { Double($0) }
+    guard samples.count >= 4 else { return }
+    let settled = samples[(samples.count / 4)...]
+    print(String(format: "serve_rss_peak_mb: %.1f", samples.max() ?? 0))
+    print(String(format: "serve_rss_growth_after_first_quarter_mb: %.1f", (settled.last ?? 0) - (settled.first ?? 0)))
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+let usage: [String: Int] = ["quickstart": 3, "serve": 4, "phoenix-count": 3, "exported": 0, "rss": 1, "rss-summary": 0]
+guard let mode = arguments.first, let count = usage[mode], arguments.count - 1 >= count else {
+    FileHandle.standardError.write(Data("usage: StackChecks quickstart|serve|phoenix-count|exported|rss|rss-summary …; see Stack/Tools/StackChecks/main.swift\n".utf8))
+    exit(2)
+}
+let rest = Array(arguments.dropFirst())
+do {
+    switch mode {
+    case "quickstart": try await quickstart(rest)
+    case "serve": try await serve(rest)
+    case "phoenix-count": try await phoenixCount(rest)
+    case "exported": exported()
+    case "rss": try rss(rest)
+    default: rssSummary(rest)
+    }
+} catch {
+    FileHandle.standardError.write(Data("check failed: \(error)\n".utf8))
+    exit(1)
+}
