@@ -16,6 +16,13 @@ public struct AttributeWriter {
         pairs.reserveCapacity(16)
     }
 
+    /// Hands over the collected pairs and keeps none, so the caller holds the only reference to them.
+    mutating func takePairs() -> [(key: String, value: SpanAttribute)] {
+        var taken: [(key: String, value: SpanAttribute)] = []
+        swap(&taken, &pairs)
+        return taken
+    }
+
     /// The collected attributes as a dictionary.
     public var attributes: SpanAttributes {
         var attributes = SpanAttributes()
