@@ -16,6 +16,13 @@ public struct AttributeWriter {
         pairs.reserveCapacity(16)
     }
 
+    /// Hands over the collected pairs and keeps none, so the caller holds the only reference to them.
+    mutating func takePairs() -> [(key: String, value: SpanAttribute)] {
+        var taken: [(key: String, value: SpanAttribute)] = []
+        swap(&taken, &pairs)
+        return taken
+    }
+
     /// The collected attributes as a dictionary.
     public var attributes: SpanAttributes {
         var attributes = SpanAttributes()
@@ -25,22 +32,32 @@ public struct AttributeWriter {
 
     /// Records `value` under `key`, masked by ``config``; a `nil` value records nothing.
     public mutating func set(_ key: String, _ value: SpanAttribute?) {
-        guard let value, var masked = config.mask(key, value) else { return }
-        switch key {
-        case SemanticConventions.Input.value, SemanticConventions.Output.value:
-            // A cut JSON document is no longer JSON: its MIME type, written next, says text.
-            if case .string(let text) = value, config.cuts(text) { cutValueKey = key }
-        case SemanticConventions.Input.mimeType where cutValueKey == SemanticConventions.Input.value,
-            SemanticConventions.Output.mimeType where cutValueKey == SemanticConventions.Output.value:
-            masked = .string("text/plain")
-        default:
-            break
+        guard let value, let masked = config.mask(key, value) else { return }
+        append(key, masked) { [config] in
+            if case .string(let text) = value { config.cuts(text) } else { false }
         }
-        pairs.append((key, masked))
     }
 
     public mutating func set(_ key: String, _ value: String?) {
-        set(key, value.map(SpanAttribute.string))
+        // Most attributes are text: masked as text, without first wrapping it in a `SpanAttribute` that
+        // masking would then take apart again (each such copy of the enum is a call, not a move).
+        guard let value, let masked = config.mask(key, string: value) else { return }
+        append(key, masked) { [config] in config.cuts(value) }
+    }
+
+    /// Appends a masked pair; `cuts` tells, for `input.value` and `output.value`, whether the size limit cut
+    /// the value, so that the MIME type written next says text (a cut JSON document is no longer JSON).
+    private mutating func append(_ key: String, _ masked: SpanAttribute, cuts: () -> Bool) {
+        if key == SemanticConventions.Input.value || key == SemanticConventions.Output.value {
+            if cuts() { cutValueKey = key }
+        } else if let cutValueKey,
+            (key == SemanticConventions.Input.mimeType && cutValueKey == SemanticConventions.Input.value)
+                || (key == SemanticConventions.Output.mimeType && cutValueKey == SemanticConventions.Output.value)
+        {
+            pairs.append((key, .string("text/plain")))
+            return
+        }
+        pairs.append((key, masked))
     }
 
     public mutating func set(_ key: String, _ value: Int?) {
@@ -53,18 +70,20 @@ public struct AttributeWriter {
 
     /// Records messages flattened under `prefix` (`llm.input_messages` or `llm.output_messages`).
     public mutating func set(messages: [LLMMessage], under prefix: String) {
-        for (index, message) in messages.enumerated() {
+        // Each field is read in place (`messages[index].role`): taking a whole `LLMMessage` out of the
+        // array copies all seven of its fields through a value-witness call.
+        for index in messages.indices {
             let keys = FlattenedMessageKeys.of(prefix: prefix, index: index)
             let base = keys.base
-            set(keys.role, message.role)
-            if let content = message.content { set(keys.content, content) }
-            if let name = message.name { set(keys.name, name) }
-            if let toolCallID = message.toolCallID { set(keys.toolCallID, toolCallID) }
-            if let call = message.functionCall {
+            set(keys.role, messages[index].role)
+            if let content = messages[index].content { set(keys.content, content) }
+            if let name = messages[index].name { set(keys.name, name) }
+            if let toolCallID = messages[index].toolCallID { set(keys.toolCallID, toolCallID) }
+            if let call = messages[index].functionCall {
                 set(keys.functionCallName, call.name)
                 set(keys.functionCallArguments, call.arguments)
             }
-            for (partIndex, part) in message.contents.enumerated() {
+            for (partIndex, part) in messages[index].contents.enumerated() {
                 let partBase = base + AttributeKeys.messageContent(partIndex, "")
                 switch part {
                 case .text(let text):
@@ -78,7 +97,7 @@ public struct AttributeWriter {
                     )
                 }
             }
-            for (callIndex, call) in message.toolCalls.enumerated() {
+            for (callIndex, call) in messages[index].toolCalls.enumerated() {
                 set(base + AttributeKeys.toolCall(callIndex, SemanticConventions.ToolCall.id), call.id)
                 set(base + AttributeKeys.toolCall(callIndex, SemanticConventions.ToolCall.functionName), call.name)
                 set(

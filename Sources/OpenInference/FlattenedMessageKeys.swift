@@ -1,7 +1,8 @@
 /// The flattened attribute keys of one message (`llm.input_messages.3.message.role`, …), built once
 /// for the first indices of input and output messages so recording a conversation allocates no key
 /// strings: a cached key is shared, not rebuilt, which the span-cost benchmark showed to matter.
-struct FlattenedMessageKeys: Sendable {
+/// A class, so taking a message's keys from the cache retains one object rather than seven strings.
+final class FlattenedMessageKeys: Sendable {
     /// `<prefix>.<index>.`, for the keys that are not cached (contents, tool calls).
     let base: String
     let role: String

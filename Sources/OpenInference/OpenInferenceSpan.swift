@@ -15,10 +15,16 @@ public struct OpenInferenceSpan: Sendable {
     /// that owns the span does not mark it OK when its body returns normally.
     private let errorMark = ErrorMark()
 
+    /// `span` as a ``SpanAttributeBatchRecording``, cast once here rather than at every recording step
+    /// (a cast that fails, as it does for another tracer's span, is a conformance lookup each time).
+    /// Not looked up for a span that records nothing, so the no-op path pays no cast at all.
+    private let batchRecording: (any SpanAttributeBatchRecording)?
+
     /// Wraps `span`, recording through `config`.
     public init(_ span: any Tracing.Span, config: TraceConfig = .current) {
         self.span = span
         self.config = config
+        self.batchRecording = span.isRecording ? span as? any SpanAttributeBatchRecording : nil
     }
 
     /// Whether an error was recorded on this span through ``OpenInferenceSpanProtocol/recordError(_:)``.
@@ -39,12 +45,30 @@ public struct OpenInferenceSpan: Sendable {
         var writer = AttributeWriter(config: config)
         build(&writer)
         guard !writer.pairs.isEmpty else { return }
-        if let batched = span as? any SpanAttributeBatchRecording {
-            batched.recordAttributes(writer.pairs)
-        } else {
-            let recorded = writer.attributes
-            span.updateAttributes { $0.merge(recorded) }
+        if let batchRecording {
+            batchRecording.recordAttributes(writer.pairs)
+            return
         }
+        // Any other tracer's span: one read and one write of its attributes (what `Span.updateAttributes`
+        // does), with the masked pairs set in place in between, in order, so a later value for a key wins.
+        // No dictionary of the pairs is built and merged. The one copy of what was recorded before is the
+        // Span protocol's (`attributes` is a value, and the span keeps its own reference while we hold
+        // ours), made once at the final size.
+        var attributes = span.attributes
+        var pairs = writer.takePairs()
+        attributes.reserveCapacity(attributes.count + pairs.count)
+        pairs.withUnsafeMutableBufferPointer { buffer in
+            // Each pair is moved into the dictionary rather than copied (a copy of the (String,
+            // SpanAttribute) tuple goes through generic value witnesses, and its destruction again); the
+            // array is ours alone, and each slot is left holding a value with nothing to release.
+            guard let start = buffer.baseAddress else { return }
+            for index in buffer.indices {
+                let (key, value) = (start + index).move()
+                attributes.set(key, value: value)
+                (start + index).initialize(to: (key: "", value: .bool(false)))
+            }
+        }
+        span.attributes = attributes
     }
 
     /// Sets the span kind and the context attributes when the span starts.

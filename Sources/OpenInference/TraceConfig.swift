@@ -196,6 +196,16 @@ public struct TraceConfig: Sendable, Hashable {
         return limited(key, value)
     }
 
+    /// ``mask(_:_:)`` for a text value: the same result as `mask(key, .string(text))`, without building and
+    /// taking apart the `SpanAttribute` when nothing is hidden and the text is within the size limits.
+    func mask(_ key: String, string text: String) -> SpanAttribute? {
+        let length = text.utf8.count
+        if !hidesSomething && length <= maxAttributeLength && length <= base64ImageMaxLength {
+            return .string(text)
+        }
+        return mask(key, .string(text))
+    }
+
     /// Whether an image URL inside a recorded request body must be replaced by ``redacted``: every image
     /// when ``hideInputImages`` is set, a base64 one longer than ``base64ImageMaxLength`` always.
     public func hidesImageURL(_ url: String) -> Bool {

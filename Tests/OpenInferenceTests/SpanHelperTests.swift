@@ -150,6 +150,26 @@ struct SpanHelperTests {
         #expect(spans.first?.attribute("output.value") == "done")
     }
 
+    @Test("On another tracer's span, each recording step keeps what came before and a later value wins")
+    func recordingStepsMergeInOrder() async throws {
+        let spans = await recordSpans {
+            await withChainSpan("steps") { span in
+                span.base.record { writer in
+                    writer.set("step.first", "a")
+                    writer.set("step.twice", "early")
+                    writer.set("step.twice", "late")
+                }
+                span.setAttribute("step.second", .int64(2))
+                span.setAttribute("step.first", "replaced")
+            }
+        }
+        let span = try #require(spans.first)
+        #expect(span.attribute("step.first") == "replaced")
+        #expect(span.attribute("step.twice") == "late")
+        #expect(span.attributes.get("step.second") == .int64(2))
+        #expect(span.openInferenceKind == .chain)
+    }
+
     @Test("A value that is not JSON-encodable is recorded as text with a diagnostic, not a crash")
     func nonEncodableValueIsRecordedAsText() async throws {
         struct Reading: Encodable { var value = Double.nan }
