@@ -17,8 +17,39 @@ import json
 import re
 import sys
 
-sys.path.insert(0, __import__("os").path.join(__import__("os").path.dirname(__file__), ".."))
-from phoenix_spans import wait_for_spans  # noqa: E402
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+
+def project_spans(base_url, project):
+    """Every span of `project`, following Phoenix's pagination; none while Phoenix does not know it yet."""
+    found, cursor = [], None
+    while True:
+        query = {"limit": "1000", **({"cursor": cursor} if cursor else {})}
+        url = f"{base_url}/v1/projects/{urllib.parse.quote(project, safe='')}/spans?{urllib.parse.urlencode(query)}"
+        try:
+            with urllib.request.urlopen(url, timeout=120) as answer:
+                page = json.load(answer)
+        except urllib.error.HTTPError as error:
+            if error.code == 404:
+                return found
+            raise
+        found += page["data"]
+        cursor = page.get("next_cursor")
+        if not cursor:
+            return found
+
+
+def wait_for_spans(base_url, project, at_least, timeout):
+    """Polls until Phoenix holds `at_least` spans of `project` (ingestion is asynchronous)."""
+    deadline = time.monotonic() + timeout
+    seen = project_spans(base_url, project)
+    while len(seen) < at_least and time.monotonic() < deadline:
+        time.sleep(0.5)
+        seen = project_spans(base_url, project)
+    return seen
 
 # Keys whose values describe the request: they must be equal.
 REQUEST_KEYS = [
