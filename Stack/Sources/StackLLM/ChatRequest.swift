@@ -1,3 +1,4 @@
+import Foundation
 import OpenInference
 
 /// One chat-completion request in the OpenAI shape.
@@ -39,11 +40,15 @@ public struct ChatRequest: Sendable, Hashable {
         self.extraParameters = extraParameters
     }
 
-    /// The JSON body for `POST /chat/completions`, as a JSON object: the wire request, encoded once.
-    func body(model: String, stream: Bool) -> [String: OpenInferenceJSON] {
+    /// The body for `POST /chat/completions`, encoded once: the text sent (and recorded as `input.value`)
+    /// and its fields, from which the span takes the invocation parameters.
+    func body(model: String, stream: Bool) -> (text: String, fields: [String: OpenInferenceJSON]) {
         // Encoding these types cannot fail: every field is a string, number, bool or JSON value.
-        guard case .object(let body)? = try? OpenInferenceJSON(encoding: wire(model: model, stream: stream)) else { return [:] }
-        return body
+        let data = (try? OpenAIWire.encoder().encode(wire(model: model, stream: stream))) ?? Data("{}".utf8)
+        guard case .object(let fields)? = try? JSONDecoder().decode(OpenInferenceJSON.self, from: data) else {
+            return ("{}", [:])
+        }
+        return (String(decoding: data, as: UTF8.self), fields)
     }
 
     /// `llm.invocation_parameters` for a request `body`: the body without its messages, tools and

@@ -11,10 +11,9 @@ extension LLMClient {
     /// Sends a chat completion and waits for the whole answer.
     public func chat(_ request: ChatRequest) async throws -> ChatResponse {
         let model = request.model ?? configuration.model
-        let body = request.body(model: model, stream: false)
+        let (text, body) = request.body(model: model, stream: false)
         return try await withTracedChat(request, model: model, body: body) { span in
             // Encoded once: the same text goes to the server and, unless images must be hidden, to the span.
-            let text = OpenInferenceJSON.object(body).jsonString
             recordInput(body, text: text, on: span)
             let response = try await send(path: "/chat/completions", body: text, stream: false)
             let bytes = try await collect(response)

@@ -19,10 +19,9 @@ extension LLMClient {
         onText: @Sendable (String) async -> Void = { _ in }
     ) async throws -> ChatResponse {
         let model = request.model ?? configuration.model
-        let body = request.body(model: model, stream: true)
+        let (text, body) = request.body(model: model, stream: true)
         return try await withTracedChat(request, model: model, body: body) { span in
             // Encoded once: the same text goes to the server and, unless images must be hidden, to the span.
-            let text = OpenInferenceJSON.object(body).jsonString
             recordInput(body, text: text, on: span)
             let response = try await send(path: "/chat/completions", body: text, stream: true)
             var parser = ServerSentEventParser()
