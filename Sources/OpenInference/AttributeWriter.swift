@@ -3,61 +3,78 @@ import Tracing
 /// Collects the attributes of one recording step, applying the span's ``TraceConfig`` to each,
 /// so masking and truncation happen in one place whatever the caller records.
 public struct AttributeWriter {
-    /// The attributes collected so far, already masked, in the order they were set (a later
-    /// value for the same key wins when they are applied).
-    public private(set) var pairs: [(key: String, value: SpanAttribute)] = []
+    /// Where the masked attributes go, in the order they are set.
+    private var sink: any SpanAttributeSink
     /// The configuration applied to each attribute.
     public let config: TraceConfig
     /// The `input.value` or `output.value` key whose last value was cut to the size limit, if any.
     private var cutValueKey: String?
+    /// Whether anything has been written.
+    public private(set) var isEmpty = true
 
+    /// A writer that collects the pairs, for spans without storage of their own.
     public init(config: TraceConfig) {
+        self.init(config: config, sink: AttributePairs())
+    }
+
+    /// A writer that appends each masked attribute to `sink` (a tracer's span storage; see
+    /// ``SpanAttributeBatchRecording``). ``takeSink()`` gives it back when the step is done.
+    public init(config: TraceConfig, sink: some SpanAttributeSink) {
         self.config = config
-        pairs.reserveCapacity(16)
+        self.sink = sink
     }
 
-    /// Hands over the collected pairs and keeps none, so the caller holds the only reference to them.
-    mutating func takePairs() -> [(key: String, value: SpanAttribute)] {
-        var taken: [(key: String, value: SpanAttribute)] = []
-        swap(&taken, &pairs)
-        return taken
+    /// Hands the sink back, with everything written into it.
+    public consuming func takeSink() -> any SpanAttributeSink {
+        sink
     }
 
-    /// The collected attributes as a dictionary.
-    public var attributes: SpanAttributes {
-        var attributes = SpanAttributes()
-        for pair in pairs { attributes.set(pair.key, value: pair.value) }
-        return attributes
+    /// Hands over the collected pairs of a writer made with ``init(config:)``.
+    consuming func takePairs() -> [(key: String, value: SpanAttribute)] {
+        (sink as? AttributePairs)?.pairs ?? []
     }
 
     /// Records `value` under `key`, masked by ``config``; a `nil` value records nothing.
     public mutating func set(_ key: String, _ value: SpanAttribute?) {
         guard let value, let masked = config.mask(key, value) else { return }
-        append(key, masked) { [config] in
-            if case .string(let text) = value { config.cuts(text) } else { false }
+        if case .string(let text) = masked {
+            // Text goes through the text path, so the cut and MIME-type rules below apply to it alike.
+            if case .string(let original) = value { noteCut(key, original) }
+            appendText(key, text)
+            return
         }
+        isEmpty = false
+        sink.append(key, masked)
     }
 
+    /// Records a text value under `key`, masked by ``config``; a `nil` value records nothing.
     public mutating func set(_ key: String, _ value: String?) {
         // Most attributes are text: masked as text, without first wrapping it in a `SpanAttribute` that
         // masking would then take apart again (each such copy of the enum is a call, not a move).
         guard let value, let masked = config.mask(key, string: value) else { return }
-        append(key, masked) { [config] in config.cuts(value) }
+        noteCut(key, value)
+        appendText(key, masked)
     }
 
-    /// Appends a masked pair; `cuts` tells, for `input.value` and `output.value`, whether the size limit cut
-    /// the value, so that the MIME type written next says text (a cut JSON document is no longer JSON).
-    private mutating func append(_ key: String, _ masked: SpanAttribute, cuts: () -> Bool) {
-        if key == SemanticConventions.Input.value || key == SemanticConventions.Output.value {
-            if cuts() { cutValueKey = key }
-        } else if let cutValueKey,
+    /// Remembers, for `input.value` and `output.value`, whether the size limit cut the value, so that the
+    /// MIME type written next says text (a cut JSON document is no longer JSON).
+    private mutating func noteCut(_ key: String, _ original: String) {
+        guard key.utf8.count == 11 || key.utf8.count == 12 else { return }  // "input.value", "output.value"
+        if key == SemanticConventions.Input.value || key == SemanticConventions.Output.value, config.cuts(original) {
+            cutValueKey = key
+        }
+    }
+
+    private mutating func appendText(_ key: String, _ text: String) {
+        isEmpty = false
+        if let cutValueKey,
             (key == SemanticConventions.Input.mimeType && cutValueKey == SemanticConventions.Input.value)
                 || (key == SemanticConventions.Output.mimeType && cutValueKey == SemanticConventions.Output.value)
         {
-            pairs.append((key, .string("text/plain")))
+            sink.append(key, string: "text/plain")
             return
         }
-        pairs.append((key, masked))
+        sink.append(key, string: text)
     }
 
     public mutating func set(_ key: String, _ value: Int?) {

@@ -96,6 +96,14 @@ public enum GenAIConventions {
         return out
     }
 
+    /// Hides nothing and cuts nothing: the derived attributes come from values already masked.
+    private static let passThrough: TraceConfig = {
+        var config = TraceConfig.default
+        config.maxAttributeLength = .max
+        config.base64ImageMaxLength = .max
+        return config
+    }()
+
     /// Adds the derived `gen_ai.*` attributes to `span`; spans whose tracer cannot give their attributes
     /// back get none.
     static func record(on span: any Tracing.Span) {
@@ -103,7 +111,10 @@ public enum GenAIConventions {
         let derived = attributes(derivedFrom: span.attributes)
         guard !derived.isEmpty else { return }
         if let batched = span as? any SpanAttributeBatchRecording {
-            batched.recordAttributes(derived)
+            // Derived from values already masked: written as they are.
+            batched.recordAttributes(config: passThrough) { writer in
+                for pair in derived { writer.set(pair.key, pair.value) }
+            }
         } else {
             span.updateAttributes { attributes in
                 for pair in derived { attributes.set(pair.key, value: pair.value) }

@@ -11,44 +11,51 @@ public struct OpenInferenceSpan: Sendable {
     /// The configuration applied to everything recorded through this value.
     public let config: TraceConfig
 
-    /// Set once an error is recorded through ``OpenInferenceSpanProtocol/recordError(_:)``, so the helper
-    /// that owns the span does not mark it OK when its body returns normally.
-    private let errorMark = ErrorMark()
-
     /// `span` as a ``SpanAttributeBatchRecording``, cast once here rather than at every recording step
     /// (a cast that fails, as it does for another tracer's span, is a conformance lookup each time).
     /// Not looked up for a span that records nothing, so the no-op path pays no cast at all.
     private let batchRecording: (any SpanAttributeBatchRecording)?
 
+    /// For spans of other tracers, which cannot say whether their status is ERROR: set once an error is
+    /// recorded through ``OpenInferenceSpanProtocol/recordError(_:)``. Spans that record in batches answer
+    /// from their status, so they need no flag (and no allocation for it).
+    private let errorMark: ErrorMark?
+
     /// Wraps `span`, recording through `config`.
     public init(_ span: any Tracing.Span, config: TraceConfig = .current) {
         self.span = span
         self.config = config
-        self.batchRecording = span.isRecording ? span as? any SpanAttributeBatchRecording : nil
+        let batchRecording = span.isRecording ? span as? any SpanAttributeBatchRecording : nil
+        self.batchRecording = batchRecording
+        self.errorMark = span.isRecording && batchRecording == nil ? ErrorMark() : nil
     }
 
-    /// Whether an error was recorded on this span through ``OpenInferenceSpanProtocol/recordError(_:)``.
-    public var hasRecordedError: Bool { errorMark.isSet }
+    /// Whether an error was recorded on this span through ``OpenInferenceSpanProtocol/recordError(_:)``
+    /// (or, on a tracer that can tell, whether its status is ERROR).
+    public var hasRecordedError: Bool {
+        if let batchRecording { return batchRecording.hasErrorStatus }
+        return errorMark?.isSet ?? false
+    }
 
-    func markError() { errorMark.set() }
+    func markError() { errorMark?.set() }
 
     /// Sets status OK, as the reference instrumentations do when an operation succeeds, unless an error
     /// was recorded (OpenTelemetry lets OK override ERROR, so it must not be set after one).
     func markSucceeded() {
-        guard !errorMark.isSet else { return }
+        guard span.isRecording, !hasRecordedError else { return }
         span.setStatus(SpanStatus(code: .ok))
     }
 
     /// Records several attributes in one update of the span.
     public func record(_ build: (inout AttributeWriter) -> Void) {
         guard span.isRecording else { return }
-        var writer = AttributeWriter(config: config)
-        build(&writer)
-        guard !writer.pairs.isEmpty else { return }
         if let batchRecording {
-            batchRecording.recordAttributes(writer.pairs)
+            batchRecording.recordAttributes(config: config, build)
             return
         }
+        var writer = AttributeWriter(config: config)
+        build(&writer)
+        guard !writer.isEmpty else { return }
         // Any other tracer's span: one read and one write of its attributes (what `Span.updateAttributes`
         // does), with the masked pairs set in place in between, in order, so a later value for a key wins.
         // No dictionary of the pairs is built and merged. The one copy of what was recorded before is the
@@ -82,14 +89,6 @@ public struct OpenInferenceSpan: Sendable {
     }
 }
 
-
-/// A span that can take a batch of attributes in one step, without the copy that
-/// `Span.updateAttributes` makes of everything recorded so far. Tracers implement it for speed;
-/// helpers fall back to `updateAttributes` for spans that do not.
-public protocol SpanAttributeBatchRecording: Sendable {
-    /// Sets each pair in order; a later value for a key replaces an earlier one.
-    func recordAttributes(_ pairs: [(key: String, value: SpanAttribute)])
-}
 
 /// What every kind of OpenInference span can record: input, output, metadata, tags, events and errors.
 ///

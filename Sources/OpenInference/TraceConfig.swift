@@ -198,12 +198,14 @@ public struct TraceConfig: Sendable, Hashable {
 
     /// ``mask(_:_:)`` for a text value: the same result as `mask(key, .string(text))`, without building and
     /// taking apart the `SpanAttribute` when nothing is hidden and the text is within the size limits.
-    func mask(_ key: String, string text: String) -> SpanAttribute? {
+    func mask(_ key: String, string text: String) -> String? {
         let length = text.utf8.count
         if !hidesSomething && length <= maxAttributeLength && length <= base64ImageMaxLength {
-            return .string(text)
+            return text
         }
-        return mask(key, .string(text))
+        // Masking keeps a text value text (redacted or cut); it never changes its type.
+        guard case .string(let masked)? = mask(key, .string(text)) else { return nil }
+        return masked
     }
 
     /// Whether an image URL inside a recorded request body must be replaced by ``redacted``: every image

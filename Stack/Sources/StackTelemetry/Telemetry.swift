@@ -86,7 +86,8 @@ public final class Telemetry: Service {
         self.tailSampler = configuration.tailSampling.map { TailSamplingProcessor(downstream: exporting, configuration: $0) }
         self.tracer = StackTracer(
             processor: tailSampler.map { $0 as any SpanProcessor } ?? exporting,
-            sampler: configuration.isEnabled ? configuration.sampler : AlwaysOffSampler()
+            sampler: configuration.isEnabled ? configuration.sampler : AlwaysOffSampler(),
+            attributeValueLengthLimit: configuration.attributeValueLengthLimit
         )
         if configuration.isEnabled, let raw = configuration.metricsEndpoint {
             let url = try TelemetryConfiguration.validated(raw, variable: "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT (or OTEL_EXPORTER_OTLP_ENDPOINT)")

@@ -84,15 +84,21 @@ struct OTLPTraceEncoderTests {
         #expect(attributes["count"] == "-7")
     }
 
-    @Test("The export value length limit cuts long strings")
+    @Test("The attribute value length limit cuts long strings as they are recorded, on a character boundary")
     func valueLengthLimit() async throws {
         let recorder = InMemorySpanRecorder()
-        withTracer(StackTracer(processor: recorder)) {
-            withSpan("big") { span in span.attributes["text"] = String(repeating: "x", count: 5000) }
+        await withTracer(StackTracer(processor: recorder, attributeValueLengthLimit: 100)) {
+            withSpan("big") { span in
+                span.attributes["text"] = String(repeating: "x", count: 5000)
+                span.attributes["accented"] = String(repeating: "x", count: 99) + "é"
+            }
+            await withLLMSpan(messages: [.user(String(repeating: "y", count: 300))]) { _ in }
         }
-        let bytes = OTLPTraceEncoder(resource: [:], attributeValueLengthLimit: 100).encode(recorder.spans)
-        let span = try ProtobufReader.messages(ProtobufReader.messages(ProtobufReader.messages(bytes, field: 1)[0], field: 2)[0], field: 2)[0]
-        #expect(try ProtobufReader.keyValues(span, field: 9)["text"]?.count == 100)
+        let bytes = OTLPTraceEncoder(resource: [:]).encode(recorder.spans)
+        let spans = try ProtobufReader.messages(ProtobufReader.messages(ProtobufReader.messages(bytes, field: 1)[0], field: 2)[0], field: 2)
+        #expect(try ProtobufReader.keyValues(spans[0], field: 9)["text"]?.count == 100)
+        #expect(try ProtobufReader.keyValues(spans[0], field: 9)["accented"] == String(repeating: "x", count: 99))
+        #expect(try ProtobufReader.keyValues(spans[1], field: 9)["llm.input_messages.0.message.content"]?.count == 100)
     }
 }
 

@@ -11,7 +11,9 @@ public struct OTLPTraceEncoder: Sendable {
     /// The instrumentation scope reported for every span.
     public var scopeName: String
     public var scopeVersion: String
-    /// String attribute values longer than this many UTF-8 bytes are cut (`OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`).
+    /// String values of resource, event and link attributes and status messages longer than this many UTF-8
+    /// bytes are cut (`OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`). Span attributes arrive encoded, already cut by
+    /// ``StackTracer`` to the same limit.
     public var attributeValueLengthLimit: Int?
 
     public init(
@@ -66,7 +68,7 @@ public struct OTLPTraceEncoder: Sendable {
         writer.uint64(6, Self.kindNumber(span.kind))
         writer.fixed64(7, span.startNanoseconds)
         writer.fixed64(8, span.endNanoseconds)
-        span.attributes.forEach { key, value in writeKeyValue(key, value, field: 9, into: &writer) }
+        writer.append(encoded: span.encodedAttributes)  // already KeyValue entries of field 9
         for event in span.events {
             writer.message(11) { eventWriter in
                 eventWriter.fixed64(1, event.nanosecondsSinceEpoch)

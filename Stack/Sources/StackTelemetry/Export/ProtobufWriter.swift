@@ -4,10 +4,55 @@
 /// shifted only when it turns out to be 128 bytes or longer. Most attribute messages are short,
 /// so this avoids both a sizing pass and a copy per message.
 struct ProtobufWriter {
-    private(set) var bytes: [UInt8] = []
+    var bytes: [UInt8] = []
 
     init(reservingCapacity capacity: Int = 0) {
-        bytes.reserveCapacity(capacity)
+        if capacity > 0 { bytes.reserveCapacity(capacity) }
+    }
+
+    /// The number of bytes written.
+    var count: Int { bytes.count }
+
+    /// The number of bytes `value` takes as a varint.
+    static func varintSize(_ value: UInt64) -> Int {
+        // 1 byte per started group of 7 bits; 0 takes one byte.
+        (64 - (value | 1).leadingZeroBitCount + 6) / 7
+    }
+
+    /// Appends bytes that are already encoded fields of the message being written.
+    mutating func append(encoded: [UInt8]) {
+        bytes.append(contentsOf: encoded)
+    }
+
+    /// A `KeyValue` with a string `AnyValue` as field `field`, written with its lengths known up front (no
+    /// shifting, no scratch buffer): the common attribute. `value` is cut to `valueLengthLimit` UTF-8 bytes at a
+    /// character boundary.
+    mutating func stringKeyValue(_ field: UInt32, key: String, value: String, valueLengthLimit: Int) {
+        var key = key
+        var value = value
+        key.withUTF8 { keyBytes in
+            value.withUTF8 { valueBytes in
+                var valueCount = valueBytes.count
+                if valueCount > valueLengthLimit {
+                    valueCount = valueLengthLimit
+                    while valueCount > 0, UTF8.isContinuation(valueBytes[valueCount]) { valueCount -= 1 }
+                }
+                let anyValueSize = 1 + Self.varintSize(UInt64(valueCount)) + valueCount  // AnyValue.string_value = 1
+                let keyValueSize =
+                    1 + Self.varintSize(UInt64(keyBytes.count)) + keyBytes.count  // KeyValue.key = 1
+                    + 1 + Self.varintSize(UInt64(anyValueSize)) + anyValueSize  // KeyValue.value = 2
+                tag(field, .lengthDelimited)
+                varint(UInt64(keyValueSize))
+                bytes.append(0x0A)
+                varint(UInt64(keyBytes.count))
+                bytes.append(contentsOf: keyBytes)
+                bytes.append(0x12)
+                varint(UInt64(anyValueSize))
+                bytes.append(0x0A)
+                varint(UInt64(valueCount))
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: valueBytes[..<valueCount]))
+            }
+        }
     }
 
     private enum WireType: UInt8 {
@@ -96,13 +141,16 @@ struct ProtobufWriter {
             bytes[lengthAt] = UInt8(length)
             return
         }
-        var encoded: [UInt8] = []
+        // Make room for the longer length in place, then write it over the reserved bytes.
+        let lengthSize = Self.varintSize(UInt64(length))
+        bytes.insert(contentsOf: repeatElement(0, count: lengthSize - 1), at: bodyStart)
         var value = UInt64(length)
+        var index = lengthAt
         while value >= 0x80 {
-            encoded.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            bytes[index] = UInt8(truncatingIfNeeded: value) | 0x80
             value >>= 7
+            index += 1
         }
-        encoded.append(UInt8(value))
-        bytes.replaceSubrange(lengthAt..<bodyStart, with: encoded)
+        bytes[index] = UInt8(value)
     }
 }

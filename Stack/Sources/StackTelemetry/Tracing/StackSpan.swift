@@ -5,14 +5,17 @@ import W3CTraceContext
 
 /// The span ``StackTracer`` creates. Thread-safe; ends once; hands a ``FinishedSpan`` to the
 /// tracer's processor when it ends, unless it was not sampled.
+///
+/// Attributes are encoded as OTLP protobuf as they are recorded (``SpanAttributeBatchRecording``), into
+/// one buffer that the finished span carries to the exporter; `attributes` decodes them when asked.
 public final class StackSpan: Tracing.Span, SpanAttributeBatchRecording {
     private struct State {
         var operationName: String
-        var attributes: SpanAttributes = {
-            var attributes = SpanAttributes()
-            attributes.reserveCapacity(48)
-            return attributes
-        }()
+        var attributes = EncodedAttributes()
+        /// Whether the attribute buffer is out with a writer (``recordAttributes(config:_:)``).
+        var attributesLent = false
+        /// Set when the span ended while its buffer was out: the writer finishes the span.
+        var pendingEndNanoseconds: UInt64?
         var events: [SpanEvent] = []
         var links: [SpanLink] = []
         var status: SpanStatus?
@@ -27,6 +30,7 @@ public final class StackSpan: Tracing.Span, SpanAttributeBatchRecording {
     private let kind: SpanKind
     private let startNanoseconds: UInt64
     private let processor: any SpanProcessor
+    private let limits: SpanRecordingLimits
     private let state: Mutex<State>
 
     init(
@@ -37,7 +41,8 @@ public final class StackSpan: Tracing.Span, SpanAttributeBatchRecording {
         context: InstrumentationContext,
         startNanoseconds: UInt64,
         isRecording: Bool,
-        processor: any SpanProcessor
+        processor: any SpanProcessor,
+        limits: SpanRecordingLimits
     ) {
         self.spanContext = spanContext
         self.parent = parent
@@ -46,6 +51,7 @@ public final class StackSpan: Tracing.Span, SpanAttributeBatchRecording {
         self.startNanoseconds = startNanoseconds
         self.isRecording = isRecording
         self.processor = processor
+        self.limits = limits
         self.state = Mutex(State(operationName: operationName))
     }
 
@@ -54,20 +60,54 @@ public final class StackSpan: Tracing.Span, SpanAttributeBatchRecording {
         set { state.withLock { $0.operationName = newValue } }
     }
 
+    /// The attributes recorded so far, decoded from their encoded form. Setting replaces them all.
     public var attributes: SpanAttributes {
-        get { state.withLock { $0.attributes } }
+        get { state.withLock { $0.attributes.attributes } }
         set {
             guard isRecording else { return }
-            state.withLock { if !$0.ended { $0.attributes = newValue } }
+            state.withLock { state in
+                guard !state.ended else { return }
+                state.attributes.replace(with: newValue, valueLengthLimit: limits.valueLengthLimit)
+            }
         }
     }
 
-    public func recordAttributes(_ pairs: [(key: String, value: SpanAttribute)]) {
+    public var hasErrorStatus: Bool {
+        state.withLock { $0.status?.code == .error }
+    }
+
+    public func recordAttributes(config: TraceConfig, _ write: (inout AttributeWriter) -> Void) {
         guard isRecording else { return }
-        state.withLock { state in
-            guard !state.ended else { return }
-            for pair in pairs { state.attributes.set(pair.key, value: pair.value) }
+        // The buffer is taken out of the lock while `write` runs, so the writer appends to it directly and
+        // may itself record on this span (that writer gets a buffer of its own, merged after this one).
+        let loan: (writer: ProtobufWriter, isWhole: Bool)? = state.withLock { state in
+            guard !state.ended else { return nil }
+            if state.attributesLent { return (ProtobufWriter(), false) }
+            state.attributesLent = true
+            var writer = state.attributes.lend()
+            if writer.bytes.capacity == 0 { writer.bytes.reserveCapacity(limits.sizeHint.bytes) }
+            return (writer, true)
         }
+        guard let loan else { return }
+        let start = loan.writer.count
+        var writer = AttributeWriter(
+            config: config,
+            sink: OTLPAttributeSink(writer: loan.writer, valueLengthLimit: limits.valueLengthLimit)
+        )
+        write(&writer)
+        // Always our own sink: the writer hands back what it was given.
+        let written = (writer.takeSink() as? OTLPAttributeSink)?.writer ?? ProtobufWriter()
+        let finished: FinishedSpan? = state.withLock { state in
+            guard loan.isWhole else {
+                state.attributes.append(written)
+                return nil
+            }
+            state.attributes.takeBack(written, newFrom: start)
+            state.attributesLent = false
+            guard let end = state.pendingEndNanoseconds else { return nil }
+            return finish(&state, endNanoseconds: end)
+        }
+        if let finished { processor.onEnd(finished) }
     }
 
     public func setStatus(_ status: SpanStatus) {
@@ -107,22 +147,32 @@ public final class StackSpan: Tracing.Span, SpanAttributeBatchRecording {
             guard !state.ended else { return nil }
             state.ended = true
             guard isRecording else { return nil }
-            return FinishedSpan(
-                context: spanContext,
-                parentSpanID: parent?.traceContext.spanID,
-                parentIsRemote: parent?.isRemote ?? false,
-                name: state.operationName,
-                kind: kind,
-                startNanoseconds: startNanoseconds,
-                endNanoseconds: instant().nanosecondsSinceEpoch,
-                attributes: state.attributes,
-                events: state.events,
-                links: state.links,
-                status: state.status
-            )
+            let end = instant().nanosecondsSinceEpoch
+            if state.attributesLent {
+                // A writer holds the attributes: it ends the span when it gives them back.
+                state.pendingEndNanoseconds = end
+                return nil
+            }
+            return finish(&state, endNanoseconds: end)
         }
-        if let finished {
-            processor.onEnd(finished)
-        }
+        if let finished { processor.onEnd(finished) }
+    }
+
+    private func finish(_ state: inout State, endNanoseconds: UInt64) -> FinishedSpan {
+        let attributes = state.attributes.takeBytes()
+        limits.sizeHint.record(attributes.count)
+        return FinishedSpan(
+            context: spanContext,
+            parentSpanID: parent?.traceContext.spanID,
+            parentIsRemote: parent?.isRemote ?? false,
+            name: state.operationName,
+            kind: kind,
+            startNanoseconds: startNanoseconds,
+            endNanoseconds: endNanoseconds,
+            encodedAttributes: attributes,
+            events: state.events,
+            links: state.links,
+            status: state.status
+        )
     }
 }

@@ -21,9 +21,19 @@ public struct StackTracer: Tracing.Tracer {
     /// Decides at a span's start whether it is recorded.
     public let sampler: any Sampler
 
-    public init(processor: any SpanProcessor, sampler: any Sampler = ParentBasedSampler(root: AlwaysOnSampler())) {
+    /// String attribute values are cut to this many UTF-8 bytes as they are recorded
+    /// (`OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`); `nil` for no limit.
+    public var attributeValueLengthLimit: Int? { limits.valueLengthLimit == .max ? nil : limits.valueLengthLimit }
+    private let limits: SpanRecordingLimits
+
+    public init(
+        processor: any SpanProcessor,
+        sampler: any Sampler = ParentBasedSampler(root: AlwaysOnSampler()),
+        attributeValueLengthLimit: Int? = nil
+    ) {
         self.processor = processor
         self.sampler = sampler
+        self.limits = SpanRecordingLimits(valueLengthLimit: attributeValueLengthLimit ?? .max, sizeHint: SpanSizeHint())
     }
 
     public func startSpan<Instant: TracerInstant>(
@@ -58,7 +68,8 @@ public struct StackTracer: Tracing.Tracer {
             context: childContext,
             startNanoseconds: instant().nanosecondsSinceEpoch,
             isRecording: decision == .recordAndSample,
-            processor: processor
+            processor: processor,
+            limits: limits
         )
     }
 

@@ -1,0 +1,33 @@
+import Tracing
+
+/// Where an ``AttributeWriter`` puts the attributes it has masked: a span's own storage, written in
+/// order, with no dictionary in between.
+///
+/// A tracer whose span conforms to ``SpanAttributeBatchRecording`` hands the writer a sink over its span's
+/// storage (``StackSpan`` in the Stack package encodes each attribute as OTLP protobuf as it arrives).
+/// For any other tracer's span the helpers collect the pairs and set them through `Span.attributes`.
+///
+/// A sink receives each attribute once per call, already masked; when a key arrives a second time the later
+/// value is the one the span keeps.
+public protocol SpanAttributeSink {
+    /// Appends one attribute.
+    mutating func append(_ key: String, _ value: SpanAttribute)
+    /// Appends a text attribute; the most common kind, so a sink can take it without the `SpanAttribute` enum.
+    mutating func append(_ key: String, string value: String)
+}
+
+extension SpanAttributeSink {
+    /// Appends a text attribute as `.string(value)`.
+    public mutating func append(_ key: String, string value: String) {
+        append(key, .string(value))
+    }
+}
+
+/// The sink of spans that have no storage of their own to write into: the pairs, in order.
+struct AttributePairs: SpanAttributeSink {
+    var pairs: [(key: String, value: SpanAttribute)] = []
+
+    mutating func append(_ key: String, _ value: SpanAttribute) {
+        pairs.append((key, value))
+    }
+}
