@@ -24,6 +24,8 @@ let package = Package(
         .library(name: "StackService", targets: ["StackService"]),
         // Layer 4: the `stack` command-line tool.
         .executable(name: "stack", targets: ["StackCLI"]),
+        // Test doubles (a scripted HTTP server, a manual clock), for tests and the benchmark package.
+        .library(name: "StackTestSupport", targets: ["StackTestSupport"]),
     ],
     dependencies: [
         .package(name: "OpenInference", path: ".."),

@@ -47,6 +47,9 @@ public enum OpenInferenceJSON: Sendable, Hashable {
     /// The compact JSON text of this value, with object keys sorted so equal values give equal text.
     public var jsonString: String {
         var output = ""
+        // One allocation for the usual small value (invocation parameters, metadata), rather than one per
+        // doubling of a string grown from empty.
+        output.reserveCapacity(128)
         write(to: &output)
         return output
     }
@@ -58,13 +61,13 @@ public enum OpenInferenceJSON: Sendable, Hashable {
         case .bool(let value):
             output += value ? "true" : "false"
         case .int(let value):
-            output += String(value)
+            output += value.description
         case .double(let value):
             if value.isFinite {
                 if value == value.rounded(), abs(value) < 1e15 {
-                    output += String(Int64(value))
+                    output += Int64(value).description
                 } else {
-                    output += "\(value)"
+                    output += value.description
                 }
             } else {
                 output += "null"
@@ -73,25 +76,48 @@ public enum OpenInferenceJSON: Sendable, Hashable {
             OpenInferenceJSON.writeEscaped(value, to: &output)
         case .array(let values):
             output += "["
-            for (index, value) in values.enumerated() {
+            for index in values.indices {
                 if index > 0 { output += "," }
-                value.write(to: &output)
+                values[index].write(to: &output)
             }
             output += "]"
         case .object(let members):
             output += "{"
-            for (index, key) in members.keys.sorted().enumerated() {
-                if index > 0 { output += "," }
-                OpenInferenceJSON.writeEscaped(key, to: &output)
-                output += ":"
-                members[key]!.write(to: &output)
+            Self.withSortedKeys(of: members) { keys in
+                for index in keys.indices {
+                    if index > 0 { output += "," }
+                    OpenInferenceJSON.writeEscaped(keys[index], to: &output)
+                    output += ":"
+                    members[keys[index]]!.write(to: &output)
+                }
             }
             output += "}"
         }
     }
 
+    /// Runs `body` with the keys of `members` in order, sorted in a buffer on the stack when there are few.
+    private static func withSortedKeys(of members: [String: OpenInferenceJSON], _ body: (UnsafeMutableBufferPointer<String>) -> Void) {
+        withUnsafeTemporaryAllocation(of: String.self, capacity: members.count) { buffer in
+            var count = 0
+            for key in members.keys {
+                (buffer.baseAddress! + count).initialize(to: key)
+                count += 1
+            }
+            var keys = UnsafeMutableBufferPointer(rebasing: buffer[..<count])
+            keys.sort()
+            body(keys)
+            keys.deinitialize()
+        }
+    }
+
     static func writeEscaped(_ string: String, to output: inout String) {
         output += "\""
+        // Most text needs no escaping: appended whole.
+        if !string.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            output += string
+            output += "\""
+            return
+        }
         for scalar in string.unicodeScalars {
             switch scalar {
             case "\"": output += "\\\""

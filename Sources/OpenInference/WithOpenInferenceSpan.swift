@@ -65,7 +65,9 @@ nonisolated(nonsending) func withKindSpan<Wrapped, T>(
         file: fileID,
         line: line
     )
-    let base = OpenInferenceSpan(span)
+    // A span that records nothing needs no configuration: the no-op path skips reading it (a task-local
+    // and a lock).
+    let base = OpenInferenceSpan(span, config: span.isRecording ? .current : .default)
     defer {
         if base.config.enableGenAISemanticConventions { GenAIConventions.record(on: span) }
         span.end()

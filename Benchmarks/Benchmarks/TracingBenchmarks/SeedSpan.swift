@@ -1,0 +1,24 @@
+import OpenInference
+
+/// The seed LLM span of the performance issue, the same as `Stack/Benchmarks/python/otel_llm_span.py`
+/// records with Python's SDK: kind, model, system, invocation parameters, ten input messages of about 150
+/// characters flattened, one output message, three token counts.
+enum SeedSpan {
+    static let messages: [LLMMessage] = (0..<10).map { index in
+        let text = String(
+            "Message \(index): compare Postgres and SQLite for a small Django app, covering concurrency, backups, deployment and cost. "
+                .prefix(150)
+        )
+        return index == 0 ? .system(text) : (index.isMultiple(of: 2) ? .assistant(text) : .user(text))
+    }
+    static let parameters: OpenInferenceJSON = ["temperature": 0.2, "max_tokens": 512, "top_p": 1]
+    static let output = LLMMessage.assistant(String(repeating: "SQLite suits one machine; Postgres suits many writers. ", count: 3))
+    static let usage = TokenUsage(prompt: 412, completion: 38)
+
+    static func record() async {
+        await withLLMSpan(model: "gpt-4o-mini", system: "openai", messages: messages, parameters: parameters) { span in
+            span.recordOutput(messages: [output])
+            span.recordTokenUsage(usage)
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import Benchmark
+import Foundation
+import OpenInference
+import StackAgent
+import StackLLM
+import StackTelemetry
+import StackTestSupport
+import Tracing
+
+/// The benchmarks `make bench` runs (scripts/bench.sh reads their p50s). Figures are per iteration; the
+/// span benchmarks record 1 000 spans an iteration.
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration.maxDuration = .seconds(5)
+    Benchmark.defaultConfiguration.maxIterations = 100_000
+    let spans = Benchmark.Configuration(
+        metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput],
+        scalingFactor: .kilo
+    )
+
+    let pipeline = BatchPipeline()
+    Benchmark(
+        "LLM span",
+        configuration: spans,
+        closure: { benchmark in
+            await withTracer(pipeline.tracer) {
+                for _ in benchmark.scaledIterations { await SeedSpan.record() }
+            }
+        },
+        setup: { pipeline.start() },
+        teardown: { try await pipeline.stop() }
+    )
+
+    Benchmark("LLM span, no-op tracer", configuration: spans) { benchmark in
+        await withTracer(NoOpTracer()) {
+            for _ in benchmark.scaledIterations { await SeedSpan.record() }
+        }
+    }
+
+    // Bytes the heap holds for each finished span waiting in a batch processor's queue (its export loop is
+    // not running, so nothing leaves): the span's encoded attributes, its fields and its queue slot.
+    Benchmark(
+        "Queued span memory",
+        configuration: .init(metrics: [.custom("heap bytes per queued span", useScalingFactor: false)], maxIterations: 10)
+    ) { benchmark in
+        let count = 10_000
+        var configuration = BatchSpanProcessor.Configuration()
+        configuration.maxQueueSize = count
+        let processor = BatchSpanProcessor(exporter: DiscardingExporter(), configuration: configuration)
+        let before = heapBytesInUse()
+        await withTracer(StackTracer(processor: processor)) {
+            for _ in 0..<count { await SeedSpan.record() }
+        }
+        let after = heapBytesInUse()
+        benchmark.measurement(.custom("heap bytes per queued span", useScalingFactor: false), (after - before) / count)
+        withExtendedLifetime(processor) {}
+    }
+
+    let sink = ScriptedHTTPServer([.json("{}")], cycle: true, recordRequests: false)
+    let batch = ExportBatch()
+    Benchmark(
+        "Export of a 512-span batch",
+        configuration: .init(metrics: [.wallClock, .throughput]),
+        closure: { _ in
+            do { try await batch.exporter.withLock { $0 }?.export(batch.spans.withLock { $0 }) } catch { fatalError("\(error)") }
+        },
+        setup: { try await batch.prepare(sink: sink) },
+        teardown: { try await sink.stop() }
+    )
+
+    let model = ScriptedHTTPServer([.json(AgentReplies.toolCall), .json(AgentReplies.toolCall), .json(AgentReplies.answer)], cycle: true, recordRequests: false)
+    let agent = AgentBench()
+    let agentRuns = Benchmark.Configuration(metrics: [.wallClock, .cpuTotal], maxDuration: .seconds(8))
+    Benchmark(
+        "Agent run, traced",
+        configuration: agentRuns,
+        closure: { _ in
+            await withTracer(agent.pipeline.tracer) { await agent.run() }
+        },
+        setup: {
+            try await agent.prepare(model: model)
+            agent.pipeline.start()
+        },
+        teardown: { try await agent.pipeline.stop() }
+    )
+    Benchmark(
+        "Agent run, untraced",
+        configuration: agentRuns,
+        closure: { _ in
+            await withTracer(NoOpTracer()) { await agent.run() }
+        },
+        setup: { try await agent.prepare(model: model) }
+    )
+}

@@ -1,0 +1,33 @@
+// swift-tools-version: 6.3
+import PackageDescription
+
+// The tracing benchmarks, on ordo-one/benchmark: `make bench` runs them (with Python's SDK on the same span)
+// through `swift package benchmark`. A package of its own, like swift-nio's, so that neither the library's
+// adopters nor `make test` build the benchmark harness. See docs/performance.md.
+let package = Package(
+    name: "StackBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        // Only the malloc interposer: the runtime interposer it would add on Linux is not needed here.
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(name: "OpenInference", path: ".."),
+        .package(name: "Stack", path: "../Stack"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "TracingBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "OpenInference", package: "OpenInference"),
+                .product(name: "StackTelemetry", package: "Stack"),
+                .product(name: "StackLLM", package: "Stack"),
+                .product(name: "StackAgent", package: "Stack"),
+                .product(name: "StackTestSupport", package: "Stack"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
+            path: "Benchmarks/TracingBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        )
+    ]
+)
