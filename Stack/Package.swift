@@ -127,11 +127,10 @@ let package = Package(
         .executableTarget(
             name: "StackBench",
             dependencies: [
-                openInference, "StackTelemetry", "StackLLM", "StackAgent", "StackTestSupport",
+                "StackTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
-            path: "Benchmarks/StackBench",
-            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+            path: "Benchmarks/StackBench"
         ),
         .executableTarget(
             name: "StackChecks",

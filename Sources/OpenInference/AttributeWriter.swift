@@ -140,6 +140,13 @@ public struct AttributeWriter {
 
     /// Records a JSON value as its compact text.
     public mutating func set(_ key: String, json value: OpenInferenceJSON?) {
-        set(key, value?.jsonString)
+        guard let value else { return }
+        // With nothing to hide, the sink may write the JSON text itself (a span encoding it in place builds
+        // no string); it declines a text longer than the limit, which then takes the path that cuts it.
+        if !config.hidesSomething, sink.append(key, json: value, maxLength: config.maxAttributeLength) {
+            isEmpty = false
+            return
+        }
+        set(key, value.jsonString)
     }
 }

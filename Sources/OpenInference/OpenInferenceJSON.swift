@@ -54,44 +54,49 @@ public enum OpenInferenceJSON: Sendable, Hashable {
         return output
     }
 
-    private func write(to output: inout String) {
+    /// Appends the UTF-8 bytes of ``jsonString`` to `bytes`, without building the string.
+    public func appendJSON(to bytes: inout [UInt8]) {
+        write(to: &bytes)
+    }
+
+    private func write(to output: inout some JSONTextOutput) {
         switch self {
         case .null:
-            output += "null"
+            output.append("null")
         case .bool(let value):
-            output += value ? "true" : "false"
+            output.append(value ? "true" : "false")
         case .int(let value):
-            output += value.description
+            output.append(value.description)
         case .double(let value):
             if value.isFinite {
                 if value == value.rounded(), abs(value) < 1e15 {
-                    output += Int64(value).description
+                    output.append(Int64(value).description)
                 } else {
-                    output += value.description
+                    output.append(value.description)
                 }
             } else {
-                output += "null"
+                output.append("null")
             }
         case .string(let value):
             OpenInferenceJSON.writeEscaped(value, to: &output)
         case .array(let values):
-            output += "["
+            output.append("[")
             for index in values.indices {
-                if index > 0 { output += "," }
+                if index > 0 { output.append(",") }
                 values[index].write(to: &output)
             }
-            output += "]"
+            output.append("]")
         case .object(let members):
-            output += "{"
+            output.append("{")
             Self.withSortedKeys(of: members) { keys in
                 for index in keys.indices {
-                    if index > 0 { output += "," }
+                    if index > 0 { output.append(",") }
                     OpenInferenceJSON.writeEscaped(keys[index], to: &output)
-                    output += ":"
+                    output.append(":")
                     members[keys[index]]!.write(to: &output)
                 }
             }
-            output += "}"
+            output.append("}")
         }
     }
 
@@ -110,30 +115,43 @@ public enum OpenInferenceJSON: Sendable, Hashable {
         }
     }
 
-    static func writeEscaped(_ string: String, to output: inout String) {
-        output += "\""
+    static func writeEscaped(_ string: String, to output: inout some JSONTextOutput) {
+        output.append("\"")
         // Most text needs no escaping: appended whole.
         if !string.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
-            output += string
-            output += "\""
+            output.append(string)
+            output.append("\"")
             return
         }
         for scalar in string.unicodeScalars {
             switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
+            case "\"": output.append("\\\"")
+            case "\\": output.append("\\\\")
+            case "\n": output.append("\\n")
+            case "\r": output.append("\\r")
+            case "\t": output.append("\\t")
             case let control where control.value < 0x20:
-                output += "\\u"
                 let hex = String(control.value, radix: 16)
-                output += String(repeating: "0", count: 4 - hex.count) + hex
+                output.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
             default:
-                output.unicodeScalars.append(scalar)
+                output.append(String(scalar))
             }
         }
-        output += "\""
+        output.append("\"")
+    }
+}
+
+/// Where ``OpenInferenceJSON`` writes its text: a `String`, or UTF-8 bytes.
+protocol JSONTextOutput {
+    mutating func append(_ text: String)
+}
+
+extension String: JSONTextOutput {}
+
+extension Array: JSONTextOutput where Element == UInt8 {
+    mutating func append(_ text: String) {
+        var text = text
+        text.withUTF8 { append(contentsOf: $0) }
     }
 }
 

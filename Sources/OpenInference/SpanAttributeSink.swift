@@ -14,12 +14,23 @@ public protocol SpanAttributeSink {
     mutating func append(_ key: String, _ value: SpanAttribute)
     /// Appends a text attribute; the most common kind, so a sink can take it without the `SpanAttribute` enum.
     mutating func append(_ key: String, string value: String)
+    /// Appends the compact JSON text of `value` as a text attribute, unless the text is longer than
+    /// `maxLength` UTF-8 bytes: then it appends nothing and returns `false`, and the writer cuts the text.
+    mutating func append(_ key: String, json value: OpenInferenceJSON, maxLength: Int) -> Bool
 }
 
 extension SpanAttributeSink {
     /// Appends a text attribute as `.string(value)`.
     public mutating func append(_ key: String, string value: String) {
         append(key, .string(value))
+    }
+
+    /// Appends `value.jsonString` when it is within `maxLength`.
+    public mutating func append(_ key: String, json value: OpenInferenceJSON, maxLength: Int) -> Bool {
+        let text = value.jsonString
+        guard text.utf8.count <= maxLength else { return false }
+        append(key, string: text)
+        return true
     }
 }
 

@@ -231,7 +231,7 @@ public struct TraceConfig: Sendable, Hashable {
         return .string(Self.holdsJSON(key) ? OpenInferenceJSON.string(cut).jsonString : cut)
     }
 
-    private var hidesSomething: Bool {
+    var hidesSomething: Bool {
         hideInputs || hideOutputs || hideInputMessages || hideOutputMessages || hideInputImages || hideInputText
             || hideOutputText || hideLLMTools || hideEmbeddingVectors || hideEmbeddingsText || hideRetrievalDocuments
             || hideLLMInvocationParameters

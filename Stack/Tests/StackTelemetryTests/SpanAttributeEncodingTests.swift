@@ -94,4 +94,29 @@ struct SpanAttributeEncodingTests {
         #expect(span.attributes.get("old") == nil)
         #expect(span.attributes.get("new") == .string("y"))
     }
+
+    @Test("JSON written in place reads back as its text, and one over the limit is cut as the library cuts it")
+    func jsonInPlace() async throws {
+        let parameters: OpenInferenceJSON = ["temperature": 0.2, "stop": ["\n", "é\""], "max_tokens": 512]
+        let long: OpenInferenceJSON = ["text": .string(String(repeating: "x", count: 300))]
+        var config = TraceConfig.default
+        config.maxAttributeLength = 100
+        let recorder = InMemorySpanRecorder()
+        await withTracer(StackTracer(processor: recorder)) {
+            await withTraceConfig(config) {
+                await withLLMSpan(parameters: parameters) { span in
+                    span.base.record { $0.set("long", json: long) }
+                }
+            }
+        }
+        let attributes = try #require(recorder.spans.first).attributes
+        #expect(attributes.get(SemanticConventions.LLM.invocationParameters) == .string(parameters.jsonString))
+        guard case .string(let cut)? = attributes.get("long") else {
+            Issue.record("no cut value")
+            return
+        }
+        var expected = TraceConfig.default
+        expected.maxAttributeLength = 100
+        #expect(.string(cut) == expected.mask("long", .string(long.jsonString)))
+    }
 }

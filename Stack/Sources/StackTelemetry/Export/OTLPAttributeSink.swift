@@ -12,6 +12,26 @@ struct OTLPAttributeSink: SpanAttributeSink {
         writer.stringKeyValue(9, key: key, value: value, valueLengthLimit: valueLengthLimit)
     }
 
+    /// Writes the JSON text straight into the buffer (no string built), as a string `AnyValue`; rolled back
+    /// when it turns out longer than `maxLength` or the value length limit.
+    mutating func append(_ key: String, json value: OpenInferenceJSON, maxLength: Int) -> Bool {
+        let start = writer.count
+        var textLength = 0
+        writer.message(9) { keyValue in
+            keyValue.string(1, key)
+            keyValue.message(2) { anyValue in
+                anyValue.message(1) { text in  // AnyValue.string_value
+                    let textStart = text.count
+                    value.appendJSON(to: &text.bytes)
+                    textLength = text.count - textStart
+                }
+            }
+        }
+        guard textLength > min(maxLength, valueLengthLimit) else { return true }
+        writer.bytes.removeSubrange(start...)
+        return false
+    }
+
     mutating func append(_ key: String, _ value: SpanAttribute) {
         if case .string(let text) = value {
             append(key, string: text)

@@ -13,7 +13,7 @@ import Darwin
 
 // The seed LLM span on swift-otel 1.6.0's tracer and batch span processor, with its `.none` exporter
 // (spans are recorded, batched and discarded), as a user who already runs swift-otel would adopt
-// OpenInference. `make bench` runs it beside StackBench and prints the summary lines.
+// OpenInference. `make bench` runs it beside the Swift benchmarks and prints the summary lines.
 //
 // Usage: SwiftOTelBench [both|helper|direct|direct-batched|check] [count]
 //   both            (default) the three ways below, taking turns in rounds so drift hits all alike
@@ -24,7 +24,7 @@ import Darwin
 // Every mode first records the span once each way on swift-distributed-tracing's InMemoryTracer and
 // exits 1 if a direct way records anything (name, kind, status, attributes) the helpers do not.
 
-/// The seed span of StackBench (Stack/Benchmarks/StackBench/main.swift); keep the two in step.
+/// The seed span of the Swift benchmarks (Benchmarks/Benchmarks/TracingBenchmarks/SeedSpan.swift); keep the two in step.
 enum SeedSpan {
     static let messages: [LLMMessage] = (0..<10).map { index in
         let text = String(
@@ -37,7 +37,7 @@ enum SeedSpan {
     static let output = LLMMessage.assistant(String(repeating: "SQLite suits one machine; Postgres suits many writers. ", count: 3))
     static let usage = TokenUsage(prompt: 412, completion: 38)
 
-    /// With the OpenInference helpers, exactly as StackBench records it.
+    /// With the OpenInference helpers, exactly as the Swift benchmarks record it.
     static func record() async {
         await withLLMSpan(model: "gpt-4o-mini", system: "openai", messages: messages, parameters: parameters) { span in
             span.recordOutput(messages: [output])
@@ -194,7 +194,7 @@ func directBatchedLoop(_ count: Int) async {
 }
 
 /// Runs `body` with swift-otel's tracing backend running: its tracer, its batch span processor (batched
-/// as StackBench's pipeline is: every 5 ms, up to 512 spans a batch, 65 536 queued) and the `.none` exporter.
+/// as the Swift benchmarks' pipeline is: every 5 ms, up to 512 spans a batch, 65 536 queued) and the `.none` exporter.
 nonisolated(nonsending) func withSwiftOTel(_ body: nonisolated(nonsending) (any Tracer) async throws -> Void) async throws {
     var configuration = OTel.Configuration.default
     configuration.serviceName = "swift-otel-bench"
