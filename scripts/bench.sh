@@ -25,10 +25,10 @@ swift package --package-path Benchmarks benchmark --no-progress --time-units nan
   --format influx --path stdout | tee "$results" >&2
 # Influx lines: target,host,cpu,cores,memory,kernel,metric,unit,test,percentile,value,average,iterations,…
 python3 - "$results" >>"$out" <<'PY'
+import csv
 import sys
 p50 = {}
-for line in open(sys.argv[1]):
-    fields = line.rstrip("\n").split(",")
+for fields in csv.reader(open(sys.argv[1])):
     if len(fields) < 13 or fields[0] != "TracingBenchmarks":
         continue
     metric, test, percentile, value = fields[6], fields[8], fields[9], fields[10]
@@ -39,20 +39,20 @@ def get(test, metric):
         sys.exit(f"bench: no p50 of {metric} for benchmark {test!r} in the benchmark output")
     return p50[(test, metric)]
 per_span = 1000  # the span benchmarks record 1 000 spans an iteration
-print(f"swift_ns_per_llm_span: {get('LLM span', 'Time(wall clock)') / per_span:.0f}")
-print(f"swift_cpu_ns_per_llm_span: {get('LLM span', 'Time(total CPU)') / per_span:.0f}")
-print(f"swift_ns_per_noop_span: {get('LLM span, no-op tracer', 'Time(wall clock)') / per_span:.0f}")
-print(f"swift_allocations_per_llm_span: {get('LLM span', 'Malloc (total)') / per_span:.1f}")
-print(f"bytes_per_queued_span: {get('Queued span memory', 'heap bytes per queued span'):.0f}")
-batch = get('Export of a 512-span batch', 'Time(wall clock)')
+print(f"swift_ns_per_llm_span: {get('LLM span', 'Time(wallclock)') / per_span:.0f}")
+print(f"swift_cpu_ns_per_llm_span: {get('LLM span', 'Time(totalCPU)') / per_span:.0f}")
+print(f"swift_ns_per_noop_span: {get('LLM span with the no-op tracer', 'Time(wallclock)') / per_span:.0f}")
+print(f"swift_allocations_per_llm_span: {get('LLM span', 'Malloc(total)') / per_span:.1f}")
+print(f"bytes_per_queued_span: {get('Queued span memory', 'bytesperqueuedspan'):.0f}")
+batch = get('Export of a 512-span batch', 'Time(wallclock)')
 print(f"export_spans_per_s: {512 / (batch / 1e9):.0f}")
-traced = get('Agent run, traced', 'Time(wall clock)')
-untraced = get('Agent run, untraced', 'Time(wall clock)')
+traced = get('Agent run traced', 'Time(wallclock)')
+untraced = get('Agent run untraced', 'Time(wallclock)')
 print(f"agent_traced_us_per_run: {traced / 1000:.1f}")
 print(f"agent_untraced_us_per_run: {untraced / 1000:.1f}")
 print(f"agent_tracing_overhead_pct: {(traced - untraced) / untraced * 100:.2f}")
-print(f"soak_rss_growth_after_first_tenth_mb: {get('Memory over a long run', 'RSS growth after the first tenth (KB)') / 1024:.1f}")
-print(f"soak_dropped: {get('Memory over a long run', 'spans dropped'):.0f}")
+print(f"soak_rss_growth_after_first_tenth_mb: {get('Memory over a long run', 'RSSgrowthafterthefirsttenth(KB)') / 1024:.1f}")
+print(f"soak_dropped: {get('Memory over a long run', 'spansdropped'):.0f}")
 PY
 sed -n 's/^soak_rss_mb_samples: /soak_rss_mb_samples: /p' "$results" | tail -n 1 >>"$out"
 echo "soak_spans: $BENCH_SOAK_SPANS" >>"$out"

@@ -19,7 +19,7 @@ public struct AttributeWriter {
 
     /// A writer that appends each masked attribute to `sink` (a tracer's span storage; see
     /// ``SpanAttributeBatchRecording``). ``takeSink()`` gives it back when the step is done.
-    public init(config: TraceConfig, sink: some SpanAttributeSink) {
+    public init(config: TraceConfig, sink: consuming some SpanAttributeSink) {
         self.config = config
         self.sink = sink
     }

@@ -12,7 +12,7 @@ final class ExportBatch: Sendable {
     func prepare(sink: ScriptedHTTPServer) async throws {
         let recorder = InMemorySpanRecorder()
         await withTracer(StackTracer(processor: recorder)) {
-            for _ in 0..<512 { await SeedSpan.record() }
+            await SeedSpan.record(512)
         }
         let url = try await sink.start()
         let endpoint = URL(string: url.absoluteString.replacingOccurrences(of: "/v1", with: "/v1/traces"))!

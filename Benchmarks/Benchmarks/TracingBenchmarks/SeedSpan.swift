@@ -15,6 +15,15 @@ enum SeedSpan {
     static let output = LLMMessage.assistant(String(repeating: "SQLite suits one machine; Postgres suits many writers. ", count: 3))
     static let usage = TokenUsage(prompt: 412, completion: 38)
 
+    /// Records `count` spans, yielding every 100 so that the export task gets its turn on the cooperative
+    /// pool, as it does between an application's requests (the benchmark harness keeps one of its threads).
+    static func record(_ count: Int) async {
+        for index in 0..<count {
+            if index % 100 == 99 { await Task.yield() }
+            await record()
+        }
+    }
+
     static func record() async {
         await withLLMSpan(model: "gpt-4o-mini", system: "openai", messages: messages, parameters: parameters) { span in
             span.recordOutput(messages: [output])

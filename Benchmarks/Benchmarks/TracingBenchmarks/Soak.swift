@@ -21,7 +21,7 @@ func soak(spans count: Int) async throws -> (growthKB: Int, dropped: Int, sample
     await withTracer(pipeline.tracer) {
         var done = 0
         while done < count {
-            for _ in 0..<min(step, count - done) { await SeedSpan.record() }
+            await SeedSpan.record(min(step, count - done))
             done += step
             samples.append(residentBytes())
         }

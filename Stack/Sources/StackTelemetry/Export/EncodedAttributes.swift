@@ -25,19 +25,18 @@ struct EncodedAttributes: Sendable {
     /// Whether nothing is recorded.
     var isEmpty: Bool { writer.bytes.isEmpty }
 
-    /// The whole buffer, for a writer to append to while the span's lock is not held.
-    mutating func lend() -> ProtobufWriter {
-        var lent = ProtobufWriter()
-        swap(&lent, &writer)
-        return lent
+    /// Moves the whole buffer into `borrower` (which must be empty), for a writer to append to while the
+    /// span's lock is not held. Moved, so the writer's appends never copy it.
+    mutating func lend(into borrower: inout ProtobufWriter) {
+        swap(&borrower, &writer)
     }
 
-    /// Takes back a buffer handed out by ``lend()``: entries from `start` on are new. Entries appended here in
-    /// the meantime are kept after them.
-    mutating func takeBack(_ returned: ProtobufWriter, newFrom start: Int) {
-        var merged = returned
-        if !writer.bytes.isEmpty { merged.append(encoded: writer.bytes) }
-        writer = merged
+    /// Takes back a buffer handed out by ``lend(into:)``, leaving `returned` empty: entries from `start` on are
+    /// new. Entries appended here in the meantime are kept after them.
+    mutating func takeBack(_ returned: inout ProtobufWriter, newFrom start: Int) {
+        swap(&writer, &returned)
+        if !returned.bytes.isEmpty { writer.append(encoded: returned.bytes) }
+        returned = ProtobufWriter()
         removeRepeatedKeys(from: start)
     }
 

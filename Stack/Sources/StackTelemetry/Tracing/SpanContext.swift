@@ -32,15 +32,32 @@ public struct SpanContext: Sendable, Hashable {
     }
 }
 
+/// What an `InstrumentationContext` holds for the active span: the ``StackSpan`` itself, or the identity
+/// extracted from a `traceparent`. A class reference, so a context stores it inline: a `SpanContext` value
+/// (wider than the three words an `any Sendable` holds inline) would be copied into a heap box for every
+/// span started.
+protocol SpanContextCarrier: AnyObject, Sendable {
+    var spanContext: SpanContext { get }
+}
+
+/// A span context that arrived from elsewhere (a `traceparent`, or set by hand).
+final class ExtractedSpanContext: SpanContextCarrier {
+    let spanContext: SpanContext
+
+    init(_ spanContext: SpanContext) {
+        self.spanContext = spanContext
+    }
+}
+
 enum SpanContextKey: InstrumentationContextKey {
-    typealias Value = SpanContext
+    typealias Value = any SpanContextCarrier
     static var nameOverride: String? { "stack-span-context" }
 }
 
 extension InstrumentationContext {
     /// The span context stored by ``StackTracer``, if a span is active or a `traceparent` was extracted.
     public var spanContext: SpanContext? {
-        get { self[SpanContextKey.self] }
-        set { self[SpanContextKey.self] = newValue }
+        get { self[SpanContextKey.self]?.spanContext }
+        set { self[SpanContextKey.self] = newValue.map(ExtractedSpanContext.init) }
     }
 }

@@ -8,7 +8,7 @@ import W3CTraceContext
 ///
 /// Attributes are encoded as OTLP protobuf as they are recorded (``SpanAttributeBatchRecording``), into
 /// one buffer that the finished span carries to the exporter; `attributes` decodes them when asked.
-public final class StackSpan: Tracing.Span, SpanAttributeBatchRecording {
+public final class StackSpan: Tracing.Span, SpanAttributeBatchRecording, SpanContextCarrier {
     private struct State {
         var operationName: String
         var attributes = EncodedAttributes()
@@ -22,7 +22,8 @@ public final class StackSpan: Tracing.Span, SpanAttributeBatchRecording {
         var ended = false
     }
 
-    public let context: InstrumentationContext
+    /// The context the span was started in; ``context`` adds the span to it.
+    private let parentContext: InstrumentationContext
     /// The span's own identity.
     public let spanContext: SpanContext
     public let isRecording: Bool
@@ -38,7 +39,7 @@ public final class StackSpan: Tracing.Span, SpanAttributeBatchRecording {
         kind: SpanKind,
         spanContext: SpanContext,
         parent: SpanContext?,
-        context: InstrumentationContext,
+        parentContext: InstrumentationContext,
         startNanoseconds: UInt64,
         isRecording: Bool,
         processor: any SpanProcessor,
@@ -47,12 +48,20 @@ public final class StackSpan: Tracing.Span, SpanAttributeBatchRecording {
         self.spanContext = spanContext
         self.parent = parent
         self.kind = kind
-        self.context = context
+        self.parentContext = parentContext
         self.startNanoseconds = startNanoseconds
         self.isRecording = isRecording
         self.processor = processor
         self.limits = limits
         self.state = Mutex(State(operationName: operationName))
+    }
+
+    /// The context of this span: the one it was started in, with this span as the active one. Built when
+    /// asked (the span does not keep a context holding itself, which would be a reference cycle).
+    public var context: InstrumentationContext {
+        var context = parentContext
+        context[SpanContextKey.self] = self
+        return context
     }
 
     public var operationName: String {
@@ -80,29 +89,31 @@ public final class StackSpan: Tracing.Span, SpanAttributeBatchRecording {
         guard isRecording else { return }
         // The buffer is taken out of the lock while `write` runs, so the writer appends to it directly and
         // may itself record on this span (that writer gets a buffer of its own, merged after this one).
-        let loan: (writer: ProtobufWriter, isWhole: Bool)? = state.withLock { state in
+        // It is moved, never copied: a second reference would make the first append copy it.
+        var buffer = ProtobufWriter()
+        let isWhole: Bool? = state.withLock { state in
             guard !state.ended else { return nil }
-            if state.attributesLent { return (ProtobufWriter(), false) }
+            if state.attributesLent { return false }
             state.attributesLent = true
-            var writer = state.attributes.lend()
-            if writer.bytes.capacity == 0 { writer.bytes.reserveCapacity(limits.sizeHint.bytes) }
-            return (writer, true)
+            state.attributes.lend(into: &buffer)
+            return true
         }
-        guard let loan else { return }
-        let start = loan.writer.count
+        guard let isWhole else { return }
+        if buffer.bytes.capacity == 0 { buffer.bytes.reserveCapacity(limits.sizeHint.bytes) }
+        let start = buffer.count
         var writer = AttributeWriter(
             config: config,
-            sink: OTLPAttributeSink(writer: loan.writer, valueLengthLimit: limits.valueLengthLimit)
+            sink: OTLPAttributeSink(writer: consume buffer, valueLengthLimit: limits.valueLengthLimit)
         )
         write(&writer)
         // Always our own sink: the writer hands back what it was given.
-        let written = (writer.takeSink() as? OTLPAttributeSink)?.writer ?? ProtobufWriter()
+        var written = (writer.takeSink() as? OTLPAttributeSink)?.writer ?? ProtobufWriter()
         let finished: FinishedSpan? = state.withLock { state in
-            guard loan.isWhole else {
+            guard isWhole else {
                 state.attributes.append(written)
                 return nil
             }
-            state.attributes.takeBack(written, newFrom: start)
+            state.attributes.takeBack(&written, newFrom: start)
             state.attributesLent = false
             guard let end = state.pendingEndNanoseconds else { return nil }
             return finish(&state, endNanoseconds: end)

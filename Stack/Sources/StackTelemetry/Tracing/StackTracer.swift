@@ -16,24 +16,43 @@ import W3CTraceContext
 public struct StackTracer: Tracing.Tracer {
     public typealias Span = StackSpan
 
-    /// Where ended, sampled spans go.
-    public let processor: any SpanProcessor
-    /// Decides at a span's start whether it is recorded.
-    public let sampler: any Sampler
+    /// What the tracer holds, behind one reference: swift-distributed-tracing keeps the tracer in an
+    /// `any Instrument` and casts it to `any Tracer` for every span, and a value wider than three words
+    /// would be copied into a new heap box by each cast.
+    private final class Storage: Sendable {
+        let processor: any SpanProcessor
+        let sampler: any Sampler
+        let limits: SpanRecordingLimits
 
+        init(processor: any SpanProcessor, sampler: any Sampler, limits: SpanRecordingLimits) {
+            self.processor = processor
+            self.sampler = sampler
+            self.limits = limits
+        }
+    }
+
+    private let storage: Storage
+
+    /// Where ended, sampled spans go.
+    public var processor: any SpanProcessor { storage.processor }
+    /// Decides at a span's start whether it is recorded.
+    public var sampler: any Sampler { storage.sampler }
     /// String attribute values are cut to this many UTF-8 bytes as they are recorded
     /// (`OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`); `nil` for no limit.
-    public var attributeValueLengthLimit: Int? { limits.valueLengthLimit == .max ? nil : limits.valueLengthLimit }
-    private let limits: SpanRecordingLimits
+    public var attributeValueLengthLimit: Int? {
+        storage.limits.valueLengthLimit == .max ? nil : storage.limits.valueLengthLimit
+    }
 
     public init(
         processor: any SpanProcessor,
         sampler: any Sampler = ParentBasedSampler(root: AlwaysOnSampler()),
         attributeValueLengthLimit: Int? = nil
     ) {
-        self.processor = processor
-        self.sampler = sampler
-        self.limits = SpanRecordingLimits(valueLengthLimit: attributeValueLengthLimit ?? .max, sizeHint: SpanSizeHint())
+        storage = Storage(
+            processor: processor,
+            sampler: sampler,
+            limits: SpanRecordingLimits(valueLengthLimit: attributeValueLengthLimit ?? .max, sizeHint: SpanSizeHint())
+        )
     }
 
     public func startSpan<Instant: TracerInstant>(
@@ -46,10 +65,10 @@ public struct StackTracer: Tracing.Tracer {
         line: UInt
     ) -> StackSpan {
         var ids = IDGenerator.Handle()
-        var childContext = context()
-        let parent = childContext.spanContext
+        let parentContext = context()
+        let parent = parentContext.spanContext
         let traceID = parent?.traceContext.traceID ?? TraceID.random(using: &ids)
-        let decision = sampler.shouldSample(traceID: traceID, parent: parent, operationName: operationName, kind: kind)
+        let decision = storage.sampler.shouldSample(traceID: traceID, parent: parent, operationName: operationName, kind: kind)
         let spanContext = SpanContext(
             traceContext: TraceContext(
                 traceID: traceID,
@@ -59,17 +78,16 @@ public struct StackTracer: Tracing.Tracer {
             ),
             isRemote: false
         )
-        childContext.spanContext = spanContext
         return StackSpan(
             operationName: operationName,
             kind: kind,
             spanContext: spanContext,
             parent: parent,
-            context: childContext,
+            parentContext: parentContext,
             startNanoseconds: instant().nanosecondsSinceEpoch,
             isRecording: decision == .recordAndSample,
-            processor: processor,
-            limits: limits
+            processor: storage.processor,
+            limits: storage.limits
         )
     }
 
