@@ -109,7 +109,9 @@ public enum OpenInferenceJSON: Sendable, Hashable {
                 count += 1
             }
             var keys = UnsafeMutableBufferPointer(rebasing: buffer[..<count])
-            keys.sort()
+            // By UTF-8 bytes, which is code point order (what Python's `sort_keys` gives), and much cheaper
+            // than `String`'s Unicode-aware comparison.
+            keys.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             body(keys)
             keys.deinitialize()
         }

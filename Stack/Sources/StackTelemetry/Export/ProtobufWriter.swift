@@ -26,12 +26,10 @@ struct ProtobufWriter {
 
     /// A `KeyValue` with a string `AnyValue` as field `field`, written with its lengths known up front (no
     /// shifting, no scratch buffer): the common attribute. `value` is cut to `valueLengthLimit` UTF-8 bytes at a
-    /// character boundary.
+    /// character boundary. Four appends: the two headers (built on the stack), the key and the value.
     mutating func stringKeyValue(_ field: UInt32, key: String, value: String, valueLengthLimit: Int) {
-        var key = key
-        var value = value
-        key.withUTF8 { keyBytes in
-            value.withUTF8 { valueBytes in
+        Self.withUTF8(of: key) { keyBytes in
+            Self.withUTF8(of: value) { valueBytes in
                 var valueCount = valueBytes.count
                 if valueCount > valueLengthLimit {
                     valueCount = valueLengthLimit
@@ -41,18 +39,44 @@ struct ProtobufWriter {
                 let keyValueSize =
                     1 + Self.varintSize(UInt64(keyBytes.count)) + keyBytes.count  // KeyValue.key = 1
                     + 1 + Self.varintSize(UInt64(anyValueSize)) + anyValueSize  // KeyValue.value = 2
-                tag(field, .lengthDelimited)
-                varint(UInt64(keyValueSize))
-                bytes.append(0x0A)
-                varint(UInt64(keyBytes.count))
-                bytes.append(contentsOf: keyBytes)
-                bytes.append(0x12)
-                varint(UInt64(anyValueSize))
-                bytes.append(0x0A)
-                varint(UInt64(valueCount))
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48) { header in
+                    var end = Self.put(field << 3 | 2, keyValueSize, 0x0A, keyBytes.count, into: header)
+                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: header[..<end]))
+                    bytes.append(contentsOf: keyBytes)
+                    end = Self.put(0x12, anyValueSize, 0x0A, valueCount, into: header)
+                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: header[..<end]))
+                }
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: valueBytes[..<valueCount]))
             }
         }
+    }
+
+    /// Writes `tag`, `length`, `innerTag` and `innerLength` as varints at the start of `buffer`; returns the end.
+    private static func put(_ tag: UInt32, _ length: Int, _ innerTag: UInt8, _ innerLength: Int, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var index = 0
+        func varint(_ value: UInt64) {
+            var value = value
+            while value >= 0x80 {
+                buffer[index] = UInt8(truncatingIfNeeded: value) | 0x80
+                value >>= 7
+                index += 1
+            }
+            buffer[index] = UInt8(value)
+            index += 1
+        }
+        varint(UInt64(tag))
+        varint(UInt64(length))
+        buffer[index] = innerTag
+        index += 1
+        varint(UInt64(innerLength))
+        return index
+    }
+
+    /// Runs `body` on the UTF-8 bytes of `string` in place (native strings), or of a contiguous copy.
+    private static func withUTF8<R>(of string: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if let result = string.utf8.withContiguousStorageIfAvailable(body) { return result }
+        var copy = string
+        return copy.withUTF8(body)
     }
 
     private enum WireType: UInt8 {
