@@ -40,9 +40,8 @@ def get(test, metric):
     return p50[(test, metric)]
 per_span = 1000  # the span benchmarks record 1 000 spans an iteration
 print(f"swift_ns_per_llm_span: {get('LLM span', 'Time(wallclock)') / per_span:.0f}")
-print(f"swift_cpu_ns_per_llm_span: {get('LLM span', 'Time(totalCPU)') / per_span:.0f}")
 print(f"swift_ns_per_noop_span: {get('LLM span with the no-op tracer', 'Time(wallclock)') / per_span:.0f}")
-print(f"swift_allocations_per_llm_span: {get('LLM span', 'Malloc(total)') / per_span:.1f}")
+print(f"swift_allocations_per_llm_span: {get('LLM span', 'Malloc(total)') / per_span:.2f}")
 print(f"bytes_per_queued_span: {get('Queued span memory', 'bytesperqueuedspan'):.0f}")
 batch = get('Export of a 512-span batch', 'Time(wallclock)')
 print(f"export_spans_per_s: {512 / (batch / 1e9):.0f}")
@@ -74,7 +73,6 @@ ratio="$(python3 -c "print(f'{$python_ns / $swift_ns:.1f}')")"
 
 printf '\n%-44s %s\n' "measure" "value"
 printf '%-44s %s\n' "--------------------------------------------" "-----"
-for key in swift_ns_per_llm_span swift_cpu_ns_per_llm_span swift_ns_per_noop_span python_ns_per_llm_span \
   swift_allocations_per_llm_span bytes_per_queued_span agent_traced_us_per_run agent_untraced_us_per_run \
   agent_tracing_overhead_pct export_spans_per_s soak_spans soak_rss_mb_samples soak_rss_growth_after_first_tenth_mb \
   soak_dropped swift_otel_ns_per_llm_span swift_otel_direct_ns_per_llm_span swift_otel_direct_batched_ns_per_llm_span \

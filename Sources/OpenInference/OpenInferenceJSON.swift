@@ -88,32 +88,35 @@ public enum OpenInferenceJSON: Sendable, Hashable {
             output.append("]")
         case .object(let members):
             output.append("{")
-            Self.withSortedKeys(of: members) { keys in
-                for index in keys.indices {
+            Self.withSortedMembers(of: members) { sorted in
+                for index in sorted.indices {
                     if index > 0 { output.append(",") }
-                    OpenInferenceJSON.writeEscaped(keys[index], to: &output)
+                    OpenInferenceJSON.writeEscaped(sorted[index].key, to: &output)
                     output.append(":")
-                    members[keys[index]]!.write(to: &output)
+                    sorted[index].value.write(to: &output)
                 }
             }
             output.append("}")
         }
     }
 
-    /// Runs `body` with the keys of `members` in order, sorted in a buffer on the stack when there are few.
-    private static func withSortedKeys(of members: [String: OpenInferenceJSON], _ body: (UnsafeMutableBufferPointer<String>) -> Void) {
-        withUnsafeTemporaryAllocation(of: String.self, capacity: members.count) { buffer in
+    /// Runs `body` with the members of `members` sorted by key, in a buffer on the stack when there are few.
+    private static func withSortedMembers(
+        of members: [String: OpenInferenceJSON],
+        _ body: (UnsafeMutableBufferPointer<(key: String, value: OpenInferenceJSON)>) -> Void
+    ) {
+        withUnsafeTemporaryAllocation(of: (key: String, value: OpenInferenceJSON).self, capacity: members.count) { buffer in
             var count = 0
-            for key in members.keys {
-                (buffer.baseAddress! + count).initialize(to: key)
+            for member in members {
+                (buffer.baseAddress! + count).initialize(to: member)
                 count += 1
             }
-            var keys = UnsafeMutableBufferPointer(rebasing: buffer[..<count])
+            var sorted = UnsafeMutableBufferPointer(rebasing: buffer[..<count])
             // By UTF-8 bytes, which is code point order (what Python's `sort_keys` gives), and much cheaper
             // than `String`'s Unicode-aware comparison.
-            keys.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-            body(keys)
-            keys.deinitialize()
+            sorted.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            body(sorted)
+            sorted.deinitialize()
         }
     }
 

@@ -15,7 +15,7 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration.maxDuration = .seconds(seconds)
     Benchmark.defaultConfiguration.maxIterations = 100_000
     let spans = Benchmark.Configuration(
-        metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput],
+        metrics: [.wallClock, .mallocCountTotal, .throughput],
         scalingFactor: .kilo
     )
 
@@ -68,7 +68,7 @@ let benchmarks: @Sendable () -> Void = {
 
     let model = ScriptedHTTPServer([.json(AgentReplies.toolCall), .json(AgentReplies.toolCall), .json(AgentReplies.answer)], cycle: true, recordRequests: false)
     let agent = AgentBench()
-    let agentRuns = Benchmark.Configuration(metrics: [.wallClock, .cpuTotal], maxDuration: .seconds(8))
+    let agentRuns = Benchmark.Configuration(metrics: [.wallClock], maxDuration: .seconds(8))
     Benchmark(
         "Agent run traced",
         configuration: agentRuns,
