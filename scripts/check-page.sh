@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The chat page in a real browser: starts `stack serve` against the model server at $1 and the
+# Phoenix at $2, drives Debian's headless Chromium (through chromedriver and PyPI's selenium,
+# scripts/check_page.py) to load the page, ask a question, wait for the streamed answer and click 👎,
+# then finds in Phoenix (StackChecks page) that answer's trace with the browser's timing span and the
+# thumbs-down annotation. Saves a screenshot
+# of the answering page to docs/chat-page.png when run with --screenshot. Stops what it started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+screenshot=""
+if [ "${1:-}" = "--screenshot" ]; then screenshot="$PWD/docs/chat-page.png"; shift; fi
+model_url="${1:?usage: $0 [--screenshot] MODEL_URL PHOENIX_URL}"
+phoenix_url="${2:?usage: $0 [--screenshot] MODEL_URL PHOENIX_URL}"
+project="page-check-$(date +%s)-$$"
+work="$(mktemp -d "${TMPDIR:-/tmp}/stack-page.XXXXXX")"
+port="$(free_port)"
+
+# Debian's browser and its driver; CI on a fresh machine installs them.
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  log "installing chromium and chromium-driver"
+  apt-get install -y chromium chromium-driver >/dev/null || die "chromium and chromium-driver are needed (apt-get install -y chromium chromium-driver, as root)"
+fi
+venv="$STACK_CACHE_DIR/browser-venv"
+ensure_venv "$venv" "selenium==4.*"
+
+swift build --package-path Stack -q --product stack
+swift build --package-path Stack -q --product StackChecks
+stack_bin="$(swift build --package-path Stack --show-bin-path)/stack"
+checks="$(swift build --package-path Stack --show-bin-path)/StackChecks"
+feedback_secret="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+STACK_API_KEYS="sk-page-check=user-check" STACK_FEEDBACK_SECRET="$feedback_secret" \
+  STACK_FEEDBACK_QUEUE="$work/feedback.sqlite" STACK_PAGE_USER="page-check" \
+  OPENAI_BASE_URL="$model_url" OPENAI_MODEL=smollm2 OPENAI_EMBEDDING_MODEL=smollm2-embed \
+  PHOENIX_COLLECTOR_ENDPOINT="$phoenix_url" PHOENIX_PROJECT_NAME="$project" OTEL_BSP_SCHEDULE_DELAY=200 \
+  "$stack_bin" serve --host 127.0.0.1 --port "$port" --max-iterations 1 --index "$work/no-index.sqlite" >"$work/serve.log" 2>&1 &
+pid=$!
+stop() {
+  if kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid"; fi
+  for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+  if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid"; fi
+  rm -rf "$work"
+}
+trap stop EXIT
+base="http://127.0.0.1:$port"
+wait_http "$base/healthz" 60 "$pid" || { cat "$work/serve.log" >&2; die "stack serve did not start"; }
+
+trace_id=$("$venv/bin/python" scripts/check_page.py --page "$base/" ${screenshot:+--screenshot "$screenshot"}) \
+  || { tail -n 30 "$work/serve.log" >&2; die "the chat page check failed in the browser"; }
+"$checks" page "$phoenix_url" "$project" "$trace_id"
