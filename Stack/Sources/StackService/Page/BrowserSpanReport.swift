@@ -147,12 +147,13 @@ public struct BrowserSpanReport: Decodable, Sendable, Hashable {
     }
 }
 
-/// A browser's timestamp as a tracing instant.
+/// A browser's timestamp as a tracing instant, to the microsecond (epoch milliseconds in a double
+/// carry no more).
 struct BrowserInstant: TracerInstant {
     var nanosecondsSinceEpoch: UInt64
 
     init(milliseconds: Double) {
-        nanosecondsSinceEpoch = UInt64(max(0, milliseconds * 1_000_000).rounded())
+        nanosecondsSinceEpoch = UInt64(max(0, milliseconds * 1_000).rounded()) * 1_000
     }
 
     static func < (lhs: BrowserInstant, rhs: BrowserInstant) -> Bool { lhs.nanosecondsSinceEpoch < rhs.nanosecondsSinceEpoch }
