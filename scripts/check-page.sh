@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The chat page in a real browser: starts `stack serve` against the model server at $1 and the
 # Phoenix at $2, drives Debian's headless Chromium (through chromedriver and PyPI's selenium,
-# scripts/check_page.py) to load the page, ask a question, wait for the streamed answer and click 👎,
+# scripts/check_page.py) to load the page, ask a question, wait for the streamed answer and click "Not helpful",
 # then finds in Phoenix (StackChecks page) that answer's trace with the browser's timing span and the
 # thumbs-down annotation. Saves a screenshot
 # of the answering page to docs/chat-page.png when run with --screenshot. Stops what it started.

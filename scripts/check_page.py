@@ -57,13 +57,13 @@ def main():
         report = driver.find_element(By.TAG_NAME, "body").get_attribute("data-last-timing-report")
         if report != "202":
             fail(f"the browser timing report was answered {report}, expected 202")
-        if args.screenshot:
-            driver.save_screenshot(args.screenshot)
         answer.find_element(By.CSS_SELECTOR, "button.down").click()
         wait.until(lambda d: answer.get_attribute("data-feedback"))
         feedback = answer.get_attribute("data-feedback")
         if feedback not in ("200", "202"):
             fail(f"thumbs down was answered {feedback}: {answer.find_element(By.CSS_SELECTOR, '.feedback-result').text}")
+        if args.screenshot:
+            driver.save_screenshot(args.screenshot)
         console = [entry for entry in driver.get_log("browser") if entry.get("level") == "SEVERE"]
         if console:
             fail(f"the browser console has errors: {console}")

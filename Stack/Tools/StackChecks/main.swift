@@ -8,7 +8,7 @@ import StackService
 //
 //   StackChecks quickstart PHOENIX_URL PROJECT TRACE_ID      the README quick start's trace (check-quickstart.sh)
 //   StackChecks serve PHOENIX_URL PROJECT TRACE_ID ANSWER    an agent run of stack serve (check-serve.sh)
-//   StackChecks page PHOENIX_URL PROJECT TRACE_ID            a chat page answer with browser span and 👎 (check-page.sh)
+//   StackChecks page PHOENIX_URL PROJECT TRACE_ID            a chat page answer with its browser span and thumbs down (check-page.sh)
 //   StackChecks phoenix-count PHOENIX_URL PROJECT AT_LEAST   spans Phoenix holds, waiting for AT_LEAST (soak.sh)
 //   StackChecks exported < METRICS                            exported, failed and dropped spans in /metrics text (soak.sh)
 //   StackChecks rss PID                                       a process's resident memory in MB (soak.sh)
@@ -85,7 +85,7 @@ func page(_ arguments: [String]) async throws {
         try await Task.sleep(for: .milliseconds(500))
     }
     try expect(labels.contains("thumbs_down"), "no thumbs_down annotation on trace \(traceID); annotations: \(labels)")
-    print("chat page: trace \(traceID) in Phoenix with browser.question (\(firstToken!) ms to first token) beside the server span, and the thumbs_down annotation")
+    print("chat page: trace \(traceID) in Phoenix with browser.question (\(firstToken!.intValue!) ms to first token) beside the server span, and the thumbs_down annotation")
 }
 
 func phoenixCount(_ arguments: [String]) async throws {

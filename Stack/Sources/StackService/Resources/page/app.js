@@ -1,6 +1,6 @@
 // The chat page of `stack serve`: asks through the streaming chat route with the page token the
 // server put in this page, starts every question with its own traceparent, shows the answer as it
-// streams, links it to its trace in Phoenix, takes 👍/👎 feedback with the answer's token, and
+// streams, links it to its trace in Phoenix, takes thumbs up/down feedback with the answer's token, and
 // reports what the user saw (time to first token, time to the whole answer, errors) as browser spans.
 "use strict";
 
@@ -133,11 +133,10 @@
     comment.maxLength = 1000;
     comment.placeholder = "Optional comment";
     comment.setAttribute("aria-label", "Optional comment on this answer");
-    const up = element("button", "up", "👍");
-    const down = element("button", "down", "👎");
+    // Words rather than emoji: they read the same with any font and any screen reader.
+    const up = element("button", "up", "▲ Helpful");
+    const down = element("button", "down", "▼ Not helpful");
     up.type = down.type = "button";
-    up.setAttribute("aria-label", "Helpful");
-    down.setAttribute("aria-label", "Not helpful");
     const result = element("span", "feedback-result");
     result.setAttribute("role", "status");
     const give = async (label, score, button) => {
