@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The chat page in a real browser: starts `stack serve` against the model server at $1 and the
-# Phoenix at $2, drives Debian's headless Chromium (through chromedriver and PyPI's selenium,
-# scripts/check_page.py) to load the page, ask a question, wait for the streamed answer and click "Not helpful",
-# then finds in Phoenix (StackChecks page) that answer's trace with the browser's timing span and the
-# thumbs-down annotation. Saves a screenshot
-# of the answering page to docs/chat-page.png when run with --screenshot. Stops what it started.
+# Phoenix at $2, drives Debian's headless Chromium (chromedriver and PyPI's selenium, in
+# scripts/check_page.py) to load the page, ask a question with the keyboard, wait for the streamed
+# answer and click "Not helpful", then finds in Phoenix (StackChecks page) that answer's trace with the
+# browser's timing span and the thumbs-down annotation. Then, against a model server and Phoenix that
+# are down, checks that the page says so plainly. With --screenshot, saves the answering page to
+# docs/chat-page.png. Stops what it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -48,3 +49,19 @@ wait_http "$base/healthz" 60 "$pid" || { cat "$work/serve.log" >&2; die "stack s
 trace_id=$("$venv/bin/python" scripts/check_page.py --page "$base/" ${screenshot:+--screenshot "$screenshot"}) \
   || { tail -n 30 "$work/serve.log" >&2; die "the chat page check failed in the browser"; }
 "$checks" page "$phoenix_url" "$project" "$trace_id"
+stop
+
+# The same page with the model server and Phoenix down (closed ports): a plain message, no script error.
+work="$(mktemp -d "${TMPDIR:-/tmp}/stack-page.XXXXXX")"
+port="$(free_port)"
+closed="http://127.0.0.1:$(free_port)"
+STACK_API_KEYS="sk-page-check=user-check" STACK_FEEDBACK_SECRET="$feedback_secret" \
+  STACK_FEEDBACK_QUEUE="$work/feedback.sqlite" STACK_PAGE_USER="page-check" \
+  OPENAI_BASE_URL="$closed/v1" OPENAI_MODEL=smollm2 OPENAI_EMBEDDING_MODEL=smollm2-embed \
+  PHOENIX_COLLECTOR_ENDPOINT="$closed" PHOENIX_PROJECT_NAME="$project" \
+  "$stack_bin" serve --host 127.0.0.1 --port "$port" --max-iterations 1 --index "$work/no-index.sqlite" >"$work/serve.log" 2>&1 &
+pid=$!
+base="http://127.0.0.1:$port"
+wait_http "$base/healthz" 60 "$pid" || { cat "$work/serve.log" >&2; die "stack serve did not start"; }
+"$venv/bin/python" scripts/check_page.py --page "$base/" --expect-model-down \
+  || { tail -n 30 "$work/serve.log" >&2; die "the chat page did not show the model server being down"; }

@@ -25,6 +25,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--page", required=True)
     parser.add_argument("--screenshot")
+    parser.add_argument("--expect-model-down", action="store_true",
+                        help="the server's model server is down: expect a plain message, not an answer")
     args = parser.parse_args()
 
     options = webdriver.ChromeOptions()
@@ -44,6 +46,16 @@ def main():
         question.send_keys(Keys.ENTER)
         answer = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "li.turn.assistant[data-done='true']")))
         errors = answer.find_elements(By.CSS_SELECTOR, ".error")
+        if args.expect_model_down:
+            shown = errors[0].text if errors else ""
+            if "model server" not in shown:
+                fail(f"with the model server down the page should say so; it shows {shown!r} / {answer.text!r}")
+            # The browser logs the 502 itself as a failed resource load; anything else is a script error.
+            console = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE" and "Failed to load resource" not in e.get("message", "")]
+            if console:
+                fail(f"the browser console has errors: {console}")
+            print(f"[check_page.py] model server down: the page says {shown!r}", file=sys.stderr)
+            return
         if errors:
             fail(f"the page shows an error instead of an answer: {errors[0].text}")
         text = answer.find_element(By.CSS_SELECTOR, ".text").text.strip()
