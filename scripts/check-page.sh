@@ -14,8 +14,6 @@ if [ "${1:-}" = "--screenshot" ]; then screenshot="$PWD/docs/chat-page.png"; shi
 model_url="${1:?usage: $0 [--screenshot] MODEL_URL PHOENIX_URL}"
 phoenix_url="${2:?usage: $0 [--screenshot] MODEL_URL PHOENIX_URL}"
 project="page-check-$(date +%s)-$$"
-work="$(mktemp -d "${TMPDIR:-/tmp}/stack-page.XXXXXX")"
-port="$(free_port)"
 
 # Debian's browser and its driver; CI on a fresh machine installs them.
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
@@ -30,38 +28,44 @@ swift build --package-path Stack -q --product StackChecks
 stack_bin="$(swift build --package-path Stack --show-bin-path)/stack"
 checks="$(swift build --package-path Stack --show-bin-path)/StackChecks"
 feedback_secret="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-STACK_API_KEYS="sk-page-check=user-check" STACK_FEEDBACK_SECRET="$feedback_secret" \
-  STACK_FEEDBACK_QUEUE="$work/feedback.sqlite" STACK_PAGE_USER="page-check" \
-  OPENAI_BASE_URL="$model_url" OPENAI_MODEL=smollm2 OPENAI_EMBEDDING_MODEL=smollm2-embed \
-  PHOENIX_COLLECTOR_ENDPOINT="$phoenix_url" PHOENIX_PROJECT_NAME="$project" OTEL_BSP_SCHEDULE_DELAY=200 \
-  "$stack_bin" serve --host 127.0.0.1 --port "$port" --max-iterations 1 --index "$work/no-index.sqlite" >"$work/serve.log" 2>&1 &
-pid=$!
-stop() {
+pid=""
+work=""
+
+# Starts `stack serve` (the page on, as user page-check) against model server $1 and Phoenix $2;
+# sets pid, work and base.
+start_serve() {
+  work="$(mktemp -d "${TMPDIR:-/tmp}/stack-page.XXXXXX")"
+  local port
+  port="$(free_port)"
+  STACK_API_KEYS="sk-page-check=user-check" STACK_FEEDBACK_SECRET="$feedback_secret" \
+    STACK_FEEDBACK_QUEUE="$work/feedback.sqlite" STACK_PAGE_USER="page-check" \
+    OPENAI_BASE_URL="$1" OPENAI_MODEL=smollm2 OPENAI_EMBEDDING_MODEL=smollm2-embed \
+    PHOENIX_COLLECTOR_ENDPOINT="$2" PHOENIX_PROJECT_NAME="$project" OTEL_BSP_SCHEDULE_DELAY=200 \
+    "$stack_bin" serve --host 127.0.0.1 --port "$port" --max-iterations 1 --index "$work/no-index.sqlite" >"$work/serve.log" 2>&1 &
+  pid=$!
+  base="http://127.0.0.1:$port"
+  wait_http "$base/healthz" 60 "$pid" || { cat "$work/serve.log" >&2; die "stack serve did not start"; }
+}
+
+# Stops the server start_serve started (SIGTERM, then SIGKILL after 10 s) and removes its folder.
+stop_serve() {
+  [ -n "$pid" ] || return 0
   if kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid"; fi
   for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
   if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid"; fi
   rm -rf "$work"
+  pid=""
 }
-trap stop EXIT
-base="http://127.0.0.1:$port"
-wait_http "$base/healthz" 60 "$pid" || { cat "$work/serve.log" >&2; die "stack serve did not start"; }
+trap stop_serve EXIT
 
+start_serve "$model_url" "$phoenix_url"
 trace_id=$("$venv/bin/python" scripts/check_page.py --page "$base/" ${screenshot:+--screenshot "$screenshot"}) \
   || { tail -n 30 "$work/serve.log" >&2; die "the chat page check failed in the browser"; }
 "$checks" page "$phoenix_url" "$project" "$trace_id"
-stop
+stop_serve
 
 # The same page with the model server and Phoenix down (closed ports): a plain message, no script error.
-work="$(mktemp -d "${TMPDIR:-/tmp}/stack-page.XXXXXX")"
-port="$(free_port)"
 closed="http://127.0.0.1:$(free_port)"
-STACK_API_KEYS="sk-page-check=user-check" STACK_FEEDBACK_SECRET="$feedback_secret" \
-  STACK_FEEDBACK_QUEUE="$work/feedback.sqlite" STACK_PAGE_USER="page-check" \
-  OPENAI_BASE_URL="$closed/v1" OPENAI_MODEL=smollm2 OPENAI_EMBEDDING_MODEL=smollm2-embed \
-  PHOENIX_COLLECTOR_ENDPOINT="$closed" PHOENIX_PROJECT_NAME="$project" \
-  "$stack_bin" serve --host 127.0.0.1 --port "$port" --max-iterations 1 --index "$work/no-index.sqlite" >"$work/serve.log" 2>&1 &
-pid=$!
-base="http://127.0.0.1:$port"
-wait_http "$base/healthz" 60 "$pid" || { cat "$work/serve.log" >&2; die "stack serve did not start"; }
+start_serve "$closed/v1" "$closed"
 "$venv/bin/python" scripts/check_page.py --page "$base/" --expect-model-down \
   || { tail -n 30 "$work/serve.log" >&2; die "the chat page did not show the model server being down"; }
