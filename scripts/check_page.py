@@ -31,7 +31,7 @@ def main():
 
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=900,900", "--lang=en-US"):
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=900,1000", "--lang=en-US"):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
@@ -61,6 +61,9 @@ def main():
         text = answer.find_element(By.CSS_SELECTOR, ".text").text.strip()
         if not text:
             fail("the answer is empty")
+        passages = answer.find_elements(By.CSS_SELECTOR, "details.passages li")
+        if not passages:
+            fail("the answer shows no passages from the index")
         trace_id = answer.get_attribute("data-trace-id")
         link = answer.find_element(By.CSS_SELECTOR, "a.trace-link").get_attribute("href")
         if not trace_id or len(trace_id) != 32 or not link.endswith(f"/redirects/traces/{trace_id}"):
@@ -79,7 +82,7 @@ def main():
         console = [entry for entry in driver.get_log("browser") if entry.get("level") == "SEVERE"]
         if console:
             fail(f"the browser console has errors: {console}")
-        print(f"[check_page.py] answered ({len(text)} characters) in trace {trace_id}; feedback {feedback}", file=sys.stderr)
+        print(f"[check_page.py] answered ({len(text)} characters, {len(passages)} passages) in trace {trace_id}; feedback {feedback}", file=sys.stderr)
     finally:
         driver.quit()
 

@@ -81,8 +81,11 @@ struct ServeCommand: AsyncParsableCommand {
         )
         let signer = FeedbackTokenSigner(secret: configuration.feedbackSecret)
         // The chat page at `/`: on for loopback addresses unless STACK_PAGE says otherwise.
+        // Its passages come from the same index as the agent's search tool.
+        let retrieval = try await Retrieval.open(at: index, client: client)
+        let search = retrieval.map { retrieval in { @Sendable (query: String, limit: Int) in try await retrieval.search(query, limit: limit) } }
         let page = configuration.page.isEnabled(host: configuration.host)
-            ? ChatPage(configuration: configuration.page, signer: signer, phoenixURL: phoenix.baseURL) : nil
+            ? ChatPage(configuration: configuration.page, signer: signer, phoenixURL: phoenix.baseURL, search: search) : nil
         let api = StackAPI(
             agent: agent,
             client: client,

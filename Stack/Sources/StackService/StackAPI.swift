@@ -16,6 +16,7 @@ import Tracing
 /// | `POST /v1/agent/runs` | runs the agent on `{goal, session_id?}`; answers `{answer, stop_reason, iterations, trace_id, session_id}` |
 /// | `POST /v1/chat/completions` | OpenAI-compatible pass-through to the model server, traced; `stream: true` answers server-sent events |
 /// | `POST /v1/feedback` | `{trace_id, feedback_token?, label?, score?, explanation?, name?}` becomes an annotation on the trace's root span in Phoenix; only the user the trace answered (proved by its `X-Feedback-Token`) or an admin key may send it |
+/// | `POST /v1/passages` | `{query, limit?}` answers the retrieval index's passages for the chat page, `{passages, index}` |
 /// | `POST /v1/browser-spans` | the chat page's timing of an answer (``BrowserSpanReport``) becomes spans of its trace |
 /// | `GET /`, `/page/app.js`, `/page/app.css` | the chat page (``ChatPage``), no key needed, when it is on |
 /// | `GET /healthz` | `{"status": "ok"}`, no key needed |

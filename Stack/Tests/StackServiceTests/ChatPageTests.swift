@@ -3,9 +3,11 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import OpenInference
 import StackService
 import StackTelemetry
 import StackTestSupport
+import Synchronization
 import Testing
 
 @Suite("The chat page: asking with a page token, answer tokens for feedback, and browser timing spans")
@@ -128,6 +130,42 @@ struct ChatPageTests {
             #expect(fresh != token)
         }
         #expect(harness.model.requests.count == 2)
+    }
+
+    @Test("Passages come from the index for the page's question, in its trace; without an index the list is empty and says so")
+    func passages() async throws {
+        let asked = Mutex<[String]>([])
+        let harness = try await ServiceHarness(modelReplies: [], page: PageConfiguration()) { query, limit in
+            asked.withLock { $0.append("\(query)|\(limit)") }
+            return [
+                RetrievalDocument(id: "c1", content: "SQLite stores a database in one file.", score: 0.9, metadata: ["source": "sqlite.md", "title": "SQLite"]),
+                RetrievalDocument(id: "c2", content: "", score: 0.1),
+            ]
+        }
+        try await harness.test { client in
+            let token = try await Self.pageToken(client)
+            let traceID = Self.prefix(token) + "00000000000000ab"
+            let response = try await client.execute(
+                uri: "/v1/passages", method: .post, headers: Self.pageHeaders(token, traceID: traceID),
+                body: ByteBuffer(string: #"{"query":"  Which database?  ","limit":2}"#)
+            )
+            #expect(response.status == .ok)
+            #expect(response.traceID == traceID)
+            let body = String(buffer: response.body)
+            #expect(body == #"{"index":true,"passages":[{"id":"c1","score":0.9,"source":"sqlite.md","text":"SQLite stores a database in one file.","title":"SQLite"}]}"#)
+            for bad in [#"{"query":" "}"#, #"{"query":"q","limit":9}"#, #"{"limit":2}"#] {
+                let refused = try await client.execute(uri: "/v1/passages", method: .post, headers: Self.pageHeaders(token), body: ByteBuffer(string: bad))
+                #expect(refused.status == .badRequest)
+            }
+        }
+        #expect(asked.withLock { $0 } == ["Which database?|2"])
+        let noIndex = try await ServiceHarness(modelReplies: [], page: PageConfiguration())
+        try await noIndex.test { client in
+            let token = try await Self.pageToken(client)
+            let response = try await client.execute(uri: "/v1/passages", method: .post, headers: Self.pageHeaders(token), body: ByteBuffer(string: #"{"query":"q"}"#))
+            #expect(response.status == .ok)
+            #expect(String(buffer: response.body) == #"{"index":false,"passages":[]}"#)
+        }
     }
 
     static func feedback(_ traceID: String, token: String, label: String = "thumbs_down") -> ByteBuffer {

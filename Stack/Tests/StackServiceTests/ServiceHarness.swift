@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Metrics
+import OpenInference
 import PhoenixClient
 import Prometheus
 import StackAgent
@@ -51,7 +52,14 @@ struct ServiceHarness {
 
     /// - Parameter phoenix: Phoenix's base URL; by default a closed port, so Phoenix is down.
     /// - Parameter page: the chat page's configuration; `nil` turns the page off.
-    init(modelReplies: [ScriptedHTTPServer.Reply], phoenix: URL? = nil, maxBodyBytes: Int = 1 << 20, page: PageConfiguration? = nil) async throws {
+    /// - Parameter search: the page's passage search; `nil` means no index.
+    init(
+        modelReplies: [ScriptedHTTPServer.Reply],
+        phoenix: URL? = nil,
+        maxBodyBytes: Int = 1 << 20,
+        page: PageConfiguration? = nil,
+        search: (@Sendable (String, Int) async throws -> [RetrievalDocument])? = nil
+    ) async throws {
         model = ScriptedHTTPServer(modelReplies)
         let modelURL = try await model.start()
         let client = LLMClient(
@@ -74,7 +82,8 @@ struct ServiceHarness {
                 ChatPage(
                     configuration: $0, signer: Self.signer,
                     assets: PageAssets(html: #"<meta name="stack-page-token" content="{{page_token}}"><a href="{{phoenix_url}}">{{user_id}}</a>"#, script: "js", style: "css"),
-                    phoenixURL: URL(string: "http://phoenix.test:6006")
+                    phoenixURL: URL(string: "http://phoenix.test:6006"),
+                    search: search
                 )
             }
         )

@@ -62,12 +62,13 @@ func serve(_ arguments: [String]) async throws {
 func page(_ arguments: [String]) async throws {
     let (url, project, traceID) = (arguments[0], arguments[1], arguments[2])
     let client = try phoenix(url)
-    // The request, LLM and browser.question spans (browser.first_token too, not required).
-    let spans = try await client.waitForTrace(project: project, traceID: traceID, count: 3, timeout: .seconds(60))
+    // The passages request and its RETRIEVER span, the chat request and its LLM span, browser.question.
+    let spans = try await client.waitForTrace(project: project, traceID: traceID, count: 5, timeout: .seconds(60))
     let server = spans.first { $0.name == "POST /v1/chat/completions" }
     let browser = spans.first { $0.name == "browser.question" }
     try expect(server != nil && browser != nil, "expected the server's and the browser's spans, Phoenix has \(spans.map(\.name))")
     try expect(spans.contains { $0.spanKind == "LLM" }, "no LLM span in Phoenix: \(spans.map(\.name))")
+    try expect(spans.contains { $0.spanKind == "RETRIEVER" }, "no RETRIEVER span for the passages in Phoenix: \(spans.map(\.name))")
     try expect(server!.string("user.id") == "page-check", "server span attributes: \(server!.attributes)")
     try expect(
         browser!.parentID != nil && browser!.parentID == server!.parentID,

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import OpenInference
 
 /// The chat page at `/` and what it needs: its files, the page and answer tokens it holds instead
 /// of an API key, and the rate limits on them.
@@ -22,6 +23,8 @@ public final class ChatPage: Sendable {
     public let assets: PageAssets?
     /// Where each answer's "view trace" link points (Phoenix's base URL).
     public let phoenixURL: URL?
+    /// Finds passages for a question (the retrieval index of `stack serve`); `nil` without an index.
+    public let search: (@Sendable (_ query: String, _ limit: Int) async throws -> [RetrievalDocument])?
     let signer: FeedbackTokenSigner
     let limiter = PageRateLimiter()
     let spent = SpentTokens()
@@ -31,15 +34,23 @@ public final class ChatPage: Sendable {
     ///   - signer: signs and checks page and answer tokens (the feedback secret).
     ///   - assets: the files; by default those in the resource bundle.
     ///   - phoenixURL: Phoenix's base URL for trace links; `nil` shows the trace id only.
-    public init(configuration: PageConfiguration, signer: FeedbackTokenSigner, assets: PageAssets? = PageAssets.bundled(), phoenixURL: URL?) {
+    ///   - search: finds passages for a question (recording its RETRIEVER span); `nil` when there is no index.
+    public init(
+        configuration: PageConfiguration,
+        signer: FeedbackTokenSigner,
+        assets: PageAssets? = PageAssets.bundled(),
+        phoenixURL: URL?,
+        search: (@Sendable (_ query: String, _ limit: Int) async throws -> [RetrievalDocument])? = nil
+    ) {
         self.configuration = configuration
         self.signer = signer
         self.assets = assets
         self.phoenixURL = phoenixURL
+        self.search = search
     }
 
     /// Paths a page token may call: asking, feedback and timing reports.
-    static let tokenPaths: Set<String> = ["/v1/chat/completions", "/v1/feedback", "/v1/browser-spans"]
+    static let tokenPaths: Set<String> = ["/v1/passages", "/v1/chat/completions", "/v1/feedback", "/v1/browser-spans"]
 
     /// Paths served without any token.
     static let openPaths: Set<String> = ["/", "/page/app.js", "/page/app.css"]

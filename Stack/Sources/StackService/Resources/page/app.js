@@ -166,6 +166,23 @@
     turn.item.append(box);
   }
 
+  // The passages the answer was given, numbered as the model was asked to cite them.
+  function passageList(passages) {
+    const box = element("details", "passages");
+    box.open = true;
+    box.append(element("summary", "", `Passages (${passages.length})`));
+    const list = element("ol");
+    for (const passage of passages) {
+      const item = element("li");
+      item.append(element("strong", "", passage.title || passage.source || passage.id || "passage"));
+      if (passage.source) item.append(element("span", "source", ` ${passage.source}`));
+      item.append(element("p", "", passage.text));
+      list.append(item);
+    }
+    box.append(list);
+    return box;
+  }
+
   async function ask(text) {
     const traceId = tracePrefix + hex(8);
     const parentSpanId = hex(8);
@@ -174,18 +191,35 @@
     const turn = addTurn("assistant", "");
     turn.item.setAttribute("aria-busy", "true");
     history.push({ role: "user", content: text });
-    setStatus("Waiting for the model…");
+    setStatus("Looking for passages…");
     let answer = "";
+    let passages = [];
+    const traceparent = `00-${traceId}-${parentSpanId}-01`;
     try {
       let response;
       try {
+        // The passages the index holds for the question, in the same trace; the model answers from them.
+        const found = await fetch("/v1/passages", {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "X-Page-Token": pageToken, traceparent },
+          body: JSON.stringify({ query: text, limit: 3 }),
+        });
+        if ([401, 403, 404, 429].includes(found.status)) throw new Error(await explain(found));
+        if (found.ok) passages = (await found.json()).passages ?? [];
+        setStatus("Waiting for the model…");
+        const context = passages.length === 0 ? [] : [{
+          role: "system",
+          content: "Answer from these passages and cite them by number, like [1].\n\n"
+            + passages.map((p, i) => `[${i + 1}] ${p.title ?? p.source ?? ""}\n${p.text}`).join("\n\n"),
+        }];
         response = await fetch("/v1/chat/completions", {
           method: "POST",
-          headers: { "Content-Type": "application/json", "X-Page-Token": pageToken, traceparent: `00-${traceId}-${parentSpanId}-01` },
-          body: JSON.stringify({ messages: history.slice(-6), stream: true, max_tokens: 200 }),
+          headers: { "Content-Type": "application/json", "X-Page-Token": pageToken, traceparent },
+          body: JSON.stringify({ messages: context.concat(history.slice(-6)), stream: true, max_tokens: 200 }),
         });
-      } catch (_) {
-        throw new Error("The service cannot be reached. Check that `stack serve` is running, then ask again.");
+      } catch (error) {
+        if (error instanceof TypeError) throw new Error("The service cannot be reached. Check that `stack serve` is running, then ask again.");
+        throw error;
       }
       timing.traceId = response.headers.get("X-Trace-Id") ?? traceId;
       timing.answerToken = response.headers.get("X-Feedback-Token");
@@ -223,6 +257,7 @@
       meta.append(link);
     }
     turn.item.append(meta);
+    if (passages.length > 0) turn.item.append(passageList(passages));
     turn.item.dataset.traceId = timing.traceId;
     if (timing.answerToken && !timing.error) addFeedback(turn, timing.traceId, timing.answerToken);
     turn.item.dataset.done = "true";
