@@ -111,7 +111,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            // The chat page served at `/` (HTML, CSS, JavaScript; no build step, no external assets).
+            resources: [.copy("Resources/page")]
         ),
         .executableTarget(
             name: "StackCLI",

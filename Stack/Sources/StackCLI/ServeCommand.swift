@@ -14,12 +14,14 @@ import StackTelemetry
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the traced agent over HTTP (agent runs, chat completions, feedback, /metrics).",
+        abstract: "Serve the traced agent over HTTP (a chat page, agent runs, chat completions, feedback, /metrics).",
         discussion: """
             API keys come from STACK_API_KEYS (key=user-id[:admin],…) or STACK_API_KEYS_FILE; requests \
             without one get 401. Feedback tokens are keyed by STACK_FEEDBACK_SECRET or \
             STACK_FEEDBACK_SECRET_FILE (required; e.g. `openssl rand -hex 32`). STACK_PORT, STACK_HOST, \
-            STACK_MAX_BODY_BYTES and STACK_FEEDBACK_QUEUE are described in the README.
+            STACK_MAX_BODY_BYTES, STACK_FEEDBACK_QUEUE and the chat page's STACK_PAGE (auto: on for \
+            loopback addresses; on; off), STACK_PAGE_USER, STACK_PAGE_TOKEN_TTL and STACK_PAGE_RATE are \
+            described in the README.
             """
     )
 
@@ -70,27 +72,40 @@ struct ServeCommand: AsyncParsableCommand {
 
         let client = try CommandEnvironment.current.llmClient()
         let agent = try await AgentOptions.makeAgent(index: index, client: client, maxIterations: maxIterations)
+        let phoenix = try CommandEnvironment.current.phoenix()
         let desk = FeedbackDesk(
-            phoenix: try CommandEnvironment.current.phoenix(),
+            phoenix: phoenix,
             projectName: telemetryConfiguration.projectName,
             queue: try FeedbackQueue(path: configuration.feedbackQueuePath),
             logger: Logger(label: "stack.feedback")
         )
+        let signer = FeedbackTokenSigner(secret: configuration.feedbackSecret)
+        // The chat page at `/`: on for loopback addresses unless STACK_PAGE says otherwise.
+        // Its passages come from the same index as the agent's search tool.
+        let retrieval = try await Retrieval.open(at: index, client: client)
+        let search = retrieval.map { retrieval in { @Sendable (query: String, limit: Int) in try await retrieval.search(query, limit: limit) } }
+        let page = configuration.page.isEnabled(host: configuration.host)
+            ? ChatPage(configuration: configuration.page, signer: signer, phoenixURL: phoenix.baseURL, search: search) : nil
         let api = StackAPI(
             agent: agent,
             client: client,
             feedback: desk,
-            feedbackTokens: FeedbackTokenSigner(secret: configuration.feedbackSecret),
+            feedbackTokens: signer,
             metrics: registry,
-            maxBodyBytes: configuration.maxBodyBytes
+            maxBodyBytes: configuration.maxBodyBytes,
+            page: page
         )
         let logger = Logger(label: "stack.serve")
+        let pageHost = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
         let app = Application(
             router: api.router(keys: configuration.apiKeys),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "stack"),
             services: [FeedbackDeliveryService(desk: desk)],
             onServerRunning: { channel in
                 logger.info("stack serve is listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
+                if page != nil, let port = channel.localAddress?.port {
+                    logger.info("chat page: http://\(pageHost):\(port)/ (STACK_PAGE=off turns it off)")
+                }
             },
             logger: logger
         )

@@ -7,7 +7,8 @@ import OpenInference
 /// probes and scrapers.
 ///
 /// The key is read from `Authorization: Bearer <key>` or `X-API-Key`; it is compared and dropped,
-/// never logged or recorded.
+/// never logged or recorded. A request ``PageAccessMiddleware`` authenticated (it set the user)
+/// passes without a key.
 public struct APIKeyMiddleware<Context: AuthenticatedUserContext & RequestSpanContext>: RouterMiddleware {
     let keys: APIKeyStore
     let openPaths: Set<String>
@@ -25,7 +26,8 @@ public struct APIKeyMiddleware<Context: AuthenticatedUserContext & RequestSpanCo
         context: Context,
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        if openPaths.contains(request.uri.path) { return try await next(request, context) }
+        // Open paths, and requests the chat page's token already authenticated (PageAccessMiddleware).
+        if openPaths.contains(request.uri.path) || context.userID != nil { return try await next(request, context) }
         guard let key = Self.presentedKey(request.headers), let user = keys.holder(ofKey: key) else {
             throw APIError.unauthorized
         }

@@ -12,13 +12,18 @@ import StackTelemetry
 /// a key could otherwise join a trace whose id they know and be issued a token for it. Such traces
 /// are annotated with an admin key.
 ///
+/// The chat page gets a short-lived answer token instead (``SignedToken/Purpose/answer``, see
+/// ``ChatPage``), for a trace it started with its own trace-id prefix or a fresh one.
+///
 /// Installed after ``APIKeyMiddleware``, which sets the user.
-public struct FeedbackTokenMiddleware<Context: AuthenticatedUserContext & ResponseHeadersContext>: RouterMiddleware {
+public struct FeedbackTokenMiddleware<Context: AuthenticatedUserContext & ResponseHeadersContext & PageSessionContext>: RouterMiddleware {
     let signer: FeedbackTokenSigner
+    let page: ChatPage?
 
-    /// Issues tokens signed by `signer`.
-    public init(signer: FeedbackTokenSigner) {
+    /// Issues tokens signed by `signer`, and answer tokens of `page` to its requests.
+    public init(signer: FeedbackTokenSigner, page: ChatPage? = nil) {
         self.signer = signer
+        self.page = page
     }
 
     public func handle(
@@ -26,7 +31,11 @@ public struct FeedbackTokenMiddleware<Context: AuthenticatedUserContext & Respon
         context: Context,
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        if let user = context.userID, let traceID = TraceParent.current?.traceID,
+        if let prefix = context.pageTracePrefix, let page, let user = context.userID, let traceID = TraceParent.current?.traceID {
+            if traceID.hasPrefix(prefix) || !Self.continuesCallerTrace(traceID, headers: request.headers) {
+                context.responseHeaders.set(FeedbackTokenSigner.header, page.issueAnswerToken(traceID: traceID, userID: user))
+            }
+        } else if let user = context.userID, let traceID = TraceParent.current?.traceID,
             !Self.continuesCallerTrace(traceID, headers: request.headers)
         {
             context.responseHeaders.set(FeedbackTokenSigner.header, signer.token(traceID: traceID, userID: user))

@@ -26,3 +26,12 @@ public protocol UploadLimitContext: RequestContext {
     /// The largest request body accepted, in bytes: Hummingbird's `maxUploadSize`, settable.
     var maxUploadSize: Int { get set }
 }
+
+/// A request context that knows whether the chat page asks, and from where.
+public protocol PageSessionContext: RequestContext {
+    /// The trace-id prefix of the page load whose page token authenticated the request (set by
+    /// ``PageAccessMiddleware``); `nil` for API-key requests.
+    var pageTracePrefix: String? { get set }
+    /// The client's IP address, for per-address rate limits; `nil` when unknown.
+    var clientAddress: String? { get }
+}

@@ -13,6 +13,7 @@ import StackConfiguration
 /// | `STACK_FEEDBACK_SECRET` | ``feedbackSecret``: at least 32 bytes, e.g. from `openssl rand -hex 32` | none; required |
 /// | `STACK_FEEDBACK_SECRET_FILE` | ``feedbackSecret``: a file holding it (trimmed); instead of `STACK_FEEDBACK_SECRET` | none |
 /// | `STACK_FEEDBACK_QUEUE` | ``feedbackQueuePath``: the SQLite file holding feedback not yet in Phoenix | `~/.cache/stack/feedback.sqlite` |
+/// | `STACK_PAGE`, `STACK_PAGE_USER`, `STACK_PAGE_TOKEN_TTL`, `STACK_PAGE_RATE` | ``page`` (see ``PageConfiguration``) | on for loopback addresses |
 public struct ServiceConfiguration: Sendable {
     /// The address to listen on.
     public var host: String
@@ -26,6 +27,8 @@ public struct ServiceConfiguration: Sendable {
     public var feedbackSecret: FeedbackSecret
     /// The SQLite file of feedback waiting for Phoenix.
     public var feedbackQueuePath: String
+    /// The chat page at `/` (`STACK_PAGE` and friends, see ``PageConfiguration``).
+    public var page: PageConfiguration
 
     /// A configuration with the defaults in the table above and the given keys and secret; without a
     /// `feedbackQueuePath`, the queue lives in the cache folder (`STACK_CACHE_DIR`).
@@ -35,7 +38,8 @@ public struct ServiceConfiguration: Sendable {
         maxBodyBytes: Int = 1 << 20,
         apiKeys: APIKeyStore,
         feedbackSecret: FeedbackSecret,
-        feedbackQueuePath: String? = nil
+        feedbackQueuePath: String? = nil,
+        page: PageConfiguration = PageConfiguration()
     ) {
         self.host = host
         self.port = port
@@ -43,6 +47,7 @@ public struct ServiceConfiguration: Sendable {
         self.apiKeys = apiKeys
         self.feedbackSecret = feedbackSecret
         self.feedbackQueuePath = feedbackQueuePath ?? ConfigurationReader().cacheDirectory.appendingPathComponent("feedback.sqlite").path
+        self.page = page
     }
 
     /// Reads the variables in the table above.
@@ -70,7 +75,8 @@ public struct ServiceConfiguration: Sendable {
         var configuration = ServiceConfiguration(
             apiKeys: APIKeyStore(users: keys),
             feedbackSecret: try feedbackSecret(reader),
-            feedbackQueuePath: reader.cacheDirectory.appendingPathComponent("feedback.sqlite").path
+            feedbackQueuePath: reader.cacheDirectory.appendingPathComponent("feedback.sqlite").path,
+            page: try PageConfiguration.read(reader)
         )
         do {
             if let port = try reader.int("STACK_PORT", in: 0...65535, expected: "a port number from 0 to 65535") { configuration.port = port }

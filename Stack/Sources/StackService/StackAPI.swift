@@ -16,6 +16,9 @@ import Tracing
 /// | `POST /v1/agent/runs` | runs the agent on `{goal, session_id?}`; answers `{answer, stop_reason, iterations, trace_id, session_id}` |
 /// | `POST /v1/chat/completions` | OpenAI-compatible pass-through to the model server, traced; `stream: true` answers server-sent events |
 /// | `POST /v1/feedback` | `{trace_id, feedback_token?, label?, score?, explanation?, name?}` becomes an annotation on the trace's root span in Phoenix; only the user the trace answered (proved by its `X-Feedback-Token`) or an admin key may send it |
+/// | `POST /v1/passages` | `{query, limit?}` answers the retrieval index's passages for the chat page, `{passages, index}` |
+/// | `POST /v1/browser-spans` | the chat page's timing of an answer (``BrowserSpanReport``) becomes spans of its trace |
+/// | `GET /`, `/page/app.js`, `/page/app.css` | the chat page (``ChatPage``), no key needed, when it is on |
 /// | `GET /healthz` | `{"status": "ok"}`, no key needed |
 /// | `GET /metrics` | Prometheus text format, no key needed |
 ///
@@ -37,6 +40,8 @@ public struct StackAPI: Sendable {
     public var metrics: PrometheusCollectorRegistry?
     /// Larger request bodies are refused with 413.
     public var maxBodyBytes: Int
+    /// The chat page at `/`; `nil` when it is off.
+    public var page: ChatPage?
 
     /// The request header naming the session a request belongs to.
     public static let sessionHeader = HTTPField.Name("X-Session-Id")!
@@ -48,7 +53,8 @@ public struct StackAPI: Sendable {
         feedback: FeedbackDesk,
         feedbackTokens: FeedbackTokenSigner,
         metrics: PrometheusCollectorRegistry?,
-        maxBodyBytes: Int = 1 << 20
+        maxBodyBytes: Int = 1 << 20,
+        page: ChatPage? = nil
     ) {
         self.agent = agent
         self.client = client
@@ -56,6 +62,7 @@ public struct StackAPI: Sendable {
         self.feedbackTokens = feedbackTokens
         self.metrics = metrics
         self.maxBodyBytes = maxBodyBytes
+        self.page = page
     }
 
     /// The router with every route, behind the telemetry, API-key and feedback-token middleware.
@@ -69,8 +76,10 @@ public struct StackAPI: Sendable {
         router.add(middleware: AccessLogMiddleware())
         router.add(middleware: ErrorResponseMiddleware())
         router.add(middleware: UploadLimitMiddleware(maxUploadSize: maxBodyBytes))
-        router.add(middleware: APIKeyMiddleware(keys: keys))
-        router.add(middleware: FeedbackTokenMiddleware(signer: feedbackTokens))
+        router.add(middleware: PageAccessMiddleware(page: page))
+        let openPaths: Set<String> = ["/healthz", "/metrics"]
+        router.add(middleware: APIKeyMiddleware(keys: keys, openPaths: page == nil ? openPaths : openPaths.union(ChatPage.openPaths)))
+        router.add(middleware: FeedbackTokenMiddleware(signer: feedbackTokens, page: page))
         router.get("/healthz") { _, _ in
             Self.json(["status": "ok"])
         }
@@ -93,6 +102,7 @@ public struct StackAPI: Sendable {
         router.post("/v1/feedback") { request, context in
             try await acceptFeedback(request, context: context)
         }
+        addPageRoutes(to: router)
         return router
     }
 
@@ -274,12 +284,27 @@ public struct StackAPI: Sendable {
         guard !name.isEmpty, name.count <= 100 else { throw APIError.badRequest("field 'name' should be 1 to 100 characters") }
         // The token proves this service answered the trace for this user; an admin needs none.
         let token = body.feedback_token ?? request.headers[FeedbackTokenSigner.header]
-        let proven = if let token, let user = context.userID { feedbackTokens.verifies(token, traceID: traceID, userID: user) } else { false }
+        var feedbackID = UUID().uuidString.lowercased()
+        let proven: Bool
+        if let token, let user = context.userID, let page, token.hasPrefix("\(SignedToken.version).") {
+            // The page's answer token: short-lived, once per answer on this replica; a replay on
+            // another replica updates the same annotation, whose id the token determines.
+            _ = try page.spendAnswerToken(token, traceID: traceID, userID: user, use: "feedback")
+            feedbackID = ChatPage.feedbackID(token: token, name: name)
+            proven = true
+        } else if let token, let user = context.userID {
+            proven = feedbackTokens.verifies(token, traceID: traceID, userID: user)
+        } else {
+            proven = false
+        }
         guard proven || context.userRole == .admin else {
             throw token == nil ? APIError.feedbackTokenMissing : APIError.feedbackTokenRefused
         }
         let receipt = try await feedback.submit(
-            Feedback(traceID: traceID, name: name, label: body.label, score: body.score, explanation: body.explanation, userID: context.userID),
+            Feedback(
+                id: feedbackID, traceID: traceID, name: name, label: body.label, score: body.score, explanation: body.explanation,
+                userID: context.userID
+            ),
             traceIsKnown: proven
         )
         switch receipt {

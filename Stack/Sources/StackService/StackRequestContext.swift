@@ -1,9 +1,12 @@
 import Hummingbird
+import NIOCore
 import Tracing
 
 /// The request context of every route: Hummingbird's core storage plus who is asking and the
 /// request's span, so handlers can attribute work without passing them around.
-public struct StackRequestContext: RequestSpanContext, ResponseHeadersContext, AuthenticatedUserContext, UploadLimitContext {
+public struct StackRequestContext: RequestSpanContext, ResponseHeadersContext, AuthenticatedUserContext, UploadLimitContext,
+    PageSessionContext
+{
     /// Hummingbird's own per-request storage.
     public var coreContext: CoreRequestContextStorage
     /// The user the request's API key belongs to (set by ``APIKeyMiddleware``).
@@ -17,9 +20,14 @@ public struct StackRequestContext: RequestSpanContext, ResponseHeadersContext, A
     public let responseHeaders = ResponseHeaderSink()
     /// The largest request body accepted (set by ``UploadLimitMiddleware``; 1 MiB until then).
     public var maxUploadSize = 1 << 20
+    /// The trace-id prefix of the chat page load asking (set by ``PageAccessMiddleware``).
+    public var pageTracePrefix: String?
+    /// The client's IP address, when the connection has one.
+    public let clientAddress: String?
 
     /// A context for one request, before authentication.
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.clientAddress = source.channel.remoteAddress?.ipAddress
     }
 }

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Metrics
+import OpenInference
 import PhoenixClient
 import Prometheus
 import StackAgent
@@ -50,7 +51,15 @@ struct ServiceHarness {
     let api: StackAPI
 
     /// - Parameter phoenix: Phoenix's base URL; by default a closed port, so Phoenix is down.
-    init(modelReplies: [ScriptedHTTPServer.Reply], phoenix: URL? = nil, maxBodyBytes: Int = 1 << 20) async throws {
+    /// - Parameter page: the chat page's configuration; `nil` turns the page off.
+    /// - Parameter search: the page's passage search; `nil` means no index.
+    init(
+        modelReplies: [ScriptedHTTPServer.Reply],
+        phoenix: URL? = nil,
+        maxBodyBytes: Int = 1 << 20,
+        page: PageConfiguration? = nil,
+        search: (@Sendable (String, Int) async throws -> [RetrievalDocument])? = nil
+    ) async throws {
         model = ScriptedHTTPServer(modelReplies)
         let modelURL = try await model.start()
         let client = LLMClient(
@@ -68,7 +77,15 @@ struct ServiceHarness {
             feedback: desk,
             feedbackTokens: Self.signer,
             metrics: Self.metrics,
-            maxBodyBytes: maxBodyBytes
+            maxBodyBytes: maxBodyBytes,
+            page: page.map {
+                ChatPage(
+                    configuration: $0, signer: Self.signer,
+                    assets: PageAssets(html: #"<meta name="stack-page-token" content="{{page_token}}"><a href="{{phoenix_url}}">{{user_id}}</a>"#, script: "js", style: "css"),
+                    phoenixURL: URL(string: "http://phoenix.test:6006"),
+                    search: search
+                )
+            }
         )
     }
 

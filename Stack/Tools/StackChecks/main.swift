@@ -8,6 +8,7 @@ import StackService
 //
 //   StackChecks quickstart PHOENIX_URL PROJECT TRACE_ID      the README quick start's trace (check-quickstart.sh)
 //   StackChecks serve PHOENIX_URL PROJECT TRACE_ID ANSWER    an agent run of stack serve (check-serve.sh)
+//   StackChecks page PHOENIX_URL PROJECT TRACE_ID            a chat page answer with its browser span and thumbs down (check-page.sh)
 //   StackChecks phoenix-count PHOENIX_URL PROJECT AT_LEAST   spans Phoenix holds, waiting for AT_LEAST (soak.sh)
 //   StackChecks exported < METRICS                            exported, failed and dropped spans in /metrics text (soak.sh)
 //   StackChecks rss PID                                       a process's resident memory in MB (soak.sh)
@@ -58,6 +59,36 @@ func serve(_ arguments: [String]) async throws {
     print("stack serve: trace \(traceID) in Phoenix with \(spans.count) spans, user and session on its root")
 }
 
+func page(_ arguments: [String]) async throws {
+    let (url, project, traceID) = (arguments[0], arguments[1], arguments[2])
+    let client = try phoenix(url)
+    // The passages request and its RETRIEVER span, the chat request and its LLM span, browser.question.
+    let spans = try await client.waitForTrace(project: project, traceID: traceID, count: 5, timeout: .seconds(60))
+    let server = spans.first { $0.name == "POST /v1/chat/completions" }
+    let browser = spans.first { $0.name == "browser.question" }
+    try expect(server != nil && browser != nil, "expected the server's and the browser's spans, Phoenix has \(spans.map(\.name))")
+    try expect(spans.contains { $0.spanKind == "LLM" }, "no LLM span in Phoenix: \(spans.map(\.name))")
+    try expect(spans.contains { $0.spanKind == "RETRIEVER" }, "no RETRIEVER span for the passages in Phoenix: \(spans.map(\.name))")
+    try expect(server!.string("user.id") == "page-check", "server span attributes: \(server!.attributes)")
+    try expect(
+        browser!.parentID != nil && browser!.parentID == server!.parentID,
+        "the browser span's parent \(browser!.parentID ?? "none") should be the page's traceparent span \(server!.parentID ?? "none")"
+    )
+    let firstToken = browser!.attributes["browser.time_to_first_token_ms"]
+    try expect(firstToken?.intValue.map { $0 >= 0 } ?? false, "browser span attributes: \(browser!.attributes)")
+    // Feedback is delivered to the trace's root span once Phoenix holds the trace.
+    let deadline = ContinuousClock.now.advanced(by: .seconds(60))
+    var labels: [String] = []
+    while ContinuousClock.now < deadline {
+        let all = try await client.spans(project: project, traceID: traceID)
+        labels = try await client.spanAnnotations(project: project, spanIDs: all.map(\.context.spanID)).compactMap(\.result.label)
+        if labels.contains("thumbs_down") { break }
+        try await Task.sleep(for: .milliseconds(500))
+    }
+    try expect(labels.contains("thumbs_down"), "no thumbs_down annotation on trace \(traceID); annotations: \(labels)")
+    print("chat page: trace \(traceID) in Phoenix with browser.question (\(firstToken!.intValue!) ms to first token) beside the server span, and the thumbs_down annotation")
+}
+
 func phoenixCount(_ arguments: [String]) async throws {
     let (url, project) = (arguments[0], arguments[1])
     guard let atLeast = Int(arguments[2]) else { throw CheckFailed(description: "AT_LEAST must be a number") }
@@ -103,9 +134,9 @@ func rssSummary(_ arguments: [String]) {
 }
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-let usage: [String: Int] = ["quickstart": 3, "serve": 4, "phoenix-count": 3, "exported": 0, "rss": 1, "rss-summary": 0]
+let usage: [String: Int] = ["quickstart": 3, "serve": 4, "page": 3, "phoenix-count": 3, "exported": 0, "rss": 1, "rss-summary": 0]
 guard let mode = arguments.first, let count = usage[mode], arguments.count - 1 >= count else {
-    FileHandle.standardError.write(Data("usage: StackChecks quickstart|serve|phoenix-count|exported|rss|rss-summary …; see Stack/Tools/StackChecks/main.swift\n".utf8))
+    FileHandle.standardError.write(Data("usage: StackChecks quickstart|serve|page|phoenix-count|exported|rss|rss-summary …; see Stack/Tools/StackChecks/main.swift\n".utf8))
     exit(2)
 }
 let rest = Array(arguments.dropFirst())
@@ -113,6 +144,7 @@ do {
     switch mode {
     case "quickstart": try await quickstart(rest)
     case "serve": try await serve(rest)
+    case "page": try await page(rest)
     case "phoenix-count": try await phoenixCount(rest)
     case "exported": exported()
     case "rss": try rss(rest)

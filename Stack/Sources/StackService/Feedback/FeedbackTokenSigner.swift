@@ -15,6 +15,9 @@ import HTTPTypes
 /// signer.verifies(token, traceID: traceID, userID: "alice")  // true
 /// signer.verifies(token, traceID: traceID, userID: "bob")    // false
 /// ```
+///
+/// The chat page's tokens use the same key with a purpose and an expiry (`v2`, see
+/// ``SignedToken``).
 public struct FeedbackTokenSigner: Sendable {
     /// The response header carrying the token, and the request header `POST /v1/feedback` reads it
     /// from when the body has no `feedback_token`.
@@ -23,7 +26,7 @@ public struct FeedbackTokenSigner: Sendable {
     /// The version prefix of the tokens issued now.
     static let version = "v1"
 
-    private let secret: FeedbackSecret
+    let secret: FeedbackSecret
 
     /// A signer keyed by `secret`.
     public init(secret: FeedbackSecret) {
