@@ -34,7 +34,11 @@ final class ChildProcess: Sendable {
     }
 
     /// Starts `command` with `environment`.
+    ///
+    /// The first call sets SIGPIPE to be ignored in this process: writing to a server that has exited must
+    /// fail that call with EPIPE, not end the process.
     static func spawn(_ command: String, environment: [String: String]) throws(Errno) -> ChildProcess {
+        _ = ignoreBrokenPipes
         var toChild: [Int32] = [0, 0]
         var fromChild: [Int32] = [0, 0]
         guard pipe(&toChild) == 0 else { throw Errno(rawValue: errno) }
@@ -59,12 +63,29 @@ final class ChildProcess: Sendable {
         posix_spawn_file_actions_addclose(&actions, toChild[0])
         posix_spawn_file_actions_addclose(&actions, fromChild[1])
 
+        // The child starts with no blocked signals and default dispositions: a test runner or the Swift
+        // runtime may block some (SIGTERM among them), and a blocked SIGTERM could not end the child.
+        #if canImport(Darwin)
+        var attributes: posix_spawnattr_t? = nil
+        #else
+        var attributes = posix_spawnattr_t()
+        #endif
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        var allSignals = sigset_t()
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
         let words: [String] = ["/bin/sh", "-c", "exec \(command)"]
         let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, "/bin/sh", &actions, nil, argv, envp)
+        let result = posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv, envp)
         close(toChild[0])
         close(fromChild[1])
         guard result == 0 else {
@@ -73,6 +94,8 @@ final class ChildProcess: Sendable {
         }
         return ChildProcess(pid: pid, input: FileDescriptor(rawValue: toChild[1]), output: FileDescriptor(rawValue: fromChild[0]))
     }
+
+    private static let ignoreBrokenPipes: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
 
     /// The wait status once the process has ended (reaping it), `nil` while it runs. Never blocks.
     func exitStatus() -> Int32? {
