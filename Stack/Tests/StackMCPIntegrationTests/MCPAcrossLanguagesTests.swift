@@ -54,11 +54,11 @@ struct MCPAcrossLanguagesTests {
         // Ours: AGENT > TOOL word_count. Python's: the mcp SDK's own request span and the fixture's TOOL span.
         let spans = try await PhoenixClient(baseURL: phoenixURL).waitForTrace(project: project, traceID: traceID, count: 4, timeout: .seconds(60))
         let names = spans.map { "\($0.name) \($0.context.spanID) < \($0.parentID ?? "root")" }
-        let agent = try #require(spans.first { $0.string("openinference.span.kind") == "AGENT" }, "spans: \(names)")
+        let agent = try #require(spans.first { $0.spanKind == "AGENT" }, "spans: \(names)")
         let client = try #require(spans.first { $0.name == "word_count" && $0.parentID == agent.context.spanID }, "spans: \(names)")
         let remote = try #require(spans.first { $0.name == "word_count" && $0.context.spanID != client.context.spanID }, "spans: \(names)")
-        #expect(client.string("openinference.span.kind") == "TOOL")
-        #expect(remote.string("openinference.span.kind") == "TOOL")
+        #expect(client.spanKind == "TOOL")
+        #expect(remote.spanKind == "TOOL")
         #expect(remote.string("output.value") == "3")
         // The Python span descends from our client TOOL span (through the SDK's request span, if any).
         var ancestor = remote.parentID
@@ -103,7 +103,7 @@ struct MCPAcrossLanguagesTests {
         }
         #expect(ancestor == answer.span_id, "spans: \(names)")
         #expect(chain.count <= 1, "between Python's span and ours: \(chain)")
-        #expect(tool.string("openinference.span.kind") == "TOOL")
+        #expect(tool.spanKind == "TOOL")
         #expect(tool.string("input.value") == #"{"timezone":"Europe/Oslo"}"#)
         #expect(tool.statusCode == "OK")
     }

@@ -40,7 +40,7 @@ async def main() -> None:
                 "span_id": format(context.span_id, "016x"),
                 "tools": [tool.name for tool in listed.tools],
                 "result": "".join(part.text for part in result.content if part.type == "text"),
-                "is_error": bool(result.isError),
+                "is_error": bool(result.is_error),
             }
         ),
         flush=True,
