@@ -101,7 +101,7 @@ struct AgentOptions: ParsableArguments {
         print("")
         if !noWaterfall, exported > 0 {
             let phoenix = try CommandEnvironment.current.phoenix()
-            let spans = try await phoenix.waitForTrace(project: projectName, traceID: traceID, count: exported)
+            let spans = try await phoenix.waitForCompleteTrace(project: projectName, traceID: traceID, count: exported)
             print(TraceWaterfall.render(spans))
             print("")
             print("trace_id: \(traceID)")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import PhoenixClient
 import StackMCP
 
 extension CommandEnvironment {
@@ -31,3 +32,20 @@ let mcpLogger: Logger = {
     logger.logLevel = .warning
     return logger
 }()
+
+extension PhoenixClient {
+    /// The spans of a trace once Phoenix holds at least `count` of them and every span's parent: with
+    /// MCP servers, other processes add spans to the trace (they flush before they answer, but Phoenix
+    /// ingests in its own order), so the count of our own spans alone could show a partial tree.
+    func waitForCompleteTrace(project: String, traceID: String, count: Int, timeout: Duration = .seconds(30)) async throws -> [PhoenixSpan] {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        var spans = try await waitForTrace(project: project, traceID: traceID, count: count, timeout: timeout)
+        while ContinuousClock.now < deadline {
+            let ids = Set(spans.map(\.context.spanID))
+            if spans.contains(where: { $0.parentID == nil }), spans.allSatisfy({ $0.parentID.map(ids.contains) ?? true }) { break }
+            try await Task.sleep(for: .milliseconds(250))
+            spans = try await self.spans(project: project, traceID: traceID)
+        }
+        return spans
+    }
+}

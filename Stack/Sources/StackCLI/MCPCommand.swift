@@ -26,7 +26,8 @@ struct MCPCommand: AsyncParsableCommand {
         // Standard output is the protocol channel: every log line goes to standard error.
         LoggingSystem.bootstrap { label in StreamLogHandler.standardError(label: label) }
         CommandEnvironment.current.announce()
-        let logger = Logger(label: "stack.mcp")
+        var logger = Logger(label: "stack.mcp")
+        logger.logLevel = .warning
         let telemetryConfiguration = TelemetryConfiguration.fromEnvironment(CommandEnvironment.current.variables, serviceName: "stack-mcp")
         let client = try CommandEnvironment.current.llmClient()
         let tools = try await AgentOptions.makeTools(index: index, client: client)
