@@ -60,7 +60,7 @@ public final class MCPServerConnection: ToolSource {
             }
             let firstWord = command.split(separator: " ").first.map { String($0.split(separator: "/").last ?? $0) } ?? "mcp"
             let name = initialized.serverInfo.name.isEmpty ? firstWord : initialized.serverInfo.name
-            logger.debug("MCP server started", metadata: ["command": "\(command)", "server": "\(name)", "pid": "\(process.pid)"])
+            logger.debug("MCP server started", metadata: ["command": "\(MCPServerError.redacting(command))", "server": "\(name)", "pid": "\(process.pid)"])
             return MCPServerConnection(command: command, sourceName: name, client: client, process: process, timeout: timeout, logger: logger)
         } catch {
             await client.disconnect()

@@ -27,12 +27,14 @@ public struct MCPServerError: Error, Sendable, CustomStringConvertible {
         /// The arguments were not a JSON object.
         public static let invalidArguments = Code(base: .invalidArguments)
 
+        /// The code's name, such as `timedOut`.
         public var description: String { base.rawValue }
     }
 
     /// What kind of failure this is.
     public var code: Code
-    /// The server's command, as configured.
+    /// The server's command, as configured, with values that may be secrets replaced by `…`
+    /// (``redacting(_:)``).
     public var server: String
     /// What happened and what to do, in words.
     public var message: String
@@ -42,12 +44,38 @@ public struct MCPServerError: Error, Sendable, CustomStringConvertible {
     /// Creates an error about `server`.
     public init(_ code: Code, server: String, message: String, underlying: (any Error & Sendable)? = nil) {
         self.code = code
-        self.server = server
+        self.server = Self.redacting(server)
         self.message = message
         self.underlying = underlying
     }
 
+    /// The server, what happened and what to do, as the model and the span read it.
     public var description: String {
         "MCP server '\(server)': \(message)"
+    }
+
+    /// `command` fit for errors and logs: the values of variable assignments (`API_KEY=…`) and of options
+    /// whose name mentions a key, token, secret or password (`--api-key …`, `--token=…`) become `…`.
+    public static func redacting(_ command: String) -> String {
+        func sensitive(_ name: Substring) -> Bool {
+            let lower = name.lowercased()
+            return ["key", "token", "secret", "password", "auth"].contains { lower.contains($0) }
+        }
+        var words: [String] = []
+        var hideNext = false
+        for word in command.split(separator: " ", omittingEmptySubsequences: false) {
+            if hideNext {
+                words.append("…")
+                hideNext = false
+            } else if let equals = word.firstIndex(of: "="),
+                word.hasPrefix("-") ? sensitive(word[..<equals]) : word[..<equals].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" })
+            {
+                words.append(word[...equals] + "…")
+            } else {
+                if word.hasPrefix("-"), sensitive(word) { hideNext = true }
+                words.append(String(word))
+            }
+        }
+        return words.joined(separator: " ")
     }
 }

@@ -54,7 +54,7 @@ public struct MCPServerSet: Sendable {
         for connection in connections {
             do {
                 let names = try await registry.register(source: connection)
-                logger.debug("MCP tools registered", metadata: ["server": "\(connection.command)", "tools": "\(names.map(\.registered))"])
+                logger.debug("MCP tools registered", metadata: ["server": "\(MCPServerError.redacting(connection.command))", "tools": "\(names.map(\.registered))"])
             } catch {
                 logger.warning("MCP server's tools left out: \(error)")
             }
