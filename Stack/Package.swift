@@ -20,6 +20,8 @@ let package = Package(
         .library(name: "StackAgent", targets: ["StackAgent"]),
         // Layer 3: hybrid retrieval (SQLite FTS5 BM25 + embeddings, RRF, rerank).
         .library(name: "StackRetrieval", targets: ["StackRetrieval"]),
+        // Layer 3: MCP servers as the agent's tool source, and tools served over MCP, in one trace.
+        .library(name: "StackMCP", targets: ["StackMCP"]),
         // Layer 4: the HTTP service (`stack serve`): agent runs, chat pass-through, feedback, metrics.
         .library(name: "StackService", targets: ["StackService"]),
         // Layer 4: the `stack` command-line tool.
@@ -44,6 +46,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         // Support, package access only: the one reader of environment variables, on swift-configuration.
@@ -89,6 +93,18 @@ let package = Package(
             name: "StackAgent",
             dependencies: [openInference, "StackLLM", .product(name: "Metrics", package: "swift-metrics")]
         ),
+        // Layer 3: MCP servers as a tool source, and the stack's tools served over MCP, one trace across processes.
+        .target(
+            name: "StackMCP",
+            dependencies: [
+                openInference, "StackAgent", "StackConfiguration",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(
             name: "StackRetrieval",
             dependencies: [
@@ -119,8 +135,9 @@ let package = Package(
             name: "StackCLI",
             dependencies: [
                 "StackConfiguration",
-                openInference, "StackTelemetry", "StackLLM", "StackAgent", "StackRetrieval", "PhoenixClient", "StackService",
+                openInference, "StackTelemetry", "StackLLM", "StackAgent", "StackRetrieval", "PhoenixClient", "StackService", "StackMCP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -213,6 +230,23 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ]
+        ),
+        .testTarget(
+            name: "StackMCPTests",
+            dependencies: [
+                "StackMCP", "StackAgent", "StackLLM", "StackTelemetry", openInference, "StackTestSupport",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ]
+        ),
+        .testTarget(
+            name: "StackMCPIntegrationTests",
+            dependencies: [
+                "StackMCP", "StackAgent", "StackTelemetry", openInference, "PhoenixClient", "StackTestSupport",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]
         ),

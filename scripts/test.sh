@@ -24,6 +24,9 @@ log "model server for this run: $model_url"
 export STACK_PHOENIX_URL="$phoenix_url"
 export STACK_MODEL_URL="$model_url"
 export STACK_REQUIRE_PHOENIX=1
+# The Python MCP peers of the cross-language MCP tests (Stack/Tests/StackMCPIntegrationTests).
+STACK_MCP_PYTHON="$(scripts/mcp-venv.sh)"
+export STACK_MCP_PYTHON
 swift test
 swift test --package-path Stack
 scripts/conformance.sh "$model_url" "$phoenix_url"

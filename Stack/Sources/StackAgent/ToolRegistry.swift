@@ -35,6 +35,50 @@ public struct ToolRegistry: Sendable {
         entries[name] = entry
     }
 
+    /// Adds a tool given by its definition and a function of its arguments (a JSON object as text),
+    /// replacing one of the same name.
+    public mutating func register(_ definition: LLMToolDefinition, run: @escaping @Sendable (String) async throws -> String) {
+        if entries[definition.name] == nil { order.append(definition.name) }
+        entries[definition.name] = Entry(definition: definition, run: run)
+    }
+
+    /// Lists `source`'s tools and registers each beside the tools already here. A tool whose name is
+    /// taken is registered as `<source>_<name>` (then `_2`, `_3`, …), so no tool is shadowed.
+    ///
+    /// - Returns: the registered names, in the source's order, each with the name the source knows it by.
+    @discardableResult
+    public mutating func register(source: some ToolSource) async throws -> [(registered: String, original: String)] {
+        var registered: [(registered: String, original: String)] = []
+        for definition in try await source.listTools() {
+            let name = uniqueName(for: definition.name, source: source.sourceName)
+            let original = definition.name
+            register(LLMToolDefinition(name: name, description: definition.description, parameters: definition.parameters)) { arguments in
+                try await source.callTool(original, arguments: arguments)
+            }
+            registered.append((name, original))
+        }
+        return registered
+    }
+
+    /// `name` when no tool has it, otherwise `<source>_<name>` with a counter if that is taken too, kept to
+    /// the 64 letters, digits, `_` and `-` that OpenAI-compatible APIs allow in a function name.
+    func uniqueName(for name: String, source: String) -> String {
+        func clean(_ text: String) -> String {
+            String(String(text.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") ? $0 : "_" }).prefix(64))
+        }
+        let plain = clean(name)
+        if entries[plain] == nil, !plain.isEmpty { return plain }
+        let prefixed = clean("\(source)_\(name)")
+        if entries[prefixed] == nil { return prefixed }
+        var counter = 2
+        while true {
+            let suffix = "_\(counter)"
+            let candidate = String(prefixed.prefix(64 - suffix.count)) + suffix
+            if entries[candidate] == nil { return candidate }
+            counter += 1
+        }
+    }
+
     /// The definitions to offer the model, in registration order.
     public var definitions: [LLMToolDefinition] { order.compactMap { entries[$0]?.definition } }
 

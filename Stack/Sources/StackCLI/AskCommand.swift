@@ -4,6 +4,7 @@ import OpenInference
 import PhoenixClient
 import StackAgent
 import StackLLM
+import StackMCP
 import StackTelemetry
 import Synchronization
 
@@ -57,19 +58,34 @@ struct AgentOptions: ParsableArguments {
     @Flag(help: "Do not read the trace back from Phoenix.")
     var noWaterfall = false
 
+    @Option(
+        name: .customLong("mcp-server"),
+        help: "A command starting an MCP server on stdio whose tools the agent may call (repeatable; adds to STACK_MCP_SERVERS)."
+    )
+    var mcpServers: [String] = []
+
     func runAgent(goal: String) async throws {
         var telemetryConfiguration = TelemetryConfiguration.fromEnvironment(CommandEnvironment.current.variables, serviceName: "stack-cli")
         if let project { telemetryConfiguration.projectName = project }
         let projectName = telemetryConfiguration.projectName
         let client = try CommandEnvironment.current.llmClient()
-        let agent = try await Self.makeAgent(index: index, client: client, maxIterations: maxIterations)
+        let mcp = try CommandEnvironment.current.mcpConfiguration()
 
-        let (result, traceID, exported) = try await withTelemetry(telemetryConfiguration) { telemetry in
-            let (result, traceID) = try await withOpenInferenceContext(sessionID: "cli-\(ProcessInfo.processInfo.processIdentifier)") {
-                try await withAgentRun(agent, goal: goal)
+        // The MCP servers live for the run; their processes are reaped when it ends, however it ends.
+        let (result, traceID, exported) = try await MCPServerSet.with(
+            mcp.servers + mcpServers,
+            environment: CommandEnvironment.current.mcpServerEnvironment,
+            configuration: mcp,
+            logger: mcpLogger
+        ) { servers in
+            let agent = try await Self.makeAgent(index: index, client: client, maxIterations: maxIterations, mcp: servers)
+            return try await withTelemetry(telemetryConfiguration) { telemetry in
+                let (result, traceID) = try await withOpenInferenceContext(sessionID: "cli-\(ProcessInfo.processInfo.processIdentifier)") {
+                    try await withAgentRun(agent, goal: goal)
+                }
+                await telemetry.forceFlush()
+                return (result, traceID, telemetry.batchProcessors.first?.exportedSpans ?? 0)
             }
-            await telemetry.forceFlush()
-            return (result, traceID, telemetry.batchProcessors.first?.exportedSpans ?? 0)
         }
         if result.answer.isEmpty {
             print("The model gave no usable answer (\(result.stopReason.rawValue), \(result.iterations) model calls).")
@@ -85,7 +101,7 @@ struct AgentOptions: ParsableArguments {
         print("")
         if !noWaterfall, exported > 0 {
             let phoenix = try CommandEnvironment.current.phoenix()
-            let spans = try await phoenix.waitForTrace(project: projectName, traceID: traceID, count: exported)
+            let spans = try await phoenix.waitForCompleteTrace(project: projectName, traceID: traceID, count: exported)
             print(TraceWaterfall.render(spans))
             print("")
             print("trace_id: \(traceID)")
@@ -104,8 +120,8 @@ struct AgentOptions: ParsableArguments {
 
     /// The agent the CLI and the server run: the tools below, and with an index a first turn that
     /// searches before answering (small models otherwise guess).
-    static func makeAgent(index: String, client: LLMClient, maxIterations: Int) async throws -> Agent {
-        let tools = try await makeTools(index: index, client: client)
+    static func makeAgent(index: String, client: LLMClient, maxIterations: Int, mcp: MCPServerSet? = nil) async throws -> Agent {
+        let tools = try await makeTools(index: index, client: client, mcp: mcp)
         let searches = tools.definitions.contains { $0.name == "search_docs" }
         return Agent(
             model: client,
@@ -115,13 +131,21 @@ struct AgentOptions: ParsableArguments {
         )
     }
 
-    /// `now`, plus `search_docs` and `fetch_chunk` when the index exists.
-    static func makeTools(index: String, client: LLMClient) async throws -> ToolRegistry {
-        var tools = ToolRegistry([NowTool()])
+    /// The MCP servers' tools, then `now`, plus `search_docs` and `fetch_chunk` when the index exists. A
+    /// server's tool takes the plain name: a built-in tool of the same name is left out (the server was
+    /// named on purpose), and tools of later servers that clash are prefixed with their server's name.
+    static func makeTools(index: String, client: LLMClient, mcp: MCPServerSet? = nil) async throws -> ToolRegistry {
+        var tools = ToolRegistry()
+        await mcp?.registerTools(in: &tools, logger: mcpLogger)
+        let taken = Set(tools.definitions.map(\.name))
+        func builtin(_ tool: some AgentTool) {
+            if !taken.contains(tool.name) { tools.register(tool) }
+        }
+        builtin(NowTool())
         if let retrieval = try await Retrieval.open(at: index, client: client) {
-            tools.register(SearchDocsTool { query, limit in try await retrieval.search(query, limit: limit) })
-            tools.register(FetchChunkTool { id in try await retrieval.chunk(id: id) })
-        } else {
+            builtin(SearchDocsTool { query, limit in try await retrieval.search(query, limit: limit) })
+            builtin(FetchChunkTool { id in try await retrieval.chunk(id: id) })
+        } else if !taken.contains("search_docs") {
             FileHandle.standardError.write(
                 Data(
                     """

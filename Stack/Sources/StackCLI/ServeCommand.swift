@@ -7,6 +7,7 @@ import Prometheus
 import ServiceLifecycle
 import StackAgent
 import StackLLM
+import StackMCP
 import StackService
 import StackTelemetry
 
@@ -71,8 +72,23 @@ struct ServeCommand: AsyncParsableCommand {
         }
 
         let client = try CommandEnvironment.current.llmClient()
-        let agent = try await AgentOptions.makeAgent(index: index, client: client, maxIterations: maxIterations)
         let phoenix = try CommandEnvironment.current.phoenix()
+        // STACK_MCP_SERVERS: started before the agent (their tools join its registry), closed after the
+        // HTTP server has drained.
+        let mcpConfiguration = try CommandEnvironment.current.mcpConfiguration()
+        let mcp = await MCPServerSet.start(
+            mcpConfiguration.servers,
+            environment: CommandEnvironment.current.mcpServerEnvironment,
+            configuration: mcpConfiguration,
+            logger: Logger(label: "stack.mcp")
+        )
+        let agent: Agent
+        do {
+            agent = try await AgentOptions.makeAgent(index: index, client: client, maxIterations: maxIterations, mcp: mcp)
+        } catch {
+            await mcp.close()
+            throw error
+        }
         let desk = FeedbackDesk(
             phoenix: phoenix,
             projectName: telemetryConfiguration.projectName,
@@ -111,8 +127,13 @@ struct ServeCommand: AsyncParsableCommand {
         )
         // Shut down in reverse: the server drains first, then telemetry flushes the last spans.
         let group = ServiceGroup(
-            configuration: .init(services: [telemetry, app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            configuration: .init(services: [telemetry, mcp, app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         )
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            await mcp.close()
+            throw error
+        }
     }
 }
