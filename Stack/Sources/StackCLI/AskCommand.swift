@@ -1,9 +1,11 @@
 import ArgumentParser
 import Foundation
+import Logging
 import OpenInference
 import PhoenixClient
 import StackAgent
 import StackLLM
+import StackService
 import StackTelemetry
 import Synchronization
 
@@ -62,10 +64,19 @@ struct AgentOptions: ParsableArguments {
         if let project { telemetryConfiguration.projectName = project }
         let projectName = telemetryConfiguration.projectName
         let client = try CommandEnvironment.current.llmClient()
-        let agent = try await Self.makeAgent(index: index, client: client, maxIterations: maxIterations)
+        let promptSource = try CommandEnvironment.current.promptSource(logger: Logger(label: "stack.prompts"))
+        let (agent, template) = try await Self.makeAgent(index: index, client: client, maxIterations: maxIterations)
+            .prompted(by: promptSource, logger: Logger(label: "stack.prompts"))
+        if let promptSource {
+            let used = template.map { "version \($0.version ?? "?")" } ?? "unavailable, using the built-in prompt"
+            FileHandle.standardError.write(Data("stack: system prompt from Phoenix: \(promptSource.reference) (\(used))\n".utf8))
+        }
 
         let (result, traceID, exported) = try await withTelemetry(telemetryConfiguration) { telemetry in
-            let (result, traceID) = try await withOpenInferenceContext(sessionID: "cli-\(ProcessInfo.processInfo.processIdentifier)") {
+            let (result, traceID) = try await withOpenInferenceContext(
+                sessionID: "cli-\(ProcessInfo.processInfo.processIdentifier)",
+                promptTemplate: template
+            ) {
                 try await withAgentRun(agent, goal: goal)
             }
             await telemetry.forceFlush()

@@ -82,7 +82,9 @@ struct ServeCommand: AsyncParsableCommand {
             feedback: desk,
             feedbackTokens: FeedbackTokenSigner(secret: configuration.feedbackSecret),
             metrics: registry,
-            maxBodyBytes: configuration.maxBodyBytes
+            maxBodyBytes: configuration.maxBodyBytes,
+            prompts: try CommandEnvironment.current.promptSource(logger: Logger(label: "stack.prompts")),
+            logger: Logger(label: "stack.api")
         )
         let logger = Logger(label: "stack.serve")
         let app = Application(

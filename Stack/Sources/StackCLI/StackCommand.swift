@@ -11,6 +11,6 @@ struct StackCommand: AsyncParsableCommand {
             OPENAI_EMBEDDING_MODEL choose it. Spans go to PHOENIX_COLLECTOR_ENDPOINT (default http://localhost:6006), \
             project PHOENIX_PROJECT_NAME.
             """,
-        subcommands: [AskCommand.self, DemoCommand.self, IngestCommand.self, ServeCommand.self, TraceCommand.self]
+        subcommands: [AskCommand.self, DemoCommand.self, IngestCommand.self, PromptCommand.self, ServeCommand.self, TraceCommand.self]
     )
 }
