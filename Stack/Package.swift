@@ -18,6 +18,8 @@ let package = Package(
         .library(name: "StackLLM", targets: ["StackLLM"]),
         // Layer 3: tools with derived schemas and the tool-using agent loop.
         .library(name: "StackAgent", targets: ["StackAgent"]),
+        // Layer 3: evaluators (code and LLM judges), traced as EVALUATOR spans, and the regression gate.
+        .library(name: "StackEvaluation", targets: ["StackEvaluation"]),
         // Layer 3: hybrid retrieval (SQLite FTS5 BM25 + embeddings, RRF, rerank).
         .library(name: "StackRetrieval", targets: ["StackRetrieval"]),
         // Layer 4: the HTTP service (`stack serve`): agent runs, chat pass-through, feedback, metrics.
@@ -104,6 +106,10 @@ let package = Package(
             dependencies: [openInference, "StackLLM", .product(name: "Metrics", package: "swift-metrics")]
         ),
         .target(
+            name: "StackEvaluation",
+            dependencies: [openInference, "StackLLM"]
+        ),
+        .target(
             name: "StackRetrieval",
             dependencies: [
                 openInference,
@@ -132,6 +138,7 @@ let package = Package(
             dependencies: [
                 "StackConfiguration",
                 openInference, "StackTelemetry", "StackLLM", "StackAgent", "StackRetrieval", "PhoenixClient", "StackService",
+                "StackEvaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -194,6 +201,10 @@ let package = Package(
         .testTarget(
             name: "StackAgentTests",
             dependencies: ["StackAgent", "StackLLM", "StackTelemetry", openInference, "StackTestSupport"]
+        ),
+        .testTarget(
+            name: "StackEvaluationTests",
+            dependencies: ["StackEvaluation", "StackTelemetry", openInference]
         ),
         .testTarget(
             name: "StackRetrievalTests",

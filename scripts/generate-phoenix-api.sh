@@ -73,6 +73,11 @@ def clean(node):
 with open(sys.argv[1]) as f:
     document = json.load(f)
 clean(document)
+# Phoenix documents the experiment export as text/plain but answers application/json (an array of runs).
+export_route = document["paths"].get("/v1/experiments/{experiment_id}/json", {}).get("get")
+if export_route and "text/plain" in export_route["responses"]["200"].get("content", {}):
+    export_route["responses"]["200"]["content"] = {"application/json": {"schema": {
+        "type": "array", "items": {"type": "object", "additionalProperties": True}}}}
 # Deprecated query parameters would make the generated client warn on every build; Stack does not use them.
 for item in document["paths"].values():
     for operation in item.values():

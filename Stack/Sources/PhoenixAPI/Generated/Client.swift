@@ -1152,16 +1152,16 @@ package struct Client: APIProtocol {
                     let chosenContentType = try converter.bestContentType(
                         received: contentType,
                         options: [
-                            "text/plain"
+                            "application/json"
                         ]
                     )
                     switch chosenContentType {
-                    case "text/plain":
-                        body = try converter.getResponseBodyAsBinary(
-                            OpenAPIRuntime.HTTPBody.self,
+                    case "application/json":
+                        body = try await converter.getResponseBodyAsJSON(
+                            Operations.GetExperimentJSON.Output.Ok.Body.JsonPayload.self,
                             from: responseBody,
                             transforming: { value in
-                                .plainText(value)
+                                .json(value)
                             }
                         )
                     default:

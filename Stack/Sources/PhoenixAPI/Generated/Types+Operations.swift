@@ -2476,16 +2476,36 @@ package enum Operations {
             package struct Ok: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/v1/experiments/{experiment_id}/json/GET/responses/200/content`.
                 @frozen package enum Body: Sendable, Hashable {
-                    /// - Remark: Generated from `#/paths/v1/experiments/{experiment_id}/json/GET/responses/200/content/text\/plain`.
-                    case plainText(OpenAPIRuntime.HTTPBody)
-                    /// The associated value of the enum case if `self` is `.plainText`.
+                    /// - Remark: Generated from `#/paths/v1/experiments/{experiment_id}/json/GET/responses/200/content/JsonPayload`.
+                    package struct JsonPayloadPayload: Codable, Hashable, Sendable {
+                        /// A container of undocumented properties.
+                        package var additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer
+                        /// Creates a new `JsonPayloadPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - additionalProperties: A container of undocumented properties.
+                        package init(additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer = .init()) {
+                            self.additionalProperties = additionalProperties
+                        }
+                        package init(from decoder: any Swift.Decoder) throws {
+                            additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                        }
+                        package func encode(to encoder: any Swift.Encoder) throws {
+                            try encoder.encodeAdditionalProperties(additionalProperties)
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/v1/experiments/{experiment_id}/json/GET/responses/200/content/json`.
+                    package typealias JsonPayload = [Operations.GetExperimentJSON.Output.Ok.Body.JsonPayloadPayload]
+                    /// - Remark: Generated from `#/paths/v1/experiments/{experiment_id}/json/GET/responses/200/content/application\/json`.
+                    case json(Operations.GetExperimentJSON.Output.Ok.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
                     ///
-                    /// - Throws: An error if `self` is not `.plainText`.
-                    /// - SeeAlso: `.plainText`.
-                    package var plainText: OpenAPIRuntime.HTTPBody {
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Operations.GetExperimentJSON.Output.Ok.Body.JsonPayload {
                         get throws {
                             switch self {
-                            case let .plainText(body):
+                            case let .json(body):
                                 return body
                             }
                         }
@@ -2683,15 +2703,15 @@ package enum Operations {
             case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
         }
         @frozen package enum AcceptableContentType: AcceptableProtocol {
-            case plainText
             case json
+            case plainText
             case other(Swift.String)
             package init?(rawValue: Swift.String) {
                 switch rawValue.lowercased() {
-                case "text/plain":
-                    self = .plainText
                 case "application/json":
                     self = .json
+                case "text/plain":
+                    self = .plainText
                 default:
                     self = .other(rawValue)
                 }
@@ -2700,16 +2720,16 @@ package enum Operations {
                 switch self {
                 case let .other(string):
                     return string
-                case .plainText:
-                    return "text/plain"
                 case .json:
                     return "application/json"
+                case .plainText:
+                    return "text/plain"
                 }
             }
             package static var allCases: [Self] {
                 [
-                    .plainText,
-                    .json
+                    .json,
+                    .plainText
                 ]
             }
         }

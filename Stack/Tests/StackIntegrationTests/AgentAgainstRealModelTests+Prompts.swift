@@ -12,11 +12,8 @@ import Tracing
 
 /// The agent takes its system prompt from a real Phoenix (what `STACK_PROMPT` does in `stack ask` and
 /// `stack serve`), runs against the real model, and its LLM spans in Phoenix name the template and version.
-@Suite(
-    "Agent prompt from Phoenix",
-    .enabled(if: LiveServers.isRequired || (LiveServers.model != nil && LiveServers.phoenix != nil))
-)
-struct AgentPromptFromPhoenixTests {
+/// Part of the serialized real-model suite, so the one model server is not asked by more tests at once.
+extension AgentAgainstRealModelTests {
     @Test("LLM spans record the template, its variables, its version and the prompt's id, link and vendor")
     func llmSpansRecordTemplate() async throws {
         let modelURL = try #require(LiveServers.model, "STACK_MODEL_URL is not set; run `make test`")
