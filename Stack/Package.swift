@@ -204,7 +204,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StackEvaluationTests",
-            dependencies: ["StackEvaluation", "StackTelemetry", openInference]
+            dependencies: ["StackEvaluation", "StackLLM", openInference]
         ),
         .testTarget(
             name: "StackRetrievalTests",

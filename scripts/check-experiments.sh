@@ -3,7 +3,7 @@
 # at $2: a malformed file is refused naming its line (and nothing is uploaded), the demo dataset uploads,
 # an experiment runs the agent on every example, and Phoenix's record of it has a trace id and at least
 # one evaluation on every run, with the traces in the experiment's project; a second run with --baseline
-# prints the comparison.
+# prints the comparison (with the model judging correctness too: a verdict or an evaluation error).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 model_url="${1:?usage: $0 MODEL_URL PHOENIX_URL}"
@@ -50,7 +50,7 @@ done
 [ "${ok:-}" = 1 ] || die "experiment $experiment_id: not every run has a trace in $project and an evaluation"
 log "experiment $experiment_id: 4 runs, each with its trace in $project and evaluations"
 
-run --name "$dataset-b" --baseline "$dataset-a" --max-drop 1 > "$work/b.log" || die "the run with --baseline failed"
+run --name "$dataset-b" --baseline "$dataset-a" --max-drop 1 --judge > "$work/b.log" || die "the run with --baseline failed"
 cat "$work/b.log"
 grep -q "$dataset-a" "$work/b.log" && grep -q "non_empty" "$work/b.log" || die "the run with --baseline printed no comparison"
 log "stack experiment run --baseline printed the comparison"

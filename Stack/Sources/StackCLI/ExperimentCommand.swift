@@ -37,6 +37,9 @@ struct ExperimentCommand: AsyncParsableCommand {
         @Option(help: "Examples run at once.")
         var concurrency = 2
 
+        @Flag(help: "Also judge correctness against the expected answer with the model (OPENAI_* variables).")
+        var judge = false
+
         @OptionGroup var options: AgentOptions
 
         func validate() throws {
@@ -66,7 +69,8 @@ struct ExperimentCommand: AsyncParsableCommand {
             if let project = experiment.projectName { telemetryConfiguration.projectName = project }
             let client = try environment.llmClient()
             let agent = try await AgentOptions.makeAgent(index: options.index, client: client, maxIterations: options.maxIterations)
-            let evaluators: [any Evaluator] = [NonEmptyAnswer(), MatchesExpected()]
+            var evaluators: [any Evaluator] = [NonEmptyAnswer(), MatchesExpected()]
+            if judge { evaluators.append(LLMJudge.correctness { try await client.chat($0).message.content ?? "" }) }
             let runner = ExperimentRunner(phoenix: phoenix, experiment: experiment, agent: agent, evaluators: evaluators)
 
             let scores = try await withTelemetry(telemetryConfiguration) { telemetry in

@@ -1,5 +1,6 @@
 import OpenInference
 import StackEvaluation
+import StackLLM
 import Testing
 
 @Suite("Code evaluators")
@@ -98,5 +99,50 @@ struct DatasetFileTests {
         } throws: { error in
             (error as? DatasetFile.Error)?.line == line
         }
+    }
+}
+
+@Suite("Judge output parsing")
+struct JudgeOutputParserTests {
+    static let parser = JudgeOutputParser(labels: ["correct": 1, "incorrect": 0])
+
+    @Test(
+        "A verdict is read from JSON (even inside prose) or from label/score lines",
+        arguments: [
+            (#"{"label": "correct", "score": 1, "explanation": "same facts"}"#, "correct", 1.0),
+            ("Sure! {\"label\":\"incorrect\",\"score\":0.2,\"explanation\":\"wrong tool\"} Hope this helps.", "incorrect", 0.2),
+            ("**Label:** Correct\n**Score:** 0.9\nExplanation: close enough", "correct", 0.9),
+            ("label: incorrect", "incorrect", 0.0),
+        ]
+    )
+    func parses(text: String, label: String, score: Double) throws {
+        let verdict = try Self.parser.parse(text)
+        #expect(verdict.label == label)
+        #expect(verdict.score == score)
+    }
+
+    @Test(
+        "Output the judge cannot be held to is an evaluation error",
+        arguments: ["I think it is fine.", #"{"label": "maybe", "score": 0.5}"#, "label: correct\nscore: 7", ""]
+    )
+    func rejects(text: String) {
+        #expect {
+            try Self.parser.parse(text)
+        } throws: { error in
+            (error as? EvaluationError)?.code == .unparsableJudgement
+        }
+    }
+
+    @Test("A judge that answers garbage gives an evaluation error; one that answers JSON a verdict")
+    func judgeMechanics() async throws {
+        let garbage = LLMJudge.correctness { _ in "The the the" }
+        let sample = EvaluationSample(input: "q", output: "a", expected: "a")
+        await #expect(throws: EvaluationError.self) { try await garbage.evaluate(sample) }
+        let judge = LLMJudge.correctness { request in
+            #expect(request.messages.last?.content?.contains("REFERENCE: a") == true)
+            return #"{"label":"correct","score":1,"explanation":"same"}"#
+        }
+        #expect(try await judge.evaluate(sample).label == "correct")
+        await #expect(throws: EvaluationError.self) { try await judge.evaluate(EvaluationSample(input: "q", output: "a")) }
     }
 }
