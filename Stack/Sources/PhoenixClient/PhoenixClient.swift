@@ -64,14 +64,18 @@ public struct PhoenixClient: Sendable {
     }
 
     /// Every span of `project`, optionally only those of one trace, following pagination.
-    public func spans(project: String, traceID: String? = nil) async throws(PhoenixClientError) -> [PhoenixSpan] {
+    ///
+    /// - Parameters:
+    ///   - traceID: only the spans of this trace.
+    ///   - since: only spans that started at or after this time.
+    public func spans(project: String, traceID: String? = nil, since: Date? = nil) async throws(PhoenixClientError) -> [PhoenixSpan] {
         var spans: [PhoenixSpan] = []
         var cursor: String?
         repeat {
             let page = try await call("/v1/projects/{project}/spans") {
                 try await api.getSpans(
                     path: .init(projectIdentifier: project),
-                    query: .init(cursor: cursor, limit: 1000, traceId: traceID.map { [$0] })
+                    query: .init(cursor: cursor, limit: 1000, startTime: since, traceId: traceID.map { [$0] })
                 ).ok.body.json
             }
             spans += page.data.map(PhoenixSpan.init)

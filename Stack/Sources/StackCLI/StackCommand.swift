@@ -12,7 +12,8 @@ struct StackCommand: AsyncParsableCommand {
             project PHOENIX_PROJECT_NAME.
             """,
         subcommands: [
-            AskCommand.self, DatasetCommand.self, DemoCommand.self, ExperimentCommand.self, IngestCommand.self, PromptCommand.self,
+            AskCommand.self, DatasetCommand.self, DemoCommand.self, EvalCommand.self, ExperimentCommand.self, IngestCommand.self,
+            PromptCommand.self,
             ServeCommand.self, TraceCommand.self,
         ]
     )
