@@ -2,7 +2,8 @@
 # `make test`: installs and starts a private Phoenix and a local model server (llama.cpp serving
 # SmolLM2-135M), runs every Swift test against them (unit and integration), compares our spans with
 # Python's OpenInference for the same calls, runs the README quick start and checks its trace, drives
-# `stack serve` over HTTP, drives its chat page in headless Chromium, runs the README's `stack` command lines as written after `make demo` on a
+# `stack serve` over HTTP, drives its chat page in headless Chromium, checks `stack prompt` and STACK_PROMPT, `stack dataset`,
+# `stack experiment` and `stack eval`, runs the README's `stack` command lines as written after `make demo` on a
 # fresh cache, and stops exactly the processes it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +34,9 @@ scripts/conformance.sh "$model_url" "$phoenix_url"
 scripts/check-quickstart.sh "$phoenix_url"
 scripts/check-serve.sh "$model_url" "$phoenix_url"
 scripts/check-page.sh "$model_url" "$phoenix_url"
+scripts/check-prompts.sh "$model_url" "$phoenix_url"
+scripts/check-experiments.sh "$model_url" "$phoenix_url"
+scripts/check-eval.sh "$model_url" "$phoenix_url"
 # The README's commands on a fresh cache, with the demo's own Phoenix and model server.
 scripts/phoenix.sh stop "$run_dir/phoenix"
 scripts/model-server.sh stop "$run_dir/model"

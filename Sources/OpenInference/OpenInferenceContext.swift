@@ -67,6 +67,9 @@ public struct OpenInferenceContext: Sendable, Hashable {
                 )
             }
             writer.set(SemanticConventions.LLM.PromptTemplate.version, promptTemplate.version)
+            writer.set(SemanticConventions.Prompt.id, promptTemplate.id)
+            writer.set(SemanticConventions.Prompt.url, promptTemplate.url)
+            writer.set(SemanticConventions.Prompt.vendor, promptTemplate.vendor)
         }
     }
 }

@@ -42,6 +42,27 @@ struct ContextAndMaskingTests {
         #expect(outside.attribute("metadata") == nil)
     }
 
+    @Test("A template kept in a prompt registry puts prompt.id, prompt.url and prompt.vendor on the spans in scope")
+    func promptRegistryAttributes() async throws {
+        let template = PromptTemplate(
+            template: "Be brief.", version: "UHJvbXB0VmVyc2lvbjox", id: "UHJvbXB0VmVyc2lvbjox",
+            url: "http://phoenix/v1/prompt_versions/UHJvbXB0VmVyc2lvbjox", vendor: "phoenix"
+        )
+        let spans = await recordSpans {
+            await withOpenInferenceContext(promptTemplate: template) {
+                await withLLMSpan(model: "m", messages: [.user("hi")]) { _ in }
+            }
+            await withLLMSpan(model: "m", messages: [.user("hi")]) { _ in }
+        }
+        #expect(spans.count == 2)
+        let inside = try #require(spans.first)
+        #expect(inside.attribute("prompt.id") == "UHJvbXB0VmVyc2lvbjox")
+        #expect(inside.attribute("prompt.url") == "http://phoenix/v1/prompt_versions/UHJvbXB0VmVyc2lvbjox")
+        #expect(inside.attribute("prompt.vendor") == "phoenix")
+        #expect(inside.attribute("llm.prompt_template.template") == "Be brief.")
+        #expect(spans.last?.attribute("prompt.vendor") == nil)
+    }
+
     @Test("The environment variables map onto the trace configuration")
     func environmentVariablesAreRead() {
         let config = TraceConfig.fromEnvironment([

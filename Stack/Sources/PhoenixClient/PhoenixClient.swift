@@ -1,13 +1,16 @@
 import AsyncHTTPClient
 import Foundation
-import NIOCore
-import NIOHTTP1
+import OpenAPIAsyncHTTPClient
+import OpenAPIRuntime
 import OpenInference
+import PhoenixAPI
 import StackConfiguration
 import StackHTTP
 
-/// A small client for Phoenix's REST API (`/v1`): reading spans back, so tests, the CLI's
-/// terminal waterfall and the service can prove what Phoenix holds.
+/// A client for Phoenix's REST API (`/v1`): spans and traces, annotations, prompts, datasets and
+/// experiments. The calls go through the client generated from Phoenix's OpenAPI document (the `PhoenixAPI`
+/// module, `make generate`); this layer adds what the document cannot say: pagination, waiting for
+/// ingestion, retries, bearer authentication and errors that say what to do.
 ///
 /// ```swift
 /// let phoenix = PhoenixClient(baseURL: URL(string: "http://localhost:6006")!)
@@ -16,9 +19,8 @@ import StackHTTP
 public struct PhoenixClient: Sendable {
     /// Phoenix's base URL, without `/v1`.
     public let baseURL: URL
-    private let apiKey: String?
-    private let requestTimeout: Duration
-    private let http: RetryingHTTPClient
+    /// The generated client, with retries, authentication and status checks as middleware.
+    let api: Client
 
     /// A client for the Phoenix at `baseURL`.
     ///
@@ -30,12 +32,25 @@ public struct PhoenixClient: Sendable {
     ///     owner shuts it down.
     public init(baseURL: URL, apiKey: String? = nil, requestTimeout: Duration = .seconds(10), httpClient: HTTPClient? = nil) {
         self.baseURL = baseURL
-        self.apiKey = apiKey
-        self.requestTimeout = requestTimeout
-        // One retry for a transient answer (429, 5xx) or a refused connection: Phoenix restarting.
-        self.http = RetryingHTTPClient(
-            client: httpClient ?? .sharedUntraced,
-            policy: HTTPRetryPolicy(maxAttempts: 2, initialBackoff: .milliseconds(250), maxBackoff: .seconds(2))
+        var middlewares: [any ClientMiddleware] = [
+            StatusMiddleware(),
+            // One retry for a transient answer (429, 5xx) or a refused connection: Phoenix restarting.
+            RetryMiddleware(policy: HTTPRetryPolicy(maxAttempts: 2, initialBackoff: .milliseconds(250), maxBackoff: .seconds(2))),
+        ]
+        if let apiKey { middlewares.append(BearerAuthMiddleware(apiKey: apiKey)) }
+        // The generated paths start with `/v1`: a base URL given with a trailing slash must not double it.
+        var serverURL = baseURL
+        while serverURL.path.hasSuffix("/") && serverURL.path.count > 1 || serverURL.absoluteString.hasSuffix("/") {
+            guard let trimmed = URL(string: String(serverURL.absoluteString.dropLast())) else { break }
+            serverURL = trimmed
+        }
+        self.api = Client(
+            serverURL: serverURL,
+            configuration: Configuration(dateTranscoder: PhoenixDateTranscoder()),
+            transport: AsyncHTTPClientTransport(
+                configuration: .init(client: httpClient ?? .sharedUntraced, timeout: .nanoseconds(requestTimeout.nanoseconds))
+            ),
+            middlewares: middlewares
         )
     }
 
@@ -49,23 +64,21 @@ public struct PhoenixClient: Sendable {
     }
 
     /// Every span of `project`, optionally only those of one trace, following pagination.
-    public func spans(project: String, traceID: String? = nil) async throws(PhoenixClientError) -> [PhoenixSpan] {
-        struct Page: Decodable {
-            var data: [PhoenixSpan]
-            var nextCursor: String?
-            enum CodingKeys: String, CodingKey {
-                case data
-                case nextCursor = "next_cursor"
-            }
-        }
+    ///
+    /// - Parameters:
+    ///   - traceID: only the spans of this trace.
+    ///   - since: only spans that started at or after this time.
+    public func spans(project: String, traceID: String? = nil, since: Date? = nil) async throws(PhoenixClientError) -> [PhoenixSpan] {
         var spans: [PhoenixSpan] = []
         var cursor: String?
         repeat {
-            var query = [URLQueryItem(name: "limit", value: "1000")]
-            if let traceID { query.append(URLQueryItem(name: "trace_id", value: traceID)) }
-            if let cursor { query.append(URLQueryItem(name: "cursor", value: cursor)) }
-            let page: Page = try await get("/v1/projects/\(Self.escape(project))/spans", query: query)
-            spans += page.data
+            let page = try await call("/v1/projects/{project}/spans") {
+                try await api.getSpans(
+                    path: .init(projectIdentifier: project),
+                    query: .init(cursor: cursor, limit: 1000, startTime: since, traceId: traceID.map { [$0] })
+                ).ok.body.json
+            }
+            spans += page.data.map(PhoenixSpan.init)
             cursor = page.nextCursor
         } while cursor != nil
         return spans
@@ -94,12 +107,9 @@ public struct PhoenixClient: Sendable {
 
     /// Phoenix's id for a project name, used in UI links.
     public func projectID(named name: String) async throws(PhoenixClientError) -> String {
-        struct Answer: Decodable {
-            struct Project: Decodable { var id: String }
-            var data: Project
+        try await call("/v1/projects/{project}") {
+            try await api.getProject(path: .init(projectIdentifier: name)).ok.body.json.data.id
         }
-        let answer: Answer = try await get("/v1/projects/\(Self.escape(name))", query: [])
-        return answer.data.id
     }
 
     /// The UI address of a trace.
@@ -126,17 +136,9 @@ public struct PhoenixClient: Sendable {
     ///
     /// With an `identifier`, posting again updates the same annotation instead of adding another.
     public func annotateSpan(_ annotation: SpanAnnotation) async throws(PhoenixClientError) -> String {
-        struct Answer: Decodable {
-            struct Inserted: Decodable { var id: String }
-            var data: [Inserted]
+        let answer = try await call("/v1/span_annotations") {
+            try await api.annotateSpans(query: .init(sync: true), body: .json(.init(data: [annotation.wire]))).ok.body.json
         }
-        let body: Data
-        do {
-            body = try JSONEncoder().encode(["data": [annotation]])
-        } catch {
-            throw .unexpectedResponse(path: "/v1/span_annotations", reason: "annotation is not encodable: \(error)")
-        }
-        let answer: Answer = try await send(.POST, "/v1/span_annotations", query: [URLQueryItem(name: "sync", value: "true")], body: body)
         guard let inserted = answer.data.first else {
             throw .unexpectedResponse(path: "/v1/span_annotations", reason: "no annotation id in the answer")
         }
@@ -145,58 +147,35 @@ public struct PhoenixClient: Sendable {
 
     /// The annotations Phoenix holds for the given spans of `project`.
     public func spanAnnotations(project: String, spanIDs: [String]) async throws(PhoenixClientError) -> [SpanAnnotation] {
-        struct Page: Decodable { var data: [SpanAnnotation] }
-        let query = spanIDs.map { URLQueryItem(name: "span_ids", value: $0) } + [URLQueryItem(name: "limit", value: "1000")]
-        let page: Page = try await get("/v1/projects/\(Self.escape(project))/span_annotations", query: query)
-        return page.data
+        var annotations: [SpanAnnotation] = []
+        var cursor: String?
+        repeat {
+            let page = try await call("/v1/projects/{project}/span_annotations") {
+                try await api.listSpanAnnotationsBySpanIds(
+                    path: .init(projectIdentifier: project),
+                    query: .init(spanIds: spanIDs, cursor: cursor, limit: 1000)
+                ).ok.body.json
+            }
+            annotations += page.data.map(SpanAnnotation.init)
+            cursor = page.nextCursor
+        } while cursor != nil
+        return annotations
     }
 
-    private static func escape(_ segment: String) -> String {
-        segment.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? segment
-    }
-
-    private func get<T: Decodable>(_ path: String, query: [URLQueryItem]) async throws(PhoenixClientError) -> T {
-        try await send(.GET, path, query: query, body: nil)
-    }
-
-    private func send<T: Decodable>(
-        _ method: HTTPMethod,
-        _ path: String,
-        query: [URLQueryItem],
-        body: Data?
-    ) async throws(PhoenixClientError) -> T {
-        let base = baseURL.absoluteString.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-        var components = URLComponents(string: base + path)
-        components?.queryItems = query.isEmpty ? nil : query
-        guard let url = components?.url else {
-            throw .unexpectedResponse(path: path, reason: "could not build a URL from \(baseURL)")
-        }
-        var request = HTTPClientRequest(url: url.absoluteString)
-        request.method = method
-        request.headers.add(name: "Accept", value: "application/json")
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: body))
-        }
-        if let apiKey { request.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
-        let answer: ByteBuffer
-        let status: Int
+    /// Runs one call of the generated client, turning what it throws into a ``PhoenixClientError``.
+    func call<T>(_ route: String, _ body: () async throws -> T) async throws(PhoenixClientError) -> T {
         do {
-            let sent = try await http.send(request, timeout: requestTimeout) { !RetryingHTTPClient.isTimeout($0) }
-            status = sent.status
-            answer = try await sent.response.body.collect(upTo: 64 * 1024 * 1024)
-        } catch let failed as HTTPAttemptsFailed {
-            throw .unreachable(baseURL: baseURL.absoluteString, reason: String(describing: failed.lastError))
+            return try await body()
+        } catch let error as PhoenixClientError {
+            throw error
+        } catch let error as ClientError {
+            if let error = error.underlyingError as? PhoenixClientError { throw error }
+            if error.response == nil, !(error.underlyingError is DecodingError) {
+                throw .unreachable(baseURL: baseURL.absoluteString, reason: String(describing: error.underlyingError))
+            }
+            throw .unexpectedResponse(path: route, reason: String(describing: error.underlyingError))
         } catch {
-            throw .unreachable(baseURL: baseURL.absoluteString, reason: String(describing: error))
-        }
-        guard (200..<300).contains(status) else {
-            throw .httpStatus(status, path: path, body: String(String(buffer: answer).prefix(300)))
-        }
-        do {
-            return try JSONDecoder().decode(T.self, from: Data(answer.readableBytesView))
-        } catch {
-            throw .unexpectedResponse(path: path, reason: String(describing: error))
+            throw .unexpectedResponse(path: route, reason: String(describing: error))
         }
     }
 }

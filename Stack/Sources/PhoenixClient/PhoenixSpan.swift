@@ -1,3 +1,4 @@
+import PhoenixAPI
 import OpenInference
 
 /// A span as Phoenix's REST API returns it (`GET /v1/projects/{project}/spans`), attributes flattened
@@ -57,6 +58,29 @@ public struct PhoenixSpan: Decodable, Sendable, Hashable {
         case .int(let value): return value
         case .double(let value): return Int(exactly: value)
         default: return nil
+        }
+    }
+}
+
+extension PhoenixSpan {
+    /// The span as the generated client decoded it, in this module's shape.
+    init(_ span: Components.Schemas.Span) {
+        self.id = span.id ?? ""
+        self.name = span.name
+        self.context = Context(traceID: span.context.traceId, spanID: span.context.spanId)
+        self.spanKind = span.spanKind
+        self.parentID = span.parentId
+        self.startTime = PhoenixTimestamp.string(span.startTime)
+        self.endTime = PhoenixTimestamp.string(span.endTime)
+        self.statusCode = span.statusCode
+        self.statusMessage = span.statusMessage ?? ""
+        self.attributes = OpenInferenceJSON.object(span.attributes?.additionalProperties)
+        self.events = (span.events ?? []).map { event in
+            Event(
+                name: event.name,
+                timestamp: PhoenixTimestamp.string(event.timestamp),
+                attributes: OpenInferenceJSON.object(event.attributes?.additionalProperties)
+            )
         }
     }
 }

@@ -1,3 +1,4 @@
+import PhoenixAPI
 import OpenInference
 
 /// Feedback attached to a span in Phoenix: a named label, score and explanation from a human, an
@@ -73,5 +74,33 @@ public struct SpanAnnotation: Sendable, Hashable, Codable {
         metadata = try container.decodeIfPresent([String: OpenInferenceJSON].self, forKey: .metadata) ?? [:]
         identifier = try container.decodeIfPresent(String.self, forKey: .identifier)
         if identifier?.isEmpty == true { identifier = nil }
+    }
+}
+
+extension SpanAnnotation {
+    /// The annotation as the generated client sends it.
+    var wire: Components.Schemas.SpanAnnotationData {
+        Components.Schemas.SpanAnnotationData(
+            annotatorKind: .init(rawValue: annotatorKind.rawValue) ?? .human,
+            identifier: identifier,
+            metadata: metadata.isEmpty ? nil : .init(additionalProperties: OpenInferenceJSON.openAPIObject(metadata)),
+            name: name,
+            result: .init(explanation: result.explanation, label: result.label, score: result.score),
+            spanId: spanID
+        )
+    }
+
+    /// An annotation as the generated client read it.
+    init(_ annotation: Components.Schemas.SpanAnnotation) {
+        self.init(
+            spanID: annotation.spanId,
+            name: annotation.name,
+            annotatorKind: AnnotatorKind(rawValue: annotation.annotatorKind.rawValue) ?? .human,
+            label: annotation.result?.label,
+            score: annotation.result?.score,
+            explanation: annotation.result?.explanation,
+            metadata: OpenInferenceJSON.object(annotation.metadata?.additionalProperties),
+            identifier: annotation.identifier?.isEmpty == true ? nil : annotation.identifier
+        )
     }
 }

@@ -57,10 +57,6 @@ public enum TraceWaterfall {
 
     /// Seconds since the epoch from Phoenix's ISO 8601 timestamps (with or without fractional seconds).
     static func seconds(_ timestamp: String) -> Double? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: timestamp) { return date.timeIntervalSince1970 }
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: timestamp)?.timeIntervalSince1970
+        PhoenixTimestamp.date(timestamp)?.timeIntervalSince1970
     }
 }

@@ -1,10 +1,12 @@
 import ArgumentParser
 import Foundation
+import Logging
 import OpenInference
 import PhoenixClient
 import StackAgent
 import StackLLM
 import StackMCP
+import StackService
 import StackTelemetry
 import Synchronization
 
@@ -70,6 +72,7 @@ struct AgentOptions: ParsableArguments {
         let projectName = telemetryConfiguration.projectName
         let client = try CommandEnvironment.current.llmClient()
         let mcp = try CommandEnvironment.current.mcpConfiguration()
+        let promptSource = try CommandEnvironment.current.promptSource(logger: Logger(label: "stack.prompts"))
 
         // The MCP servers live for the run; their processes are reaped when it ends, however it ends.
         let (result, traceID, exported) = try await MCPServerSet.with(
@@ -78,9 +81,17 @@ struct AgentOptions: ParsableArguments {
             configuration: mcp,
             logger: mcpLogger
         ) { servers in
-            let agent = try await Self.makeAgent(index: index, client: client, maxIterations: maxIterations, mcp: servers)
+            let (agent, template) = try await Self.makeAgent(index: index, client: client, maxIterations: maxIterations, mcp: servers)
+                .prompted(by: promptSource, logger: Logger(label: "stack.prompts"))
+            if let promptSource {
+                let used = template.map { "version \($0.version ?? "?")" } ?? "unavailable, using the built-in prompt"
+                FileHandle.standardError.write(Data("stack: system prompt from Phoenix: \(promptSource.reference) (\(used))\n".utf8))
+            }
             return try await withTelemetry(telemetryConfiguration) { telemetry in
-                let (result, traceID) = try await withOpenInferenceContext(sessionID: "cli-\(ProcessInfo.processInfo.processIdentifier)") {
+                let (result, traceID) = try await withOpenInferenceContext(
+                    sessionID: "cli-\(ProcessInfo.processInfo.processIdentifier)",
+                    promptTemplate: template
+                ) {
                     try await withAgentRun(agent, goal: goal)
                 }
                 await telemetry.forceFlush()
@@ -161,7 +172,7 @@ struct AgentOptions: ParsableArguments {
 }
 
 /// Runs the agent and captures the trace id of its root span.
-private func withAgentRun(_ agent: Agent, goal: String) async throws -> (AgentResult, String) {
+func withAgentRun(_ agent: Agent, goal: String) async throws -> (AgentResult, String) {
     let capture = Mutex<String?>(nil)
     let result = try await agent.run(goal: goal, onStart: { capture.withLock { $0 = Telemetry.currentTraceID } })
     return (result, capture.withLock { $0 } ?? "unknown")

@@ -109,7 +109,9 @@ struct ServeCommand: AsyncParsableCommand {
             feedbackTokens: signer,
             metrics: registry,
             maxBodyBytes: configuration.maxBodyBytes,
-            page: page
+            page: page,
+            prompts: try CommandEnvironment.current.promptSource(logger: Logger(label: "stack.prompts")),
+            logger: Logger(label: "stack.api")
         )
         let logger = Logger(label: "stack.serve")
         let pageHost = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host

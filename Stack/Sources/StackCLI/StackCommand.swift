@@ -11,6 +11,9 @@ struct StackCommand: AsyncParsableCommand {
             OPENAI_EMBEDDING_MODEL choose it. Spans go to PHOENIX_COLLECTOR_ENDPOINT (default http://localhost:6006), \
             project PHOENIX_PROJECT_NAME.
             """,
-        subcommands: [AskCommand.self, DemoCommand.self, IngestCommand.self, MCPCommand.self, ServeCommand.self, TraceCommand.self]
+        subcommands: [
+            AskCommand.self, DatasetCommand.self, DemoCommand.self, EvalCommand.self, ExperimentCommand.self, IngestCommand.self,
+            MCPCommand.self, PromptCommand.self, ServeCommand.self, TraceCommand.self,
+        ]
     )
 }

@@ -1,8 +1,10 @@
 import Foundation
 import HTTPTypes
+import Logging
 import Hummingbird
 import NIOCore
 import OpenInference
+import PhoenixClient
 import Prometheus
 import StackAgent
 import StackLLM
@@ -43,6 +45,12 @@ public struct StackAPI: Sendable {
     /// The chat page at `/`; `nil` when it is off.
     public var page: ChatPage?
 
+    /// Where the agent's system prompt comes from when it is kept in Phoenix (`STACK_PROMPT`); `nil` keeps
+    /// the agent's own prompt.
+    public var prompts: PromptSource?
+    /// Where the API logs what it cannot show a client (a prompt from Phoenix that cannot be used).
+    public var logger: Logger
+
     /// The request header naming the session a request belongs to.
     public static let sessionHeader = HTTPField.Name("X-Session-Id")!
 
@@ -54,7 +62,9 @@ public struct StackAPI: Sendable {
         feedbackTokens: FeedbackTokenSigner,
         metrics: PrometheusCollectorRegistry?,
         maxBodyBytes: Int = 1 << 20,
-        page: ChatPage? = nil
+        page: ChatPage? = nil,
+        prompts: PromptSource? = nil,
+        logger: Logger = Logger(label: "stack.api")
     ) {
         self.agent = agent
         self.client = client
@@ -63,6 +73,8 @@ public struct StackAPI: Sendable {
         self.metrics = metrics
         self.maxBodyBytes = maxBodyBytes
         self.page = page
+        self.prompts = prompts
+        self.logger = logger
     }
 
     /// The router with every route, behind the telemetry, API-key and feedback-token middleware.
@@ -124,8 +136,9 @@ public struct StackAPI: Sendable {
         if let traceID { feedback.served(traceID: traceID) }
 
         let result: AgentResult
+        let (agent, template) = await agent.prompted(by: prompts, logger: logger)
         do {
-            result = try await withOpenInferenceContext(sessionID: session, userID: context.userID) {
+            result = try await withOpenInferenceContext(sessionID: session, userID: context.userID, promptTemplate: template) {
                 try await agent.run(goal: goal)
             }
         } catch let error as LLMClientError {

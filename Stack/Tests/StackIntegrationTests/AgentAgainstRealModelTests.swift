@@ -15,7 +15,8 @@ import Tracing
 /// `make test` starts both servers and sets `STACK_MODEL_URL` and `STACK_PHOENIX_URL`.
 @Suite(
     "Agent against the real model and Phoenix",
-    .enabled(if: LiveServers.isRequired || (LiveServers.model != nil && LiveServers.phoenix != nil))
+    .enabled(if: LiveServers.isRequired || (LiveServers.model != nil && LiveServers.phoenix != nil)),
+    .serialized
 )
 struct AgentAgainstRealModelTests {
     @Test("The trace has one AGENT root with LLM, TOOL, RETRIEVER and EMBEDDING descendants and real token counts")

@@ -1,0 +1,161 @@
+import ArgumentParser
+import Foundation
+import OpenInference
+import PhoenixClient
+import StackEvaluation
+import StackTelemetry
+
+/// `stack eval --project P [--since DURATION] [--limit N]`: evaluates the agent runs Phoenix holds and
+/// writes each verdict back as an annotation (the run's root span for the answer, the RETRIEVER span's
+/// documents for relevance), every evaluation an EVALUATOR span in the same project.
+struct EvalCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Evaluate stored agent traces and write the verdicts to Phoenix as annotations.",
+        discussion: """
+            Code evaluators (non_empty, cites_retrieved_passage) always run; with --judge the model \
+            (OPENAI_* variables) also judges groundedness and the relevance of each retrieved document.
+            """
+    )
+
+    @Option(help: "The Phoenix project whose traces to evaluate (default: PHOENIX_PROJECT_NAME or 'default').")
+    var project: String?
+
+    @Option(help: "Only traces from this far back: 30m, 6h, 2d.")
+    var since: String?
+
+    @Option(help: "At most this many traces, the latest first.")
+    var limit = 20
+
+    @Flag(help: "Also ask the model to judge groundedness and document relevance.")
+    var judge = false
+
+    func validate() throws {
+        guard limit > 0 else { throw ValidationError("--limit is a positive number of traces") }
+        if let since, Self.duration(since) == nil {
+            throw ValidationError("--since '\(since)' is not a duration such as 30m, 6h or 2d")
+        }
+    }
+
+    /// Seconds in `30s`, `30m`, `6h` or `2d`.
+    static func duration(_ text: String) -> TimeInterval? {
+        guard let unit = text.last, let amount = Double(text.dropLast()), amount > 0 else { return nil }
+        switch unit {
+        case "s": return amount
+        case "m": return amount * 60
+        case "h": return amount * 3600
+        case "d": return amount * 86400
+        default: return nil
+        }
+    }
+
+    func run() async throws {
+        let environment = CommandEnvironment.current
+        environment.announce()
+        let project = project ?? environment.projectName
+        let phoenix = try environment.phoenix()
+        let start = since.flatMap(Self.duration).map { Date().addingTimeInterval(-$0) }
+        let spans = try await Self.spans(phoenix, project: project, since: start)
+        let byTrace = Dictionary(grouping: spans, by: \.context.traceID)
+        let roots = spans.filter { $0.spanKind == "AGENT" && $0.parentID == nil }.sorted { $0.startTime > $1.startTime }.prefix(limit)
+        guard !roots.isEmpty else {
+            print("no agent traces in project \(project)\(since.map { " in the last \($0)" } ?? "")")
+            return
+        }
+        var answerEvaluators: [any Evaluator] = [NonEmptyAnswer(), CitesRetrievedPassage()]
+        var relevance: LLMJudge?
+        if judge {
+            let client = try environment.llmClient()
+            let complete: LLMJudge.Complete = { try await client.chat($0).message.content ?? "" }
+            answerEvaluators.append(LLMJudge.groundedness(complete))
+            relevance = LLMJudge.relevance(complete)
+        }
+        var telemetryConfiguration = TelemetryConfiguration.fromEnvironment(environment.variables, serviceName: "stack-eval")
+        telemetryConfiguration.projectName = project
+        let (annotations, errors) = try await withTelemetry(telemetryConfiguration) { telemetry in
+            var annotations = 0
+            var errors = 0
+            for root in roots {
+                let retrievers = (byTrace[root.context.traceID] ?? []).filter { $0.spanKind == "RETRIEVER" }
+                let documents = retrievers.flatMap(Self.documents)
+                let sample = EvaluationSample(
+                    input: root.string(SemanticConventions.Input.value) ?? "",
+                    output: root.string(SemanticConventions.Output.value) ?? "",
+                    documents: documents
+                )
+                for evaluator in answerEvaluators {
+                    let outcome = await Self.verdict(evaluator, sample)
+                    if case .success(let verdict) = outcome {
+                        _ = try await phoenix.annotateSpan(
+                            SpanAnnotation(
+                                spanID: root.context.spanID, name: evaluator.name,
+                                annotatorKind: evaluator.kind == .llm ? .llm : .code,
+                                label: verdict.label, score: verdict.score, explanation: verdict.explanation,
+                                identifier: "stack-eval"
+                            )
+                        )
+                        annotations += 1
+                    } else if case .failure(let error) = outcome {
+                        errors += 1
+                        FileHandle.standardError.write(Data("stack: \(evaluator.name) on trace \(root.context.traceID): \(error)\n".utf8))
+                    }
+                }
+                guard let relevance else { continue }
+                for retriever in retrievers {
+                    for (position, document) in Self.documents(retriever).enumerated() {
+                        let question = retriever.string(SemanticConventions.Input.value) ?? sample.input
+                        let outcome = await Self.verdict(relevance, EvaluationSample(input: question, output: document.content ?? ""))
+                        if case .success(let verdict) = outcome {
+                            try await phoenix.annotateDocument(
+                                spanID: retriever.context.spanID, position: position, name: relevance.name, annotatorKind: .llm,
+                                label: verdict.label, score: verdict.score, explanation: verdict.explanation, identifier: "stack-eval"
+                            )
+                            annotations += 1
+                        } else if case .failure(let error) = outcome {
+                            errors += 1
+                            FileHandle.standardError.write(Data("stack: relevance of document \(position) on trace \(root.context.traceID): \(error)\n".utf8))
+                        }
+                    }
+                }
+            }
+            await telemetry.forceFlush()
+            return (annotations, errors)
+        }
+        print("evaluated \(roots.count) traces in project \(project): \(annotations) annotations written, \(errors) evaluations without a verdict")
+    }
+
+    /// The traced verdict of `evaluator` on `sample`, or why there is none.
+    static func verdict(_ evaluator: any Evaluator, _ sample: EvaluationSample) async -> Result<Evaluation, EvaluationError> {
+        do {
+            return .success(try await evaluator.evaluateTraced(sample))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// The spans of `project` since `start`; an unknown project is a usage error.
+    static func spans(_ phoenix: PhoenixClient, project: String, since start: Date?) async throws -> [PhoenixSpan] {
+        let result: Result<[PhoenixSpan], PhoenixClientError>
+        do {
+            result = .success(try await phoenix.spans(project: project, since: start))
+        } catch {
+            result = .failure(error)
+        }
+        if case .failure(.httpStatus(404, _, _)) = result {
+            throw ValidationError("Phoenix has no project '\(project)'; check --project")
+        }
+        return try result.get()
+    }
+
+    /// The documents a RETRIEVER span recorded (`retrieval.documents.N.document.*`, flattened by Phoenix).
+    static func documents(_ span: PhoenixSpan) -> [RetrievalDocument] {
+        var documents: [RetrievalDocument] = []
+        while true {
+            let prefix = "retrieval.documents.\(documents.count).document."
+            let id = span.string(prefix + "id")
+            let content = span.string(prefix + "content")
+            guard id != nil || content != nil else { return documents }
+            documents.append(RetrievalDocument(id: id, content: content))
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import OpenInference
+
+/// Judges one sample: code evaluators check a property of the answer, LLM evaluators ask a judge model.
+///
+/// ```swift
+/// let verdict = try await NonEmptyAnswer().evaluateTraced(EvaluationSample(input: q, output: answer))
+/// ```
+public protocol Evaluator: Sendable {
+    /// The evaluation's name, as annotations and experiment evaluations show it.
+    var name: String { get }
+    /// Who judges: code or an LLM.
+    var kind: EvaluatorKind { get }
+    /// The verdict on `sample`.
+    func evaluate(_ sample: EvaluationSample) async throws(EvaluationError) -> Evaluation
+}
+
+/// Who judges, as Phoenix's annotator kinds name it.
+public enum EvaluatorKind: String, Sendable, Hashable {
+    /// A deterministic check in code.
+    case code = "CODE"
+    /// A judge model.
+    case llm = "LLM"
+}
+
+extension Evaluator {
+    /// The verdict on `sample`, recorded as an EVALUATOR span (input, output, label, score, explanation;
+    /// an error status when there is no verdict).
+    ///
+    /// - Parameter onStart: called inside the span, for reading its trace id while it is current.
+    public func evaluateTraced(
+        _ sample: EvaluationSample,
+        onStart: (@Sendable () -> Void)? = nil
+    ) async throws(EvaluationError) -> Evaluation {
+        let result: Result<Evaluation, EvaluationError> = await withOpenInferenceSpan("evaluate \(name)", kind: .evaluator) { span in
+            onStart?()
+            span.recordInput(json: .object(["input": .string(sample.input), "output": .string(sample.output)]))
+            span.recordMetadata(["evaluator": .string(name), "annotator_kind": .string(kind.rawValue)])
+            do throws(EvaluationError) {
+                let evaluation = try await evaluate(sample)
+                span.recordOutput(json: .object([
+                    "label": .string(evaluation.label), "score": .double(evaluation.score),
+                    "explanation": .string(evaluation.explanation),
+                ]))
+                return .success(evaluation)
+            } catch {
+                span.recordError(error)
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+}
