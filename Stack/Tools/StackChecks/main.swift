@@ -9,6 +9,8 @@ import StackService
 //   StackChecks quickstart PHOENIX_URL PROJECT TRACE_ID      the README quick start's trace (check-quickstart.sh)
 //   StackChecks serve PHOENIX_URL PROJECT TRACE_ID ANSWER    an agent run of stack serve (check-serve.sh)
 //   StackChecks phoenix-count PHOENIX_URL PROJECT AT_LEAST   spans Phoenix holds, waiting for AT_LEAST (soak.sh)
+//   StackChecks phoenix-traces PHOENIX_URL PROJECT FILE SECONDS  every trace id in FILE is in Phoenix, waiting up to SECONDS (check-outage.sh)
+//   StackChecks spool < METRICS                               spooled, replayed and spool-dropped spans in /metrics text (check-outage.sh)
 //   StackChecks exported < METRICS                            exported, failed and dropped spans in /metrics text (soak.sh)
 //   StackChecks rss PID                                       a process's resident memory in MB (soak.sh)
 //   StackChecks rss-summary "MB MB …"                         peak and growth after the first quarter (soak.sh)
@@ -72,18 +74,44 @@ func phoenixCount(_ arguments: [String]) async throws {
     print(seen)
 }
 
-func exported() {
+/// The named counters' totals in the Prometheus text on standard input, printed on one line in order.
+func counters(_ names: [String]) {
     let data = FileHandle.standardInput.readDataToEndOfFile()
-    var totals = ["stack_telemetry_spans_exported_total": 0.0, "stack_telemetry_spans_failed_total": 0.0, "stack_telemetry_spans_dropped_total": 0.0]
+    var totals = Dictionary(uniqueKeysWithValues: names.map { ($0, 0.0) })
     for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where !line.hasPrefix("#") {
         let name = String(line.prefix { $0 != "{" && $0 != " " })
         guard totals[name] != nil, let value = line.split(separator: " ").last.flatMap({ Double($0) }) else { continue }
         totals[name, default: 0] += value
     }
-    print(
-        Int(totals["stack_telemetry_spans_exported_total"]!), Int(totals["stack_telemetry_spans_failed_total"]!),
-        Int(totals["stack_telemetry_spans_dropped_total"]!)
-    )
+    print(names.map { String(Int(totals[$0]!)) }.joined(separator: " "))
+}
+
+func exported() {
+    counters(["stack_telemetry_spans_exported_total", "stack_telemetry_spans_failed_total", "stack_telemetry_spans_dropped_total"])
+}
+
+func spool() {
+    counters(["stack_telemetry_spans_spooled_total", "stack_telemetry_spans_replayed_total", "stack_telemetry_spool_dropped_spans_total"])
+}
+
+/// Waits until every trace id in the file is in Phoenix's project (or the time is up), then prints
+/// `answered`, `found` and the first few missing ids; fails when any is missing.
+func phoenixTraces(_ arguments: [String]) async throws {
+    let (url, project, file) = (arguments[0], arguments[1], arguments[2])
+    guard let seconds = Int(arguments[3]) else { throw CheckFailed(description: "SECONDS must be a number") }
+    let expected = Set(try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").map(String.init))
+    let client = try phoenix(url)
+    let deadline = ContinuousClock.now.advanced(by: .seconds(seconds))
+    var missing = expected
+    while true {
+        let held = Set(((try? await client.spans(project: project)) ?? []).map(\.context.traceID))
+        missing = expected.subtracting(held)
+        if missing.isEmpty || ContinuousClock.now >= deadline { break }
+        try await Task.sleep(for: .seconds(5))
+    }
+    print("traces_answered: \(expected.count)")
+    print("traces_in_phoenix: \(expected.count - missing.count)")
+    try expect(missing.isEmpty, "\(missing.count) answered traces are not in Phoenix, e.g. \(missing.sorted().prefix(3))")
 }
 
 func rss(_ arguments: [String]) throws {
@@ -115,6 +143,8 @@ do {
     case "serve": try await serve(rest)
     case "phoenix-count": try await phoenixCount(rest)
     case "exported": exported()
+    case "spool": spool()
+    case "phoenix-traces": try await phoenixTraces(rest)
     case "rss": try rss(rest)
     default: rssSummary(rest)
     }
