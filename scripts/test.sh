@@ -2,8 +2,9 @@
 # `make test`: installs and starts a private Phoenix and a local model server (llama.cpp serving
 # SmolLM2-135M), runs every Swift test against them (unit and integration), compares our spans with
 # Python's OpenInference for the same calls, runs the README quick start and checks its trace, drives
-# `stack serve` over HTTP, runs the README's `stack` command lines as written after `make demo` on a
-# fresh cache, and stops exactly the processes it started.
+# `stack serve` over HTTP, has it ride out Phoenix frozen and killed under load with the export spool,
+# runs the README's `stack` command lines as written after `make demo` on a fresh cache, and stops
+# exactly the processes it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -29,6 +30,8 @@ swift test --package-path Stack
 scripts/conformance.sh "$model_url" "$phoenix_url"
 scripts/check-quickstart.sh "$phoenix_url"
 scripts/check-serve.sh "$model_url" "$phoenix_url"
+# Its own Phoenix, frozen, killed and restarted under load, and stack serve killed on its spool.
+scripts/check-outage.sh
 # The README's commands on a fresh cache, with the demo's own Phoenix and model server.
 scripts/phoenix.sh stop "$run_dir/phoenix"
 scripts/model-server.sh stop "$run_dir/model"

@@ -9,8 +9,8 @@ import Synchronization
 ///
 /// With `requestsPerSecond` the clients pace themselves to that total rate (a load the collector can
 /// absorb); without it each sends its next request as soon as the last is answered. With
-/// `traceIDsPath`, the `X-Trace-Id` of every 2xx answer is written to that file, one a line
-/// (`scripts/check-outage.sh` looks each up in Phoenix).
+/// `traceIDsPath`, the `X-Trace-Id` of every 2xx answer is written to that file, one a line with the
+/// Unix time of the answer in milliseconds after a space (`scripts/check-outage.sh` looks each up in Phoenix).
 func runLoad(
     baseURL: String,
     seconds: Int,
@@ -51,7 +51,7 @@ func runLoad(
                         if (200..<300).contains(response.status.code) {
                             ok += 1
                             if traceIDsPath != nil, let traceID = response.headers.first(name: "X-Trace-Id") {
-                                traceIDs.append(traceID)
+                                traceIDs.append("\(traceID) \(Int(Date().timeIntervalSince1970 * 1000))")
                             }
                         } else {
                             failed += 1

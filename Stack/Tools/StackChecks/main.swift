@@ -9,7 +9,9 @@ import StackService
 //   StackChecks quickstart PHOENIX_URL PROJECT TRACE_ID      the README quick start's trace (check-quickstart.sh)
 //   StackChecks serve PHOENIX_URL PROJECT TRACE_ID ANSWER    an agent run of stack serve (check-serve.sh)
 //   StackChecks phoenix-count PHOENIX_URL PROJECT AT_LEAST   spans Phoenix holds, waiting for AT_LEAST (soak.sh)
-//   StackChecks phoenix-traces PHOENIX_URL PROJECT FILE SECONDS  every trace id in FILE is in Phoenix, waiting up to SECONDS (check-outage.sh)
+//   StackChecks phoenix-traces PHOENIX_URL PROJECT FILE SECONDS [report]  every trace id in FILE (first field of
+//                                                             each line) is in Phoenix, waiting up to SECONDS;
+//                                                             `report` prints the counts without failing (check-outage.sh)
 //   StackChecks spool < METRICS                               spooled, replayed and spool-dropped spans in /metrics text (check-outage.sh)
 //   StackChecks exported < METRICS                            exported, failed and dropped spans in /metrics text (soak.sh)
 //   StackChecks rss PID                                       a process's resident memory in MB (soak.sh)
@@ -95,11 +97,14 @@ func spool() {
 }
 
 /// Waits until every trace id in the file is in Phoenix's project (or the time is up), then prints
-/// `answered`, `found` and the first few missing ids; fails when any is missing.
+/// `answered`, `found` and the first few missing ids; fails when any is missing (unless `report`).
 func phoenixTraces(_ arguments: [String]) async throws {
     let (url, project, file) = (arguments[0], arguments[1], arguments[2])
     guard let seconds = Int(arguments[3]) else { throw CheckFailed(description: "SECONDS must be a number") }
-    let expected = Set(try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").map(String.init))
+    let reportOnly = arguments.count > 4 && arguments[4] == "report"
+    // One trace id a line, optionally followed by more fields (the load client adds the answer's time).
+    let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n")
+    let expected = Set(lines.compactMap { $0.split(separator: " ").first.map(String.init) })
     let client = try phoenix(url)
     let deadline = ContinuousClock.now.advanced(by: .seconds(seconds))
     var missing = expected
@@ -111,6 +116,7 @@ func phoenixTraces(_ arguments: [String]) async throws {
     }
     print("traces_answered: \(expected.count)")
     print("traces_in_phoenix: \(expected.count - missing.count)")
+    if reportOnly { return }
     try expect(missing.isEmpty, "\(missing.count) answered traces are not in Phoenix, e.g. \(missing.sorted().prefix(3))")
 }
 
@@ -131,9 +137,11 @@ func rssSummary(_ arguments: [String]) {
 }
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-let usage: [String: Int] = ["quickstart": 3, "serve": 4, "phoenix-count": 3, "exported": 0, "rss": 1, "rss-summary": 0]
+let usage: [String: Int] = [
+    "quickstart": 3, "serve": 4, "phoenix-count": 3, "phoenix-traces": 4, "exported": 0, "spool": 0, "rss": 1, "rss-summary": 0,
+]
 guard let mode = arguments.first, let count = usage[mode], arguments.count - 1 >= count else {
-    FileHandle.standardError.write(Data("usage: StackChecks quickstart|serve|phoenix-count|exported|rss|rss-summary …; see Stack/Tools/StackChecks/main.swift\n".utf8))
+    FileHandle.standardError.write(Data("usage: StackChecks quickstart|serve|phoenix-count|phoenix-traces|exported|spool|rss|rss-summary …; see Stack/Tools/StackChecks/main.swift\n".utf8))
     exit(2)
 }
 let rest = Array(arguments.dropFirst())
