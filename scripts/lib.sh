@@ -31,6 +31,16 @@ ensure_venv() {
   printf '%s' "$want" > "$marker"
 }
 
+# Starts StackBench's scripted OpenAI-compatible model in the background ($1: the StackBench binary,
+# $2: a file for the URL it prints) and waits for it; sets model_pid and model_url.
+start_fake_model() {
+  "$1" fake-model >"$2" &
+  model_pid=$!
+  for _ in $(seq 1 60); do [ -s "$2" ] && break; sleep 0.5; done
+  model_url="$(head -n 1 "$2")"
+  wait_http "$model_url/models" 30 "$model_pid" || die "the scripted model did not start"
+}
+
 # Waits until URL answers HTTP (any status below 500) or the timeout (seconds) passes.
 wait_http() {
   local url="$1" timeout="${2:-120}" pid="${3:-}"

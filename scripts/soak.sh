@@ -30,11 +30,7 @@ swift build --package-path Stack -c release --product StackChecks >&2
 bin="$(swift build --package-path Stack -c release --show-bin-path)"
 
 phoenix_url="$(scripts/phoenix.sh start "$run_dir/phoenix")"
-"$bin/StackBench" fake-model >"$run_dir/model-url" &
-model_pid=$!
-for _ in $(seq 1 60); do [ -s "$run_dir/model-url" ] && break; sleep 0.5; done
-model_url="$(head -n 1 "$run_dir/model-url")"
-wait_http "$model_url/models" 30 "$model_pid" || die "the scripted model did not start"
+start_fake_model "$bin/StackBench" "$run_dir/model-url"
 
 project="soak-$(date +%s)"
 port="$(free_port)"

@@ -10,7 +10,9 @@ let mode = arguments.count > 1 ? arguments[1] : ""
 
 switch mode {
 case "load":
-    // stack-bench load URL SECONDS CONCURRENCY, key in STACK_LOAD_API_KEY (scripts/soak.sh).
+    // stack-bench load URL SECONDS CONCURRENCY, key in STACK_LOAD_API_KEY (scripts/soak.sh); with
+    // STACK_LOAD_TRACE_IDS=FILE, the X-Trace-Id of every answered request is written there, one a line
+    // with the answer's Unix time in milliseconds.
     guard arguments.count > 4, let seconds = Int(arguments[3]), let concurrency = Int(arguments[4]) else {
         FileHandle.standardError.write(Data("usage: StackBench load URL SECONDS CONCURRENCY\n".utf8))
         exit(2)
@@ -20,7 +22,8 @@ case "load":
         seconds: seconds,
         concurrency: concurrency,
         apiKey: ProcessInfo.processInfo.environment["STACK_LOAD_API_KEY"] ?? "",
-        requestsPerSecond: ProcessInfo.processInfo.environment["STACK_LOAD_RPS"].flatMap(Double.init)
+        requestsPerSecond: ProcessInfo.processInfo.environment["STACK_LOAD_RPS"].flatMap(Double.init),
+        traceIDsPath: ProcessInfo.processInfo.environment["STACK_LOAD_TRACE_IDS"]
     )
 
 case "fake-model":

@@ -37,6 +37,9 @@ public final class Telemetry: Service {
     /// Where ``makeLogHandler(label:metadataProvider:)`` queues log records when
     /// ``TelemetryConfiguration/logsEndpoint`` is set; ``run()`` exports them.
     public let logBuffer: OTLPLogBuffer?
+    /// The durable export spool of the OTLP exporter, when ``TelemetryConfiguration/spool`` is set.
+    public var spool: ExportSpool? { otlpExporter?.spool }
+    private let otlpExporter: OTLPHTTPSpanExporter?
     private let metricExporter: OTLPMetricExporter?
     private let logExporter: OTLPLogExporter?
     private let logger: Logger
@@ -44,7 +47,8 @@ public final class Telemetry: Service {
     /// Builds the pipeline without installing it globally: scope it with `withTracer(telemetry.tracer)`
     /// and run it yourself. Most applications call ``bootstrap(_:)`` instead.
     ///
-    /// - Throws: ``TelemetryError/invalidEndpoint(_:source:)`` when the OTLP endpoint is not an http(s) URL.
+    /// - Throws: ``TelemetryError/invalidEndpoint(_:source:)`` when the OTLP endpoint is not an http(s) URL,
+    ///   ``TelemetryError/spoolFailed(_:)`` when the configured spool directory cannot be used.
     ///
     /// - Parameters:
     ///   - logger: where telemetry reports its own trouble (failed exports, dropped spans); by default the
@@ -60,22 +64,31 @@ public final class Telemetry: Service {
         }
         let resource = Self.resource(for: configuration)
         var exporters: [any SpanExporter] = []
+        var otlpExporter: OTLPHTTPSpanExporter?
         if configuration.isEnabled && configuration.exporters.contains(.otlp) {
             let encoder = OTLPTraceEncoder(
                 resource: resource,
                 attributeValueLengthLimit: configuration.attributeValueLengthLimit
             )
-            exporters.append(
-                OTLPHTTPSpanExporter(
-                    configuration: .init(
-                        endpoint: try configuration.validatedEndpoint(),
-                        headers: configuration.headers,
-                        requestTimeout: configuration.exportRequestTimeout
-                    ),
-                    encoder: encoder
-                )
+            let endpoint = try configuration.validatedEndpoint()
+            var spool: ExportSpool?
+            if let spoolConfiguration = configuration.spool {
+                do {
+                    spool = try ExportSpool(configuration: spoolConfiguration, logger: logger)
+                } catch {
+                    throw .spoolFailed(error)
+                }
+            }
+            let exporter = OTLPHTTPSpanExporter(
+                configuration: .init(endpoint: endpoint, headers: configuration.headers, requestTimeout: configuration.exportRequestTimeout),
+                encoder: encoder,
+                spool: spool,
+                logger: logger
             )
+            otlpExporter = exporter
+            exporters.append(exporter)
         }
+        self.otlpExporter = otlpExporter
         if configuration.isEnabled && configuration.exporters.contains(.console) {
             exporters.append(ConsoleSpanExporter())
         }
@@ -154,12 +167,13 @@ public final class Telemetry: Service {
     /// The telemetry installed by ``bootstrap(_:logger:)``, if any.
     public static var current: Telemetry? { installed.withLock { $0 } }
 
-    /// Runs the export loops until graceful shutdown or cancellation, then flushes.
+    /// Runs the export loops (and the spool's replay) until graceful shutdown or cancellation, then flushes.
     public func run() async throws {
         await withTaskGroup(of: Void.self) { group in
             for processor in batchProcessors {
                 group.addTask { try? await processor.run() }
             }
+            if let otlpExporter, otlpExporter.spool != nil { group.addTask { await otlpExporter.replaySpool() } }
             if let metricExporter { group.addTask { try? await metricExporter.run() } }
             if let logExporter { group.addTask { try? await logExporter.run() } }
         }

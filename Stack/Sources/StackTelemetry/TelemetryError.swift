@@ -8,6 +8,11 @@ public enum TelemetryError: Error, Sendable, Hashable, CustomStringConvertible {
     case exportFailed(endpoint: String, attempts: Int, lastError: String)
     /// One export took longer than its timeout and was cancelled.
     case exportTimedOut(after: Duration)
+    /// The collector could not take the batch, so it was written to the export spool (`STACK_SPOOL_DIR`)
+    /// and will be replayed once the collector answers. Not a loss: counted by ``ExportSpool``.
+    case exportSpooled(spans: Int, reason: String)
+    /// The export spool could not be opened, or could not take a batch.
+    case spoolFailed(ExportSpoolError)
 
     public var description: String {
         switch self {
@@ -33,6 +38,10 @@ public enum TelemetryError: Error, Sendable, Hashable, CustomStringConvertible {
                 + "new spans keep being exported, and arrive once the collector answers."
         case .exportTimedOut(let after):
             return "an export took longer than \(after) and was cancelled; raise OTEL_BSP_EXPORT_TIMEOUT or check the collector."
+        case .exportSpooled(let spans, let reason):
+            return "\(spans) spans were written to the export spool, to be sent once the collector answers (\(reason))."
+        case .spoolFailed(let error):
+            return error.description
         }
     }
 }

@@ -96,6 +96,27 @@ struct FeedbackTests {
         #expect(annotation.first?["span_id"] as? String == "aaaaaaaaaaaaaaaa")
     }
 
+    @Test("Feedback whose trace never reaches Phoenix expires visibly after the wait: removed and counted, not kept forever")
+    func expiresVisibly() async throws {
+        let noSpans = ScriptedHTTPServer.Reply.json(#"{"data":[],"next_cursor":null}"#)
+        let phoenix = ScriptedHTTPServer([noSpans], cycle: true)
+        let url = try await phoenix.start().deletingLastPathComponent()
+        let queue = try FeedbackQueue(path: ":memory:")
+        let desk = FeedbackDesk(phoenix: PhoenixClient(baseURL: url), projectName: "p", queue: queue, maxWait: .seconds(3600))
+        let old = Feedback(id: "old", traceID: Self.traceID, label: "thumbs_up", acceptedAt: Date().addingTimeInterval(-7200))
+        let fresh = Feedback(id: "fresh", traceID: Self.traceID, label: "thumbs_up")
+        for feedback in [old, fresh] {
+            let receipt = try await desk.submit(feedback, traceIsKnown: true)
+            guard case .queued = receipt else {
+                Issue.record("expected queued, got \(receipt)")
+                return
+            }
+        }
+        #expect(await desk.deliverPending() == 0)
+        #expect(desk.expiredFeedback == 1)
+        #expect(try queue.pending().map(\.id) == ["fresh"])
+    }
+
     @Test("Feedback without a token (an admin's) on a trace neither Phoenix nor this server knows is a 404 and is not kept")
     func unknownTrace() async throws {
         let phoenix = ScriptedHTTPServer([.json(#"{"data":[],"next_cursor":null}"#)])

@@ -10,6 +10,10 @@ import StackService
 //   StackChecks serve PHOENIX_URL PROJECT TRACE_ID ANSWER    an agent run of stack serve (check-serve.sh)
 //   StackChecks page PHOENIX_URL PROJECT TRACE_ID            a chat page answer with its browser span and thumbs down (check-page.sh)
 //   StackChecks phoenix-count PHOENIX_URL PROJECT AT_LEAST   spans Phoenix holds, waiting for AT_LEAST (soak.sh)
+//   StackChecks phoenix-traces PHOENIX_URL PROJECT FILE SECONDS [report]  every trace id in FILE (first field of
+//                                                             each line) is in Phoenix, waiting up to SECONDS;
+//                                                             `report` prints the counts without failing (check-outage.sh)
+//   StackChecks spool < METRICS                               spooled, replayed and spool-dropped spans in /metrics text (check-outage.sh)
 //   StackChecks exported < METRICS                            exported, failed and dropped spans in /metrics text (soak.sh)
 //   StackChecks rss PID                                       a process's resident memory in MB (soak.sh)
 //   StackChecks rss-summary "MB MB …"                         peak and growth after the first quarter (soak.sh)
@@ -103,18 +107,48 @@ func phoenixCount(_ arguments: [String]) async throws {
     print(seen)
 }
 
-func exported() {
+/// The named counters' totals in the Prometheus text on standard input, printed on one line in order.
+func counters(_ names: [String]) {
     let data = FileHandle.standardInput.readDataToEndOfFile()
-    var totals = ["stack_telemetry_spans_exported_total": 0.0, "stack_telemetry_spans_failed_total": 0.0, "stack_telemetry_spans_dropped_total": 0.0]
+    var totals = Dictionary(uniqueKeysWithValues: names.map { ($0, 0.0) })
     for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where !line.hasPrefix("#") {
         let name = String(line.prefix { $0 != "{" && $0 != " " })
         guard totals[name] != nil, let value = line.split(separator: " ").last.flatMap({ Double($0) }) else { continue }
         totals[name, default: 0] += value
     }
-    print(
-        Int(totals["stack_telemetry_spans_exported_total"]!), Int(totals["stack_telemetry_spans_failed_total"]!),
-        Int(totals["stack_telemetry_spans_dropped_total"]!)
-    )
+    print(names.map { String(Int(totals[$0]!)) }.joined(separator: " "))
+}
+
+func exported() {
+    counters(["stack_telemetry_spans_exported_total", "stack_telemetry_spans_failed_total", "stack_telemetry_spans_dropped_total"])
+}
+
+func spool() {
+    counters(["stack_telemetry_spans_spooled_total", "stack_telemetry_spans_replayed_total", "stack_telemetry_spool_dropped_spans_total"])
+}
+
+/// Waits until every trace id in the file is in Phoenix's project (or the time is up), then prints
+/// `answered`, `found` and the first few missing ids; fails when any is missing (unless `report`).
+func phoenixTraces(_ arguments: [String]) async throws {
+    let (url, project, file) = (arguments[0], arguments[1], arguments[2])
+    guard let seconds = Int(arguments[3]) else { throw CheckFailed(description: "SECONDS must be a number") }
+    let reportOnly = arguments.count > 4 && arguments[4] == "report"
+    // One trace id a line, optionally followed by more fields (the load client adds the answer's time).
+    let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n")
+    let expected = Set(lines.compactMap { $0.split(separator: " ").first.map(String.init) })
+    let client = try phoenix(url)
+    let deadline = ContinuousClock.now.advanced(by: .seconds(seconds))
+    var missing = expected
+    while true {
+        let held = Set(((try? await client.spans(project: project)) ?? []).map(\.context.traceID))
+        missing = expected.subtracting(held)
+        if missing.isEmpty || ContinuousClock.now >= deadline { break }
+        try await Task.sleep(for: .seconds(5))
+    }
+    print("traces_answered: \(expected.count)")
+    print("traces_in_phoenix: \(expected.count - missing.count)")
+    if reportOnly { return }
+    try expect(missing.isEmpty, "\(missing.count) answered traces are not in Phoenix, e.g. \(missing.sorted().prefix(3))")
 }
 
 func rss(_ arguments: [String]) throws {
@@ -134,9 +168,12 @@ func rssSummary(_ arguments: [String]) {
 }
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-let usage: [String: Int] = ["quickstart": 3, "serve": 4, "page": 3, "phoenix-count": 3, "exported": 0, "rss": 1, "rss-summary": 0]
+let usage: [String: Int] = [
+    "quickstart": 3, "serve": 4, "page": 3, "phoenix-count": 3, "phoenix-traces": 4, "exported": 0, "spool": 0, "rss": 1,
+    "rss-summary": 0,
+]
 guard let mode = arguments.first, let count = usage[mode], arguments.count - 1 >= count else {
-    FileHandle.standardError.write(Data("usage: StackChecks quickstart|serve|page|phoenix-count|exported|rss|rss-summary …; see Stack/Tools/StackChecks/main.swift\n".utf8))
+    FileHandle.standardError.write(Data("usage: StackChecks quickstart|serve|page|phoenix-count|phoenix-traces|exported|spool|rss|rss-summary …; see Stack/Tools/StackChecks/main.swift\n".utf8))
     exit(2)
 }
 let rest = Array(arguments.dropFirst())
@@ -147,6 +184,8 @@ do {
     case "page": try await page(rest)
     case "phoenix-count": try await phoenixCount(rest)
     case "exported": exported()
+    case "spool": spool()
+    case "phoenix-traces": try await phoenixTraces(rest)
     case "rss": try rss(rest)
     default: rssSummary(rest)
     }

@@ -1,13 +1,17 @@
 import Foundation
 import Logging
+import Metrics
 import OpenInference
 import PhoenixClient
+import Synchronization
 
 /// Turns accepted feedback into span annotations on the trace's root span in Phoenix.
 ///
 /// Feedback is written to the durable ``FeedbackQueue`` before anything else, and leaves it only
 /// once Phoenix holds the annotation (or the trace is known not to exist), so Phoenix being down,
 /// slow or still ingesting the trace loses nothing. ``FeedbackDeliveryService`` retries what waits.
+/// Feedback whose trace has not reached Phoenix within `maxWait` expires visibly: it is logged as a
+/// warning, counted in ``expiredFeedback`` and the metric `stack_feedback_expired_total`, and removed.
 public final class FeedbackDesk: Sendable {
     let phoenix: PhoenixClient
     let projectName: String
@@ -17,6 +21,10 @@ public final class FeedbackDesk: Sendable {
     /// trace never does) before it is dropped with a warning.
     let maxWait: Duration
     let logger: Logger
+    private let expired = Atomic<Int>(0)
+
+    /// Feedback dropped by this process because its trace never reached Phoenix within `maxWait`.
+    public var expiredFeedback: Int { expired.load(ordering: .relaxed) }
 
     /// A desk delivering to `projectName` in `phoenix`, queueing in `queue`.
     public init(
@@ -96,11 +104,17 @@ public final class FeedbackDesk: Sendable {
             case .delivered:
                 delivered += 1
             case .traceMissing, .refused:
-                if Date().timeIntervalSince(feedback.acceptedAt) > Double(maxWait.components.seconds) {
+                let age = Date().timeIntervalSince(feedback.acceptedAt)
+                if age > Double(maxWait.components.seconds) {
                     try? queue.remove(id: feedback.id)
+                    expired.add(1, ordering: .relaxed)
+                    Counter(label: "stack_feedback_expired_total").increment()
                     logger.warning(
-                        "dropping feedback: its trace never reached Phoenix (sampled out or exported elsewhere)",
-                        metadata: ["trace_id": .string(feedback.traceID), "feedback_id": .string(feedback.id)]
+                        "feedback expired: its trace never reached Phoenix (sampled out or exported elsewhere)",
+                        metadata: [
+                            "trace_id": .string(feedback.traceID), "feedback_id": .string(feedback.id),
+                            "waited_seconds": "\(Int(age))", "feedback_expired_total": "\(expiredFeedback)",
+                        ]
                     )
                 } else {
                     try? queue.noteFailure(id: feedback.id, reason: "trace not in Phoenix yet")

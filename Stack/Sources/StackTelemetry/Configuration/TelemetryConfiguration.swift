@@ -32,6 +32,8 @@ import StackConfiguration
 /// | `OTEL_METRIC_EXPORT_INTERVAL` | milliseconds between metric exports | 60000 |
 /// | `OTEL_BLRP_SCHEDULE_DELAY`, `OTEL_BLRP_MAX_QUEUE_SIZE` | log export delay (milliseconds) and queue bound (records) | 1000, 2048 |
 /// | `STACK_TAIL_SAMPLING` and `STACK_TAIL_SAMPLING_*` | tail sampling, see ``TailSamplingConfiguration`` | off |
+/// | `STACK_SPOOL_DIR` | directory of the durable export spool, see ``ExportSpool`` (one per process) | no spool |
+/// | `STACK_SPOOL_MAX_BYTES` | bytes the spool may hold; the oldest batches are dropped beyond it | 268435456 (256 MiB) |
 ///
 /// The `OPENINFERENCE_*` masking variables are read by `TraceConfig` in the OpenInference module.
 /// Values that cannot be read keep their default and are reported in ``diagnostics``, which
@@ -71,6 +73,9 @@ public struct TelemetryConfiguration: Sendable {
     public var logQueueSize: Int
     /// Tail sampling after head sampling; `nil` (the default) exports every recorded trace.
     public var tailSampling: TailSamplingConfiguration?
+    /// The durable export spool for batches the collector cannot take (`STACK_SPOOL_DIR`,
+    /// `STACK_SPOOL_MAX_BYTES`); `nil` (the default) drops and counts such batches.
+    public var spool: ExportSpool.Configuration?
     /// More resource attributes (`deployment.environment`, `service.version`, …).
     public var resourceAttributes: [String: String]
     /// Problems found while reading the environment, each saying what was ignored.
@@ -99,6 +104,7 @@ public struct TelemetryConfiguration: Sendable {
         self.logExportInterval = .seconds(1)
         self.logQueueSize = 2048
         self.tailSampling = nil
+        self.spool = nil
     }
 
     /// Head sampling `ParentBased(TraceIdRatio(ratio))`: new traces are kept with probability `ratio`,
@@ -124,6 +130,7 @@ public struct TelemetryConfiguration: Sendable {
         config.readBatch(reader)
         config.readMetricsAndLogs(reader)
         config.readTailSampling(reader)
+        config.readSpool(reader)
         if let pairs = reader.string("OTEL_RESOURCE_ATTRIBUTES") {
             for (key, value) in config.parsePairs(pairs, variable: "OTEL_RESOURCE_ATTRIBUTES") {
                 config.resourceAttributes[key] = value
@@ -222,6 +229,15 @@ public struct TelemetryConfiguration: Sendable {
             tail.maxPendingSpans = value
         }
         tailSampling = tail
+    }
+
+    private mutating func readSpool(_ reader: ConfigurationReader) {
+        let maxBytes = noting({ () throws(EnvironmentValueError) in try reader.positiveInt("STACK_SPOOL_MAX_BYTES", example: ExportSpool.Configuration.defaultMaxBytes) })
+        guard let directory = reader.string("STACK_SPOOL_DIR") else {
+            if maxBytes != nil { diagnostics.append("STACK_SPOOL_MAX_BYTES is set but STACK_SPOOL_DIR is not, so there is no spool; set STACK_SPOOL_DIR.") }
+            return
+        }
+        spool = ExportSpool.Configuration(directory: directory, maxBytes: maxBytes ?? ExportSpool.Configuration.defaultMaxBytes)
     }
 
     /// A validated http(s) URL for a metrics or logs endpoint.

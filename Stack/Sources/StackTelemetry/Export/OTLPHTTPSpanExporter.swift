@@ -1,11 +1,17 @@
 import AsyncHTTPClient
 import Foundation
+import Logging
 import NIOCore
 import NIOHTTP1
 
 /// Sends spans to an OTLP/HTTP collector (Phoenix, the OpenTelemetry Collector, Jaeger, Tempo, …)
 /// as protobuf, retrying unreachable collectors, 429 and 5xx answers with exponential backoff that
 /// honours `Retry-After`.
+///
+/// With an ``ExportSpool``, a batch the collector cannot take (down, hanging, 5xx, timeouts) is written
+/// to disk as the encoded request and replayed in order by ``replaySpool()`` once the collector answers;
+/// each request is then tried once, since the spool does the retrying. While the collector answers,
+/// nothing touches the disk.
 ///
 /// The exporter's HTTP client has tracing switched off, so exporting never creates spans of its own. Header values (API keys) are sent but never logged or put into errors.
 public struct OTLPHTTPSpanExporter: SpanExporter {
@@ -16,7 +22,8 @@ public struct OTLPHTTPSpanExporter: SpanExporter {
         public var headers: [(name: String, value: String)]
         /// How long one HTTP attempt may take (`OTEL_EXPORTER_OTLP_TIMEOUT`).
         public var requestTimeout: Duration
-        /// Attempts per export, the first included.
+        /// Attempts per export, the first included. With a spool, each request is tried once and a
+        /// failed one is retried from the spool.
         public var maxAttempts: Int
         /// The first retry's delay; it doubles per attempt up to ``maxBackoff``.
         public var initialBackoff: Duration
@@ -46,15 +53,54 @@ public struct OTLPHTTPSpanExporter: SpanExporter {
 
     public let configuration: Configuration
     public let encoder: OTLPTraceEncoder
+    /// Where undeliverable batches wait, when configured (`STACK_SPOOL_DIR`).
+    public var spool: ExportSpool? { delivery?.spool }
+    private let delivery: SpooledDelivery?
 
-    public init(configuration: Configuration, encoder: OTLPTraceEncoder) {
+    /// An exporter to `configuration.endpoint`; with `spool`, batches the collector cannot take wait
+    /// there (run ``replaySpool()`` to deliver them).
+    ///
+    /// - Parameter logger: where the spool's replay reports the collector coming back and refused batches.
+    public init(configuration: Configuration, encoder: OTLPTraceEncoder, spool: ExportSpool? = nil, logger: Logger = .current) {
         self.configuration = configuration
         self.encoder = encoder
+        self.delivery = spool.map { spool in
+            var once = configuration
+            once.maxAttempts = 1
+            return SpooledDelivery(spool: spool, sender: OTLPHTTPSender(configuration: once), logger: logger)
+        }
+    }
+
+    init(configuration: Configuration, encoder: OTLPTraceEncoder, delivery: SpooledDelivery) {
+        self.configuration = configuration
+        self.encoder = encoder
+        self.delivery = delivery
     }
 
     public func export(_ spans: [FinishedSpan]) async throws {
         guard !spans.isEmpty else { return }
-        try await OTLPHTTPSender(configuration: configuration).send(encoder.encode(spans))
+        if let delivery {
+            try await delivery.deliver(encoder.encode(spans), spanCount: spans.count)
+        } else {
+            try await OTLPHTTPSender(configuration: configuration).send(encoder.encode(spans))
+        }
+    }
+
+    /// Delivers the spool's batches oldest-first until graceful shutdown or cancellation (returns at once
+    /// without a spool). ``Telemetry`` runs it; what is left stays on disk for the next process.
+    public func replaySpool() async {
+        await delivery?.replay()
+    }
+
+    /// Writes `spans` to the spool as one request (what shutdown could not send); without a spool, keeps none.
+    public func keepForLater(_ spans: [FinishedSpan]) -> Int {
+        guard let delivery, !spans.isEmpty else { return 0 }
+        do {
+            try delivery.keep(encoder.encode(spans), spanCount: spans.count)
+            return spans.count
+        } catch {
+            return 0
+        }
     }
 
     public func shutdown() async {

@@ -7,9 +7,13 @@ public protocol SpanExporter: Sendable {
     func forceFlush() async
     /// Releases connections; later exports fail.
     func shutdown() async
+    /// Keeps spans that shutdown could not export before its deadline somewhere durable, to be sent by
+    /// the next process; returns how many it kept. The default keeps none.
+    func keepForLater(_ spans: [FinishedSpan]) -> Int
 }
 
 extension SpanExporter {
     public func forceFlush() async {}
     public func shutdown() async {}
+    public func keepForLater(_ spans: [FinishedSpan]) -> Int { 0 }
 }

@@ -10,6 +10,8 @@ import Synchronization
 /// does this for you). On graceful shutdown it exports what is queued, within
 /// ``Configuration/shutdownTimeout``. When the queue is full, new spans are dropped and counted in
 /// ``droppedSpans``; a warning is logged at most once per ``Configuration/dropWarningInterval``.
+/// What the deadline leaves queued goes to the exporter's spool when it has one
+/// (``SpanExporter/keepForLater(_:)``), and batches it spooled are counted there, not as failed.
 ///
 /// The counts are also swift-metrics counters, published from the export loop (never the hot path):
 /// `stack_telemetry_spans_exported_total`, `stack_telemetry_spans_failed_total` and
@@ -125,11 +127,18 @@ public final class BatchSpanProcessor: SpanProcessor, Service {
         let deadline = ContinuousClock.now.advanced(by: configuration.shutdownTimeout)
         await exportQueued(untilEmpty: true, deadline: deadline)
         let abandoned = state.withLock { state in
-            defer { state.dropped += state.queue.count; state.queue.removeAll() }
-            return state.queue.count
+            defer { state.queue.removeAll() }
+            return state.queue
         }
-        if abandoned > 0 {
-            logger.warning("telemetry shutdown deadline passed; \(abandoned) spans were not exported")
+        if !abandoned.isEmpty {
+            // An exporter with a spool keeps them for the next process; what it cannot keep is dropped.
+            let kept = exporter.keepForLater(abandoned)
+            let lost = abandoned.count - kept
+            state.withLock { $0.dropped += lost }
+            logger.warning(
+                "telemetry shutdown deadline passed; \(abandoned.count) spans were not exported",
+                metadata: ["spans_kept_for_later": "\(kept)", "spans_dropped": "\(lost)"]
+            )
         }
         publishMetrics()
         await exporter.shutdown()
@@ -157,6 +166,8 @@ public final class BatchSpanProcessor: SpanProcessor, Service {
             do {
                 try await withTimeout(timeout) { [exporter] in try await exporter.export(batch) }
                 state.withLock { $0.exported += batch.count }
+            } catch TelemetryError.exportSpooled {
+                // Not lost: the exporter's spool holds the batch and counts it.
             } catch {
                 state.withLock { $0.failed += batch.count }
                 warnIfDue("could not export \(batch.count) spans: \(error)")
@@ -192,7 +203,8 @@ public final class BatchSpanProcessor: SpanProcessor, Service {
     }
 }
 
-/// Runs `operation`, cancelling it when `timeout` passes first; throws ``TelemetryError/exportTimedOut(after:)``.
+/// Runs `operation`, cancelling it when `timeout` passes first; throws ``TelemetryError/exportTimedOut(after:)``,
+/// or ``TelemetryError/exportSpooled(spans:reason:)`` when the cancelled operation spooled its batch.
 func withTimeout(_ timeout: Duration, _ operation: @escaping @Sendable () async throws -> Void) async throws {
     try await withThrowingTaskGroup(of: Bool.self) { group in
         group.addTask {
@@ -205,6 +217,13 @@ func withTimeout(_ timeout: Duration, _ operation: @escaping @Sendable () async 
         }
         defer { group.cancelAll() }
         guard let finished = try await group.next(), finished else {
+            group.cancelAll()
+            // A cancelled export may still have kept its batch (in a spool): report that, not a loss.
+            do {
+                while try await group.next() != nil {}
+            } catch TelemetryError.exportSpooled(let spans, let reason) {
+                throw TelemetryError.exportSpooled(spans: spans, reason: reason)
+            } catch {}
             throw TelemetryError.exportTimedOut(after: timeout)
         }
     }
