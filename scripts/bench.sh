@@ -51,9 +51,9 @@ print(f"agent_traced_us_per_run: {traced / 1000:.1f}")
 print(f"agent_untraced_us_per_run: {untraced / 1000:.1f}")
 print(f"agent_tracing_overhead_pct: {(traced - untraced) / untraced * 100:.2f}")
 print(f"soak_rss_growth_after_first_tenth_mb: {get('Memory over a long run', 'RSSgrowthafterthefirsttenth(KB)') / 1024:.1f}")
+print(f"soak_rss_end_mb: {get('Memory over a long run', 'RSSattheend(KB)') / 1024:.1f}")
 print(f"soak_dropped: {get('Memory over a long run', 'spansdropped'):.0f}")
 PY
-sed -n 's/^soak_rss_mb_samples: /soak_rss_mb_samples: /p' "$results" | tail -n 1 >>"$out"
 echo "soak_spans: $BENCH_SOAK_SPANS" >>"$out"
 
 log "the same span in Python's OpenTelemetry SDK"
@@ -73,8 +73,9 @@ ratio="$(python3 -c "print(f'{$python_ns / $swift_ns:.1f}')")"
 
 printf '\n%-44s %s\n' "measure" "value"
 printf '%-44s %s\n' "--------------------------------------------" "-----"
+for key in swift_ns_per_llm_span swift_ns_per_noop_span python_ns_per_llm_span \
   swift_allocations_per_llm_span bytes_per_queued_span agent_traced_us_per_run agent_untraced_us_per_run \
-  agent_tracing_overhead_pct export_spans_per_s soak_spans soak_rss_mb_samples soak_rss_growth_after_first_tenth_mb \
+  agent_tracing_overhead_pct export_spans_per_s soak_spans soak_rss_growth_after_first_tenth_mb soak_rss_end_mb \
   soak_dropped swift_otel_ns_per_llm_span swift_otel_direct_ns_per_llm_span swift_otel_direct_batched_ns_per_llm_span \
   swift_otel_helper_overhead_pct swift_otel_helper_overhead_over_batched_pct; do
   printf '%-44s %s\n' "$key" "$(value "$key")"

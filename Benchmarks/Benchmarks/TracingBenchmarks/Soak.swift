@@ -12,8 +12,8 @@ func residentBytes() -> Int {
 
 /// Memory over a long run: `count` seed spans through the batch pipeline, resident memory sampled at each
 /// tenth. Returns the growth after the first tenth (once the queue and allocator have reached their
-/// working size) in kilobytes, and the spans the pipeline dropped.
-func soak(spans count: Int) async throws -> (growthKB: Int, dropped: Int, samplesMB: [Double]) {
+/// working size) and the resident size at the end, in kilobytes, and the spans the pipeline dropped.
+func soak(spans count: Int) async throws -> (growthKB: Int, endKB: Int, dropped: Int) {
     let pipeline = BatchPipeline()
     pipeline.start()
     let step = max(1, count / 10)
@@ -29,5 +29,5 @@ func soak(spans count: Int) async throws -> (growthKB: Int, dropped: Int, sample
     await pipeline.processor.forceFlush()
     let dropped = pipeline.processor.droppedSpans
     try await pipeline.stop()
-    return ((samples.last! - samples[1]) / 1024, dropped, samples.map { Double($0) / 1_048_576 })
+    return ((samples.last! - samples[1]) / 1024, samples.last! / 1024, dropped)
 }

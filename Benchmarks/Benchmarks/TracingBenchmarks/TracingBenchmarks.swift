@@ -92,20 +92,18 @@ let benchmarks: @Sendable () -> Void = {
 
     // Memory flat over a long run: BENCH_SOAK_SPANS seed spans (10 000 000 by default), one iteration.
     let soakSpans = ProcessInfo.processInfo.environment["BENCH_SOAK_SPANS"].flatMap(Int.init) ?? 10_000_000
+    let growth = BenchmarkMetric.custom("RSS growth after the first tenth (KB)", useScalingFactor: false)
+    let end = BenchmarkMetric.custom("RSS at the end (KB)", useScalingFactor: false)
+    let dropped = BenchmarkMetric.custom("spans dropped", useScalingFactor: false)
     Benchmark(
         "Memory over a long run",
-        configuration: .init(
-            metrics: [.custom("RSS growth after the first tenth (KB)", useScalingFactor: false), .custom("spans dropped", useScalingFactor: false)],
-            warmupIterations: 0,
-            maxDuration: .seconds(3600),
-            maxIterations: 1
-        )
+        configuration: .init(metrics: [growth, end, dropped], warmupIterations: 0, maxDuration: .seconds(3600), maxIterations: 1)
     ) { benchmark in
         do {
             let result = try await soak(spans: soakSpans)
-            benchmark.measurement(.custom("RSS growth after the first tenth (KB)", useScalingFactor: false), result.growthKB)
-            benchmark.measurement(.custom("spans dropped", useScalingFactor: false), result.dropped)
-            print("soak_rss_mb_samples: \(result.samplesMB.map { String(format: "%.1f", $0) }.joined(separator: " "))")
+            benchmark.measurement(growth, result.growthKB)
+            benchmark.measurement(end, result.endKB)
+            benchmark.measurement(dropped, result.dropped)
         } catch {
             fatalError("soak failed: \(error)")
         }
