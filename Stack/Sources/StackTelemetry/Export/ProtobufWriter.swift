@@ -54,22 +54,24 @@ struct ProtobufWriter {
     /// Writes `tag`, `length`, `innerTag` and `innerLength` as varints at the start of `buffer`; returns the end.
     private static func put(_ tag: UInt32, _ length: Int, _ innerTag: UInt8, _ innerLength: Int, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
         var index = 0
-        func varint(_ value: UInt64) {
-            var value = value
-            while value >= 0x80 {
-                buffer[index] = UInt8(truncatingIfNeeded: value) | 0x80
-                value >>= 7
-                index += 1
-            }
-            buffer[index] = UInt8(value)
-            index += 1
-        }
-        varint(UInt64(tag))
-        varint(UInt64(length))
+        putVarint(UInt64(tag), into: buffer, at: &index)
+        putVarint(UInt64(length), into: buffer, at: &index)
         buffer[index] = innerTag
         index += 1
-        varint(UInt64(innerLength))
+        putVarint(UInt64(innerLength), into: buffer, at: &index)
         return index
+    }
+
+    /// Writes `value` as a varint over the bytes of `buffer` from `index`, which it moves past them.
+    private static func putVarint(_ value: UInt64, into buffer: UnsafeMutableBufferPointer<UInt8>, at index: inout Int) {
+        var value = value
+        while value >= 0x80 {
+            buffer[index] = UInt8(truncatingIfNeeded: value) | 0x80
+            value >>= 7
+            index += 1
+        }
+        buffer[index] = UInt8(value)
+        index += 1
     }
 
     /// Runs `body` on the UTF-8 bytes of `string` in place (native strings), or of a contiguous copy.
@@ -168,13 +170,9 @@ struct ProtobufWriter {
         // Make room for the longer length in place, then write it over the reserved bytes.
         let lengthSize = Self.varintSize(UInt64(length))
         bytes.insert(contentsOf: repeatElement(0, count: lengthSize - 1), at: bodyStart)
-        var value = UInt64(length)
-        var index = lengthAt
-        while value >= 0x80 {
-            bytes[index] = UInt8(truncatingIfNeeded: value) | 0x80
-            value >>= 7
-            index += 1
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            var index = lengthAt
+            Self.putVarint(UInt64(length), into: buffer, at: &index)
         }
-        bytes[index] = UInt8(value)
     }
 }
