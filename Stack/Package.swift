@@ -4,8 +4,9 @@ import PackageDescription
 /// The OpenInference library of the root package.
 let openInference: Target.Dependency = .product(name: "OpenInference", package: "OpenInference")
 
-// The application: the span pipeline, the components, `stack serve`, the CLI and the benchmarks. The
-// OpenInference library is the repository's root package, one folder up (see docs/architecture.md).
+// The application: the span pipeline, the components, `stack serve`, the CLI and the soak tools (the
+// benchmarks are the Benchmarks package). The OpenInference library is the repository's root package, one folder up
+// (see docs/architecture.md).
 let package = Package(
     name: "Stack",
     platforms: [.macOS(.v15)],
