@@ -78,7 +78,7 @@ for key in swift_ns_per_llm_span swift_ns_per_noop_span python_ns_per_llm_span \
   agent_tracing_overhead_pct export_spans_per_s soak_spans soak_rss_growth_after_first_tenth_mb soak_rss_end_mb \
   soak_dropped swift_otel_ns_per_llm_span swift_otel_direct_ns_per_llm_span swift_otel_direct_batched_ns_per_llm_span \
   swift_otel_helper_overhead_pct swift_otel_helper_overhead_over_batched_pct; do
-  printf '%-44s %s\n' "$key" "$(value "$key")"
+  if [ -n "$(value "$key")" ]; then printf '%-44s %s\n' "$key" "$(value "$key")"; fi
 done
 echo
 if [ "${BENCH_OTEL:-1}" != 0 ]; then
