@@ -63,6 +63,8 @@ finish_load() {
   grep -E '^load_(requests|errors)' "$1.load" | sed "s/^/$2_/"
 }
 spool_counts() { curl -s "$base/metrics" | "$bin/StackChecks" spool; }
+# The in-memory queue's counts: spans exported, failed and dropped (a full queue drops new spans).
+queue_counts() { curl -s "$base/metrics" | "$bin/StackChecks" exported; }
 # Phoenix on a busy machine ingests a backlog at a few dozen spans a second: allow it 10 minutes.
 check_traces() { "$bin/StackChecks" phoenix-traces "$phoenix_url" "$project" "$1" "${3:-600}" ${4:-} | sed "s/^/$2_/"; }
 now_ms() { date +%s%3N; }
@@ -80,6 +82,10 @@ kill -STOP "$(cat "$run_dir/phoenix/pid")"
 sleep "$freeze"
 kill -CONT "$(cat "$run_dir/phoenix/pid")"
 finish_load "$run_dir/freeze" freeze
+read -r exported failed queue_dropped <<<"$(queue_counts)"
+echo "freeze_spans_exported: $exported"
+echo "freeze_spans_failed: $failed"
+echo "freeze_spans_dropped_from_queue: $queue_dropped"
 check_traces "$run_dir/freeze" freeze
 read -r spooled replayed dropped <<<"$(spool_counts)"
 echo "freeze_spans_spooled: $spooled"

@@ -93,6 +93,7 @@ struct ServeCommand: AsyncParsableCommand {
             phoenix: phoenix,
             projectName: telemetryConfiguration.projectName,
             queue: try FeedbackQueue(path: configuration.feedbackQueuePath),
+            maxWait: configuration.feedbackMaxWait,
             logger: Logger(label: "stack.feedback")
         )
         let signer = FeedbackTokenSigner(secret: configuration.feedbackSecret)

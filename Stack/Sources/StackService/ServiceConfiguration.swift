@@ -13,6 +13,7 @@ import StackConfiguration
 /// | `STACK_FEEDBACK_SECRET` | ``feedbackSecret``: at least 32 bytes, e.g. from `openssl rand -hex 32` | none; required |
 /// | `STACK_FEEDBACK_SECRET_FILE` | ``feedbackSecret``: a file holding it (trimmed); instead of `STACK_FEEDBACK_SECRET` | none |
 /// | `STACK_FEEDBACK_QUEUE` | ``feedbackQueuePath``: the SQLite file holding feedback not yet in Phoenix | `~/.cache/stack/feedback.sqlite` |
+/// | `STACK_FEEDBACK_MAX_WAIT` | ``feedbackMaxWait``: seconds feedback waits for its trace to reach Phoenix before it expires (logged and counted) | 3600 |
 /// | `STACK_PAGE`, `STACK_PAGE_USER`, `STACK_PAGE_TOKEN_TTL`, `STACK_PAGE_RATE` | ``page`` (see ``PageConfiguration``) | on for loopback addresses |
 public struct ServiceConfiguration: Sendable {
     /// The address to listen on.
@@ -27,6 +28,9 @@ public struct ServiceConfiguration: Sendable {
     public var feedbackSecret: FeedbackSecret
     /// The SQLite file of feedback waiting for Phoenix.
     public var feedbackQueuePath: String
+    /// How long accepted feedback waits for its trace to reach Phoenix (a sampled-out trace never does)
+    /// before it expires, visibly: logged and counted in `stack_feedback_expired_total`.
+    public var feedbackMaxWait: Duration = .seconds(3600)
     /// The chat page at `/` (`STACK_PAGE` and friends, see ``PageConfiguration``).
     public var page: PageConfiguration
 
@@ -81,6 +85,7 @@ public struct ServiceConfiguration: Sendable {
         do {
             if let port = try reader.int("STACK_PORT", in: 0...65535, expected: "a port number from 0 to 65535") { configuration.port = port }
             if let bytes = try reader.positiveInt("STACK_MAX_BODY_BYTES", example: 1_048_576) { configuration.maxBodyBytes = bytes }
+            if let wait = try reader.seconds("STACK_FEEDBACK_MAX_WAIT") { configuration.feedbackMaxWait = wait }
         } catch {
             throw .invalidValue(variable: error.variable, value: error.value, expected: error.expected)
         }

@@ -17,7 +17,7 @@ import Tracing
 /// |---|---|
 /// | `POST /v1/agent/runs` | runs the agent on `{goal, session_id?}`; answers `{answer, stop_reason, iterations, trace_id, session_id}` |
 /// | `POST /v1/chat/completions` | OpenAI-compatible pass-through to the model server, traced; `stream: true` answers server-sent events |
-/// | `POST /v1/feedback` | `{trace_id, feedback_token?, label?, score?, explanation?, name?}` becomes an annotation on the trace's root span in Phoenix; only the user the trace answered (proved by its `X-Feedback-Token`) or an admin key may send it |
+/// | `POST /v1/feedback` | `{trace_id, feedback_token?, label?, score?, explanation?, name?}` becomes an annotation on the trace in Phoenix (and on its session, when its spans name one); only the user the trace answered (proved by its `X-Feedback-Token`) or an admin key may send it |
 /// | `POST /v1/passages` | `{query, limit?}` answers the retrieval index's passages for the chat page, `{passages, index}` |
 /// | `POST /v1/browser-spans` | the chat page's timing of an answer (``BrowserSpanReport``) becomes spans of its trace |
 /// | `GET /`, `/page/app.js`, `/page/app.css` | the chat page (``ChatPage``), no key needed, when it is on |
@@ -133,7 +133,6 @@ public struct StackAPI: Sendable {
         if let session { context.requestSpan?.attributes[SemanticConventions.Context.sessionID] = session }
         context.requestSpan?.attributes[SemanticConventions.Input.value] = goal
         let traceID = Telemetry.currentTraceID
-        if let traceID { feedback.served(traceID: traceID) }
 
         let result: AgentResult
         let (agent, template) = await agent.prompted(by: prompts, logger: logger)
@@ -193,7 +192,6 @@ public struct StackAPI: Sendable {
         // streamed body is written outside this handler's task-locals and sets it again there.
         let session = try Self.sessionID(header: request.headers[Self.sessionHeader], body: nil)
         let attribution = await withOpenInferenceContext(sessionID: session, userID: context.userID) { OpenInferenceContext.current }
-        if let traceID = Telemetry.currentTraceID { feedback.served(traceID: traceID) }
         guard stream else {
             let response: ChatResponse
             do {
@@ -317,12 +315,11 @@ public struct StackAPI: Sendable {
             Feedback(
                 id: feedbackID, traceID: traceID, name: name, label: body.label, score: body.score, explanation: body.explanation,
                 userID: context.userID
-            ),
-            traceIsKnown: proven
+            )
         )
         switch receipt {
-        case .delivered(let spanID, let annotationID):
-            return Self.json(encoding: FeedbackAnswer(status: "delivered", traceID: traceID, spanID: spanID, annotationID: annotationID))
+        case .delivered(let annotationID, let sessionID):
+            return Self.json(encoding: FeedbackAnswer(status: "delivered", traceID: traceID, annotationID: annotationID, sessionID: sessionID))
         case .queued(let reason):
             return Self.json(encoding: FeedbackAnswer(status: "queued", traceID: traceID, reason: reason), status: .accepted)
         }

@@ -91,13 +91,16 @@ struct ServiceAgainstPhoenixTests {
         #expect(spans.contains { $0.spanKind == "AGENT" && $0.string("user.id") == "user-live" })
 
         let receipt = try await desk.submit(Feedback(traceID: trace, label: "thumbs_down", score: 0, explanation: "too vague", userID: "user-live"))
-        guard case .delivered(let spanID, _) = receipt else {
+        guard case .delivered(_, let sessionID) = receipt else {
             Issue.record("expected delivery, got \(receipt)")
             return
         }
-        #expect(spanID == root.context.spanID)
-        let annotations = try await phoenix.spanAnnotations(project: project, spanIDs: [root.context.spanID])
+        // The session the trace's spans name is annotated too.
+        #expect(sessionID == "session-live")
+        let annotations = try await phoenix.traceAnnotations(project: project, traceIDs: [trace])
         let annotation = try #require(annotations.first { $0.name == "user_feedback" })
+        #expect(annotation.annotatorKind == .human)
+        #expect(annotation.metadata["user_id"] == .string("user-live"))
         #expect(annotation.result.label == "thumbs_down")
         #expect(annotation.result.score == 0)
         #expect(annotation.result.explanation == "too vague")

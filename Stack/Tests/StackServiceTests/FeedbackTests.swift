@@ -12,13 +12,20 @@ import Testing
 struct FeedbackTests {
     static let traceID = "0af7651916cd43dd8448eb211c80319c"
 
-    @Test("Feedback on a trace Phoenix holds becomes an annotation on its root span")
-    func deliveredToRootSpan() async throws {
+    static let rootSpanWithSession = ScriptedHTTPServer.Reply.json(
+        #"{"data":[{"id":"b","name":"POST /v1/agent/runs","context":{"trace_id":"\#(traceID)","span_id":"aaaaaaaaaaaaaaaa"},"span_kind":"SERVER","parent_id":null,"start_time":"2026-01-01T00:00:00Z","end_time":"2026-01-01T00:00:03Z","status_code":"OK","status_message":"","attributes":{"session.id":"session-9"},"events":[]}],"next_cursor":null}"#
+    )
+    static let rootSpan = ScriptedHTTPServer.Reply.json(
+        #"{"data":[{"id":"b","name":"POST /v1/agent/runs","context":{"trace_id":"\#(traceID)","span_id":"aaaaaaaaaaaaaaaa"},"span_kind":"SERVER","parent_id":null,"start_time":"2026-01-01T00:00:00Z","end_time":"2026-01-01T00:00:03Z","status_code":"OK","status_message":"","attributes":{},"events":[]}],"next_cursor":null}"#
+    )
+    static let traceNotFound = ScriptedHTTPServer.Reply.json(#"{"detail":"Traces with IDs \#(traceID) do not exist."}"#, status: 404)
+
+    @Test("Feedback on a trace Phoenix holds becomes a trace annotation and a session annotation for the session its spans name")
+    func deliveredToTraceAndSession() async throws {
         let phoenix = ScriptedHTTPServer([
-            .json(
-                #"{"data":[{"id":"a","name":"child","context":{"trace_id":"\#(Self.traceID)","span_id":"bbbbbbbbbbbbbbbb"},"span_kind":"LLM","parent_id":"aaaaaaaaaaaaaaaa","start_time":"2026-01-01T00:00:01Z","end_time":"2026-01-01T00:00:02Z","status_code":"OK","status_message":"","attributes":{},"events":[]},{"id":"b","name":"POST /v1/agent/runs","context":{"trace_id":"\#(Self.traceID)","span_id":"aaaaaaaaaaaaaaaa"},"span_kind":"SERVER","parent_id":null,"start_time":"2026-01-01T00:00:00Z","end_time":"2026-01-01T00:00:03Z","status_code":"OK","status_message":"","attributes":{},"events":[]}],"next_cursor":null}"#
-            ),
-            .json(#"{"data":[{"id":"U3BhbkFubm90YXRpb246MQ=="}]}"#),
+            .json(#"{"data":[{"id":"VHJhY2VBbm5vdGF0aW9uOjE="}]}"#),
+            Self.rootSpanWithSession,
+            .json(#"{"data":[{"id":"U2Vzc2lvbkFubm90YXRpb246MQ=="}]}"#),
         ])
         // The scripted server answers under /v1; Phoenix's base URL is its root.
         let phoenixURL = try await phoenix.start().deletingLastPathComponent()
@@ -33,17 +40,26 @@ struct FeedbackTests {
                 )
             ) { response in
                 #expect(response.status == .ok)
-                #expect(response.decoded(FeedbackAnswer.self)?.status == "delivered")
-                #expect(response.decoded(FeedbackAnswer.self)?.spanID == "aaaaaaaaaaaaaaaa")
+                let answer = response.decoded(FeedbackAnswer.self)
+                #expect(answer?.status == "delivered")
+                #expect(answer?.annotationID == "VHJhY2VBbm5vdGF0aW9uOjE=")
+                #expect(answer?.sessionID == "session-9")
             }
         }
-        let post = try #require(phoenix.requests.last)
-        #expect(post.path.hasPrefix("/v1/span_annotations"))
-        let annotation = try #require((post.json?["data"] as? [[String: Any]])?.first)
-        #expect(annotation["span_id"] as? String == "aaaaaaaaaaaaaaaa")
-        #expect(annotation["annotator_kind"] as? String == "HUMAN")
-        #expect((annotation["result"] as? [String: Any])?["label"] as? String == "thumbs_down")
-        #expect((annotation["metadata"] as? [String: Any])?["user_id"] as? String == "user-7")
+        let requests = phoenix.requests
+        #expect(requests.map { $0.path.split(separator: "?").first.map(String.init) ?? "" } == [
+            "/v1/trace_annotations", "/v1/projects/service-tests/spans", "/v1/session_annotations",
+        ])
+        #expect(requests.first?.path.contains("sync=true") == true)
+        let trace = try #require((requests.first?.json?["data"] as? [[String: Any]])?.first)
+        #expect(trace["trace_id"] as? String == Self.traceID)
+        #expect(trace["annotator_kind"] as? String == "HUMAN")
+        #expect((trace["result"] as? [String: Any])?["label"] as? String == "thumbs_down")
+        #expect((trace["metadata"] as? [String: Any])?["user_id"] as? String == "user-7")
+        let session = try #require((requests.last?.json?["data"] as? [[String: Any]])?.first)
+        #expect(session["session_id"] as? String == "session-9")
+        // One identifier for both, so a repeated delivery updates instead of duplicating.
+        #expect(session["identifier"] as? String == trace["identifier"] as? String)
         #expect(try harness.queue.count() == 0)
     }
 
@@ -74,10 +90,8 @@ struct FeedbackTests {
         let phoenix = ScriptedHTTPServer([
             .json(#"{"detail":"restarting"}"#, status: 503),
             .json(#"{"detail":"restarting"}"#, status: 503),
-            .json(
-                #"{"data":[{"id":"b","name":"POST /v1/agent/runs","context":{"trace_id":"\#(Self.traceID)","span_id":"aaaaaaaaaaaaaaaa"},"span_kind":"SERVER","parent_id":null,"start_time":"2026-01-01T00:00:00Z","end_time":"2026-01-01T00:00:03Z","status_code":"OK","status_message":"","attributes":{},"events":[]}],"next_cursor":null}"#
-            ),
-            .json(#"{"data":[{"id":"U3BhbkFubm90YXRpb246Mg=="}]}"#),
+            .json(#"{"data":[{"id":"VHJhY2VBbm5vdGF0aW9uOjI="}]}"#),
+            Self.rootSpan,
         ])
         let url = try await phoenix.start().deletingLastPathComponent()
         let queue = try FeedbackQueue(path: ":memory:")
@@ -90,36 +104,18 @@ struct FeedbackTests {
         #expect(try queue.count() == 1)
         #expect(await desk.deliverPending() == 1)
         #expect(try queue.count() == 0)
-        let annotation = try #require(phoenix.requests.last?.json?["data"] as? [[String: Any]])
+        let annotation = try #require(phoenix.requests.dropLast().last?.json?["data"] as? [[String: Any]])
         // The feedback id is the annotation's identifier, so a repeated delivery updates, not duplicates.
         #expect(annotation.first?["identifier"] as? String == "feedback-1")
-        #expect(annotation.first?["span_id"] as? String == "aaaaaaaaaaaaaaaa")
+        #expect(annotation.first?["trace_id"] as? String == Self.traceID)
+        // No session on the trace's spans: no session annotation.
+        #expect(phoenix.requests.count == 4)
     }
 
-    @Test("Feedback whose trace never reaches Phoenix expires visibly after the wait: removed and counted, not kept forever")
-    func expiresVisibly() async throws {
-        let noSpans = ScriptedHTTPServer.Reply.json(#"{"data":[],"next_cursor":null}"#)
-        let phoenix = ScriptedHTTPServer([noSpans], cycle: true)
-        let url = try await phoenix.start().deletingLastPathComponent()
-        let queue = try FeedbackQueue(path: ":memory:")
-        let desk = FeedbackDesk(phoenix: PhoenixClient(baseURL: url), projectName: "p", queue: queue, maxWait: .seconds(3600))
-        let old = Feedback(id: "old", traceID: Self.traceID, label: "thumbs_up", acceptedAt: Date().addingTimeInterval(-7200))
-        let fresh = Feedback(id: "fresh", traceID: Self.traceID, label: "thumbs_up")
-        for feedback in [old, fresh] {
-            let receipt = try await desk.submit(feedback, traceIsKnown: true)
-            guard case .queued = receipt else {
-                Issue.record("expected queued, got \(receipt)")
-                return
-            }
-        }
-        #expect(await desk.deliverPending() == 0)
-        #expect(desk.expiredFeedback == 1)
-        #expect(try queue.pending().map(\.id) == ["fresh"])
-    }
-
-    @Test("Feedback without a token (an admin's) on a trace neither Phoenix nor this server knows is a 404 and is not kept")
-    func unknownTrace() async throws {
-        let phoenix = ScriptedHTTPServer([.json(#"{"data":[],"next_cursor":null}"#)])
+    @Test("Feedback on a trace Phoenix does not hold yet is queued by any replica and handed to Phoenix to attach when the spans arrive")
+    func queuedBeforeIngestion() async throws {
+        let phoenix = ScriptedHTTPServer([Self.traceNotFound, .json(#"{"data":[]}"#)])
+        // A replica that never answered this trace: an admin's feedback needs no token, and no memory of the trace.
         let harness = try await ServiceHarness(modelReplies: [], phoenix: try await phoenix.start().deletingLastPathComponent())
         try await harness.test { client in
             try await client.execute(
@@ -128,11 +124,40 @@ struct FeedbackTests {
                 headers: ServiceHarness.authorized(ServiceHarness.adminKey),
                 body: ByteBuffer(string: #"{"trace_id":"\#(Self.traceID)","label":"good"}"#)
             ) { response in
-                #expect(response.status == .notFound)
-                #expect(response.errorMessage?.contains("holds no trace") == true)
+                #expect(response.status == .accepted)
+                #expect(response.decoded(FeedbackAnswer.self)?.reason?.contains("not reached Phoenix yet") == true)
             }
         }
-        #expect(try harness.queue.count() == 0)
+        let paths = phoenix.requests.map(\.path)
+        #expect(paths.count == 2)
+        #expect(paths.first?.contains("sync=true") == true)
+        #expect(paths.last?.hasPrefix("/v1/trace_annotations") == true)
+        #expect(paths.last?.contains("sync=false") == true)
+        let pending = try harness.queue.pending()
+        #expect(pending.map(\.traceID) == [Self.traceID])
+        // Phoenix's copy and ours share the identifier, so whichever lands first is updated, not doubled.
+        let posted = try #require((phoenix.requests.last?.json?["data"] as? [[String: Any]])?.first)
+        #expect(posted["identifier"] as? String == pending.first?.id)
+    }
+
+    @Test("Feedback whose trace never reaches Phoenix expires visibly after the wait: removed and counted, not kept forever")
+    func expiresVisibly() async throws {
+        let phoenix = ScriptedHTTPServer([Self.traceNotFound], cycle: true)
+        let url = try await phoenix.start().deletingLastPathComponent()
+        let queue = try FeedbackQueue(path: ":memory:")
+        let desk = FeedbackDesk(phoenix: PhoenixClient(baseURL: url), projectName: "p", queue: queue, maxWait: .seconds(3600))
+        let old = Feedback(id: "old", traceID: Self.traceID, label: "thumbs_up", acceptedAt: Date().addingTimeInterval(-7200))
+        let fresh = Feedback(id: "fresh", traceID: Self.traceID, label: "thumbs_up")
+        for feedback in [old, fresh] {
+            let receipt = try await desk.submit(feedback)
+            guard case .queued = receipt else {
+                Issue.record("expected queued, got \(receipt)")
+                return
+            }
+        }
+        #expect(await desk.deliverPending() == 0)
+        #expect(desk.expiredFeedback == 1)
+        #expect(try queue.pending().map(\.id) == ["fresh"])
     }
 
     @Test(

@@ -161,6 +161,47 @@ struct SpooledDeliveryTests {
         #expect(processor.failedSpans == 0)
     }
 
+    @Test("A queue that fills while the collector hangs moves its oldest spans to the spool instead of dropping new ones", .timeLimit(.minutes(1)))
+    func fullQueueSpillsWhileExportHangs() async throws {
+        let directory = ExportSpoolTests.directory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let collector = ScriptedHTTPServer([Reply.json("{}").delayed(by: .seconds(30))], cycle: true)
+        let url = try await collector.start()
+        let spool = try ExportSpoolTests.open(directory)
+        var configuration = BatchSpanProcessor.Configuration()
+        configuration.maxQueueSize = 16
+        configuration.maxExportBatchSize = 4
+        configuration.scheduleDelay = .milliseconds(20)
+        configuration.exportTimeout = .seconds(2)
+        configuration.shutdownTimeout = .milliseconds(300)
+        let processor = BatchSpanProcessor(
+            exporter: Self.exporter(url, spool: spool, requestTimeout: .seconds(30)),
+            configuration: configuration,
+            logger: Self.logger,
+            metricsFactory: ExportSpoolTests.metrics
+        )
+        let tracer = StackTracer(processor: processor)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await processor.run() }
+            // The first batch goes out and hangs: the collector holds its answer for 30 s.
+            for index in 0..<4 { tracer.startSpan("first-\(index)", context: .topLevel).end() }
+            await Self.eventually { collector.requests.count >= 1 }
+            // Forty more, paced as requests arrive, while the 16-span queue cannot drain.
+            for index in 0..<40 {
+                tracer.startSpan("during-\(index)", context: .topLevel).end()
+                try await Task.sleep(for: .milliseconds(2))
+            }
+            #expect(processor.droppedSpans == 0)
+            #expect(processor.spilledSpans >= 24)
+            await processor.shutdown()
+            group.cancelAll()
+        }
+        // Spilled, timed out in flight, or left at shutdown: every span waits in the spool.
+        #expect(spool.pendingSpans == 44)
+        #expect(processor.droppedSpans == 0)
+        #expect(processor.failedSpans == 0)
+    }
+
     @Test("Without a spool, shutdown's leftovers are dropped and counted as before")
     func shutdownWithoutSpoolDrops() async throws {
         let collector = ScriptedHTTPServer([Reply.json("{}").delayed(by: .seconds(30))], cycle: true)

@@ -80,17 +80,16 @@ func page(_ arguments: [String]) async throws {
     )
     let firstToken = browser!.attributes["browser.time_to_first_token_ms"]
     try expect(firstToken?.intValue.map { $0 >= 0 } ?? false, "browser span attributes: \(browser!.attributes)")
-    // Feedback is delivered to the trace's root span once Phoenix holds the trace.
+    // Feedback becomes an annotation on the trace once Phoenix holds it.
     let deadline = ContinuousClock.now.advanced(by: .seconds(60))
     var labels: [String] = []
     while ContinuousClock.now < deadline {
-        let all = try await client.spans(project: project, traceID: traceID)
-        labels = try await client.spanAnnotations(project: project, spanIDs: all.map(\.context.spanID)).compactMap(\.result.label)
+        labels = try await client.traceAnnotations(project: project, traceIDs: [traceID]).compactMap(\.result.label)
         if labels.contains("thumbs_down") { break }
         try await Task.sleep(for: .milliseconds(500))
     }
     try expect(labels.contains("thumbs_down"), "no thumbs_down annotation on trace \(traceID); annotations: \(labels)")
-    print("chat page: trace \(traceID) in Phoenix with browser.question (\(firstToken!.intValue!) ms to first token) beside the server span, and the thumbs_down annotation")
+    print("chat page: trace \(traceID) in Phoenix with browser.question (\(firstToken!.intValue!) ms to first token) beside the server span, and the thumbs_down trace annotation")
 }
 
 func phoenixCount(_ arguments: [String]) async throws {

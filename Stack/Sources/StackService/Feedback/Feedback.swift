@@ -1,4 +1,6 @@
 import Foundation
+import OpenInference
+import PhoenixClient
 
 /// One piece of user feedback on a trace, as `POST /v1/feedback` accepts it.
 public struct Feedback: Sendable, Hashable, Codable {
@@ -42,10 +44,22 @@ public struct Feedback: Sendable, Hashable, Codable {
     }
 }
 
+extension Feedback {
+    /// The label, score and explanation, as an annotation carries them.
+    var result: SpanAnnotation.Result {
+        SpanAnnotation.Result(label: label, score: score, explanation: explanation)
+    }
+
+    /// The annotation's metadata: who gave the feedback.
+    var annotationMetadata: [String: OpenInferenceJSON] {
+        userID.map { ["user_id": .string($0)] } ?? [:]
+    }
+}
+
 /// What happened to feedback the server accepted.
 public enum FeedbackReceipt: Sendable, Hashable {
-    /// Attached to the trace's root span in Phoenix.
-    case delivered(spanID: String, annotationID: String)
+    /// Attached to the trace in Phoenix (`annotationID`), and to its session when its spans name one.
+    case delivered(annotationID: String, sessionID: String?)
     /// Stored durably and retried until Phoenix holds the trace (`reason` says why it waits).
     case queued(reason: String)
 }

@@ -5,20 +5,25 @@ import OpenInference
 import PhoenixClient
 import Synchronization
 
-/// Turns accepted feedback into span annotations on the trace's root span in Phoenix.
+/// Turns accepted feedback into annotations in Phoenix: a trace annotation (the feedback concerns the
+/// whole answer) and, when the trace's spans carry a `session.id`, a session annotation.
 ///
 /// Feedback is written to the durable ``FeedbackQueue`` before anything else, and leaves it only
-/// once Phoenix holds the annotation (or the trace is known not to exist), so Phoenix being down,
-/// slow or still ingesting the trace loses nothing. ``FeedbackDeliveryService`` retries what waits.
-/// Feedback whose trace has not reached Phoenix within `maxWait` expires visibly: it is logged as a
-/// warning, counted in ``expiredFeedback`` and the metric `stack_feedback_expired_total`, and removed.
+/// once Phoenix holds the annotations, so Phoenix being down, slow or still ingesting the trace
+/// loses nothing. Any replica can accept feedback on a trace another replica answered, also before
+/// Phoenix has ingested it: nothing depends on this process's memory. When Phoenix does not hold the
+/// trace yet, the annotation is also posted for Phoenix to attach when the spans arrive (it keeps such
+/// annotations in memory for about ten minutes), and ``FeedbackDeliveryService`` retries from the queue
+/// until Phoenix confirms it; the feedback id is the annotation's identifier, so every retry updates the
+/// same annotation. Feedback whose trace has not reached Phoenix within `maxWait` expires visibly: it is
+/// logged as a warning, counted in ``expiredFeedback`` and the metric `stack_feedback_expired_total`,
+/// and removed.
 public final class FeedbackDesk: Sendable {
     let phoenix: PhoenixClient
     let projectName: String
     let queue: FeedbackQueue
-    let recentTraces: RecentTraces
-    /// How long feedback waits for a trace this server answered to appear in Phoenix (a sampled-out
-    /// trace never does) before it is dropped with a warning.
+    /// How long feedback waits for its trace to appear in Phoenix (a sampled-out trace never does)
+    /// before it is dropped with a warning (`STACK_FEEDBACK_MAX_WAIT`).
     let maxWait: Duration
     let logger: Logger
     private let expired = Atomic<Int>(0)
@@ -37,25 +42,15 @@ public final class FeedbackDesk: Sendable {
         self.phoenix = phoenix
         self.projectName = projectName
         self.queue = queue
-        self.recentTraces = RecentTraces()
         self.maxWait = maxWait
         self.logger = logger
     }
 
-    /// Remembers a trace this server answered, so feedback on it waits for its spans.
-    public func served(traceID: String) {
-        recentTraces.insert(traceID)
-    }
-
     /// Accepts feedback: stores it, then tries to deliver it at once.
     ///
-    /// - Parameter traceIsKnown: `true` when the caller has proof that this service answered the
-    ///   trace (a valid feedback token, which any replica can check): feedback on a trace Phoenix
-    ///   does not hold yet then waits in the queue. `false` leaves the decision to this process's
-    ///   memory of the traces it answered.
-    /// - Throws: ``APIError`` 404 when Phoenix is up, holds no such trace, the trace is not known
-    ///   and this server did not answer it; 500 when the queue cannot be written (nothing was accepted).
-    public func submit(_ feedback: Feedback, traceIsKnown: Bool = false) async throws(APIError) -> FeedbackReceipt {
+    /// - Throws: ``APIError`` 500 when the queue cannot be written (nothing was accepted); 502 when
+    ///   Phoenix refuses the annotation itself (retrying would not help).
+    public func submit(_ feedback: Feedback) async throws(APIError) -> FeedbackReceipt {
         do {
             try queue.add(feedback)
         } catch {
@@ -67,17 +62,14 @@ public final class FeedbackDesk: Sendable {
             )
         }
         switch await attempt(feedback) {
-        case .delivered(let spanID, let annotationID):
-            return .delivered(spanID: spanID, annotationID: annotationID)
-        case .traceMissing where !traceIsKnown && !recentTraces.contains(feedback.traceID):
-            try? queue.remove(id: feedback.id)
-            throw APIError(
-                .notFound,
-                type: "unknown_trace",
-                message: "Phoenix project '\(projectName)' holds no trace \(feedback.traceID) and this server did not answer it; "
-                    + "send the X-Trace-Id of a response"
-            )
+        case .delivered(let annotationID, let sessionID):
+            return .delivered(annotationID: annotationID, sessionID: sessionID)
         case .traceMissing:
+            // Phoenix attaches it as soon as the spans arrive; the queue keeps it until Phoenix confirms.
+            _ = try? await phoenix.annotateTrace(
+                traceID: feedback.traceID, name: feedback.name, annotatorKind: .human, result: feedback.result,
+                metadata: feedback.annotationMetadata, identifier: feedback.id, delivery: .whenItArrives
+            )
             return .queued(reason: "the trace's spans have not reached Phoenix yet")
         case .phoenixUnavailable(let reason):
             return .queued(reason: "Phoenix is unavailable (\(reason)); delivery is retried")
@@ -128,7 +120,7 @@ public final class FeedbackDesk: Sendable {
     }
 
     private enum Attempt {
-        case delivered(spanID: String, annotationID: String)
+        case delivered(annotationID: String, sessionID: String?)
         case traceMissing
         case phoenixUnavailable(String)
         /// Phoenix answered 4xx to the annotation itself: retrying the same request will not help.
@@ -137,29 +129,27 @@ public final class FeedbackDesk: Sendable {
 
     private func attempt(_ feedback: Feedback) async -> Attempt {
         do {
-            guard let root = try await phoenix.rootSpan(project: projectName, traceID: feedback.traceID) else {
-                return .traceMissing
-            }
-            var metadata: [String: OpenInferenceJSON] = [:]
-            if let user = feedback.userID { metadata["user_id"] = .string(user) }
-            let annotationID = try await phoenix.annotateSpan(
-                SpanAnnotation(
-                    spanID: root.context.spanID,
-                    name: feedback.name,
-                    annotatorKind: .human,
-                    label: feedback.label,
-                    score: feedback.score,
-                    explanation: feedback.explanation,
-                    metadata: metadata,
-                    identifier: feedback.id
+            let annotationID = try await phoenix.annotateTrace(
+                traceID: feedback.traceID, name: feedback.name, annotatorKind: .human, result: feedback.result,
+                metadata: feedback.annotationMetadata, identifier: feedback.id
+            )
+            // The session is the one the trace's own spans name, not one the caller claims.
+            let spans = try await phoenix.spans(project: projectName, traceID: feedback.traceID)
+            let sessionID = spans.lazy.compactMap { span -> String? in
+                guard case .string(let id) = span.attributes[SemanticConventions.Context.sessionID] else { return nil }
+                return id
+            }.first
+            if let sessionID {
+                try await phoenix.annotateSession(
+                    sessionID: sessionID, name: feedback.name, annotatorKind: .human, result: feedback.result,
+                    metadata: feedback.annotationMetadata, identifier: feedback.id
                 )
-            )
+            }
             try? queue.remove(id: feedback.id)
-            logger.info(
-                "feedback delivered",
-                metadata: ["trace_id": .string(feedback.traceID), "span_id": .string(root.context.spanID)]
-            )
-            return .delivered(spanID: root.context.spanID, annotationID: annotationID)
+            logger.info("feedback delivered", metadata: ["trace_id": .string(feedback.traceID), "session_id": "\(sessionID ?? "none")"])
+            return .delivered(annotationID: annotationID ?? "", sessionID: sessionID)
+        } catch .httpStatus(404, _, _) {
+            return .traceMissing
         } catch {
             if case .httpStatus(let status, _, _) = error, (400..<500).contains(status), status != 408, status != 429 {
                 logger.error("Phoenix refused feedback", metadata: ["trace_id": .string(feedback.traceID), "error": "\(error)"])

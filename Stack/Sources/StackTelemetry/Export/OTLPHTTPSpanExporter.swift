@@ -103,6 +103,9 @@ public struct OTLPHTTPSpanExporter: SpanExporter {
         }
     }
 
+    /// `true` with a spool.
+    public var keepsForLater: Bool { delivery != nil }
+
     public func shutdown() async {
         // The HTTP client belongs to whoever made it (the process, by default), not to one exporter.
     }

@@ -10,10 +10,14 @@ public protocol SpanExporter: Sendable {
     /// Keeps spans that shutdown could not export before its deadline somewhere durable, to be sent by
     /// the next process; returns how many it kept. The default keeps none.
     func keepForLater(_ spans: [FinishedSpan]) -> Int
+    /// Whether ``keepForLater(_:)`` can keep spans at all. A ``BatchSpanProcessor`` whose queue fills
+    /// while an export hangs then moves queued spans there instead of dropping new ones.
+    var keepsForLater: Bool { get }
 }
 
 extension SpanExporter {
     public func forceFlush() async {}
     public func shutdown() async {}
     public func keepForLater(_ spans: [FinishedSpan]) -> Int { 0 }
+    public var keepsForLater: Bool { false }
 }

@@ -13,6 +13,11 @@ import Synchronization
 /// What the deadline leaves queued goes to the exporter's spool when it has one
 /// (``SpanExporter/keepForLater(_:)``), and batches it spooled are counted there, not as failed.
 ///
+/// With such an exporter, a queue that fills while an export call is still waiting for its answer (a
+/// hanging collector holds the loop for up to a request timeout) is relieved by moving its oldest
+/// batches to the spool (``spilledSpans``), so new spans are not dropped while the spool has room;
+/// the replay sends them once the collector answers, possibly before the batch that was in flight.
+///
 /// The counts are also swift-metrics counters, published from the export loop (never the hot path):
 /// `stack_telemetry_spans_exported_total`, `stack_telemetry_spans_failed_total` and
 /// `stack_telemetry_spans_dropped_total`.
@@ -42,6 +47,9 @@ public final class BatchSpanProcessor: SpanProcessor, Service {
         var dropped = 0
         var exported = 0
         var failed = 0
+        var spilled = 0
+        /// An export call is waiting for its answer.
+        var exporting = false
         var isShutdown = false
         /// The counts last published as metrics.
         var published = (dropped: 0, exported: 0, failed: 0)
@@ -55,6 +63,11 @@ public final class BatchSpanProcessor: SpanProcessor, Service {
     private let state = Mutex(State())
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
+    /// Signals that the queue is nearly full while an export waits; `nil` when the exporter keeps nothing.
+    private let spillSignals: AsyncStream<Void>
+    private let spill: AsyncStream<Void>.Continuation?
+    /// The queue length from which queued spans move to the exporter's spool while an export waits.
+    private let spillThreshold: Int
 
     /// - Parameter metricsFactory: where the span counts are published; `nil` uses the one
     ///   bootstrapped with `MetricsSystem` at the time of publishing.
@@ -73,6 +86,10 @@ public final class BatchSpanProcessor: SpanProcessor, Service {
         self.warnings = WarningThrottle(interval: configuration.dropWarningInterval)
         self.logger = logger ?? .current
         (self.wakeups, self.wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let (spillSignals, spill) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        self.spillSignals = spillSignals
+        self.spill = exporter.keepsForLater ? spill : nil
+        self.spillThreshold = max(1, configuration.maxQueueSize - configuration.maxExportBatchSize)
     }
 
     /// Spans dropped because the queue was full or the processor was shut down.
@@ -81,17 +98,20 @@ public final class BatchSpanProcessor: SpanProcessor, Service {
     public var exportedSpans: Int { state.withLock { $0.exported } }
     /// Spans in batches the exporter failed to deliver.
     public var failedSpans: Int { state.withLock { $0.failed } }
+    /// Spans moved from a nearly full queue to the exporter's spool while an export waited.
+    public var spilledSpans: Int { state.withLock { $0.spilled } }
 
     public func onEnd(_ span: FinishedSpan) {
-        let (shouldWake, droppedNow) = state.withLock { state -> (Bool, Bool) in
+        let (shouldWake, shouldSpill, droppedNow) = state.withLock { state -> (Bool, Bool, Bool) in
             guard !state.isShutdown, state.queue.count < configuration.maxQueueSize else {
                 state.dropped += 1
-                return (false, true)
+                return (false, false, true)
             }
             state.queue.append(span)
-            return (state.queue.count >= configuration.maxExportBatchSize, false)
+            return (state.queue.count >= configuration.maxExportBatchSize, state.exporting && state.queue.count >= spillThreshold, false)
         }
         if shouldWake { wake.yield() }
+        if shouldSpill { spill?.yield() }
         if droppedNow { warnIfDue("dropping spans: the export queue of \(configuration.maxQueueSize) is full or closed") }
     }
 
@@ -104,9 +124,13 @@ public final class BatchSpanProcessor: SpanProcessor, Service {
                     wake.yield()
                 }
             }
+            group.addTask { [self] in
+                for await _ in spillSignals { spillWhileExporting() }
+            }
             for await _ in wakeups.cancelOnGracefulShutdown() {
                 await exportQueued(untilEmpty: false)
             }
+            spill?.finish()
             group.cancelAll()
         }
         await shutdown()
@@ -124,6 +148,7 @@ public final class BatchSpanProcessor: SpanProcessor, Service {
         }
         guard !wasShutdown else { return }
         wake.finish()
+        spill?.finish()
         let deadline = ContinuousClock.now.advanced(by: configuration.shutdownTimeout)
         await exportQueued(untilEmpty: true, deadline: deadline)
         let abandoned = state.withLock { state in
@@ -144,8 +169,11 @@ public final class BatchSpanProcessor: SpanProcessor, Service {
         await exporter.shutdown()
     }
 
-    private func takeBatch() -> [FinishedSpan] {
+    /// The oldest spans, up to a batch; `toSpill` takes them only while an export waits and the queue
+    /// is nearly full.
+    private func takeBatch(toSpill: Bool = false) -> [FinishedSpan] {
         state.withLock { state in
+            if toSpill, !(state.exporting && state.queue.count >= spillThreshold) { return [] }
             let count = min(state.queue.count, configuration.maxExportBatchSize)
             let batch = Array(state.queue.prefix(count))
             state.queue.removeFirst(count)
@@ -163,6 +191,8 @@ public final class BatchSpanProcessor: SpanProcessor, Service {
             }
             var timeout = configuration.exportTimeout
             if let deadline { timeout = min(timeout, ContinuousClock.now.duration(to: deadline)) }
+            state.withLock { $0.exporting = true }
+            defer { state.withLock { $0.exporting = false } }
             do {
                 try await withTimeout(timeout) { [exporter] in try await exporter.export(batch) }
                 state.withLock { $0.exported += batch.count }
@@ -174,6 +204,23 @@ public final class BatchSpanProcessor: SpanProcessor, Service {
             }
             publishMetrics()
             if !untilEmpty && batch.count < configuration.maxExportBatchSize { return }
+        }
+    }
+
+    /// Moves the oldest queued batches to the exporter's spool while an export waits and the queue is
+    /// nearly full; what the spool cannot take is dropped and counted.
+    private func spillWhileExporting() {
+        while true {
+            let batch = takeBatch(toSpill: true)
+            guard !batch.isEmpty else { return }
+            let kept = exporter.keepForLater(batch)
+            state.withLock { state in
+                state.spilled += kept
+                state.dropped += batch.count - kept
+            }
+            if kept < batch.count {
+                warnIfDue("dropping spans: the export queue of \(configuration.maxQueueSize) is full and the spool took \(kept) of \(batch.count)")
+            }
         }
     }
 
@@ -212,7 +259,9 @@ func withTimeout(_ timeout: Duration, _ operation: @escaping @Sendable () async 
             return true
         }
         group.addTask {
-            try await Task.sleep(for: timeout)
+            // Cancelled (the loop is stopping) counts as the time being up: the operation's outcome,
+            // spooled or not, is then read below rather than lost to a CancellationError.
+            try? await Task.sleep(for: timeout)
             return false
         }
         defer { group.cancelAll() }
