@@ -106,4 +106,56 @@ struct ServiceAgainstPhoenixTests {
         #expect(annotation.result.explanation == "too vague")
         await telemetry.shutdown()
     }
+
+    @Test("Feedback accepted before Phoenix has the trace is delivered once the spans arrive: one trace annotation, one session annotation")
+    func feedbackBeforeIngestion() async throws {
+        let phoenixURL = try #require(LiveServers.phoenix, "STACK_PHOENIX_URL is not set; run `make test`")
+        let project = "stack-feedback-it-\(UUID().uuidString.prefix(8).lowercased())"
+        var configuration = TelemetryConfiguration(serviceName: "stack-feedback-it")
+        configuration.endpoint = phoenixURL.absoluteString + "/v1/traces"
+        configuration.projectName = project
+        // The spans stay queued until the flush below, as they would on their way from another replica.
+        configuration.batch.scheduleDelay = .seconds(600)
+        let telemetry = try Telemetry(configuration: configuration)
+        let phoenix = PhoenixClient(baseURL: phoenixURL)
+        let desk = FeedbackDesk(phoenix: phoenix, projectName: project, queue: try FeedbackQueue(path: ":memory:"))
+
+        let span = telemetry.tracer.startSpan("POST /v1/agent/runs", context: .topLevel)
+        // Phoenix ties a session id to the first project it appears in: one of this run's own.
+        let session = "session-\(project)"
+        span.attributes["session.id"] = session
+        let traceID = try #require(span.context.spanContext?.traceIDHex)
+        span.end()
+
+        let feedback = Feedback(traceID: traceID, label: "thumbs_up", score: 1, userID: "user-early")
+        let receipt = try await desk.submit(feedback)
+        guard case .queued = receipt else {
+            Issue.record("expected queued before the spans reach Phoenix, got \(receipt)")
+            return
+        }
+        await telemetry.forceFlush()
+        var delivered = 0
+        for _ in 0..<120 where delivered == 0 {
+            delivered = await desk.deliverPending()
+            if delivered == 0 { try await Task.sleep(for: .milliseconds(500)) }
+        }
+        #expect(delivered == 1)
+        // Phoenix's own sync=false copy and the confirmed one share the feedback id: one annotation.
+        let annotations = try await phoenix.traceAnnotations(project: project, traceIDs: [traceID])
+        #expect(annotations.count == 1)
+        #expect(annotations.first?.identifier == feedback.id)
+        #expect(annotations.first?.result.label == "thumbs_up")
+        // The session the span names carries the same annotation (read with Phoenix's REST API directly:
+        // Stack itself never lists session annotations).
+        let response = try await HTTPClient.shared.execute(
+            HTTPClientRequest(url: "\(phoenixURL.absoluteString)/v1/projects/\(project)/session_annotations?session_ids=\(session)"),
+            timeout: .seconds(30)
+        )
+        let body = try await response.body.collect(upTo: 1 << 20)
+        let sessions = try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]
+        let data = sessions?["data"] as? [[String: Any]] ?? []
+        #expect(data.count == 1)
+        #expect(data.first?["identifier"] as? String == feedback.id)
+        await telemetry.shutdown()
+    }
 }
