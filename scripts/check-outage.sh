@@ -66,7 +66,13 @@ spool_counts() { curl -s "$base/metrics" | "$bin/StackChecks" spool; }
 # The in-memory queue's counts: spans exported, failed and dropped (a full queue drops new spans).
 queue_counts() { curl -s "$base/metrics" | "$bin/StackChecks" exported; }
 # Phoenix on a busy machine ingests a backlog at a few dozen spans a second: allow it 10 minutes.
-check_traces() { "$bin/StackChecks" phoenix-traces "$phoenix_url" "$project" "$1" "${3:-600}" ${4:-} | sed "s/^/$2_/"; }
+# On a miss, the server's queue counts and Phoenix's own errors say on which side the spans were lost.
+check_traces() {
+  "$bin/StackChecks" phoenix-traces "$phoenix_url" "$project" "$1" "${3:-600}" ${4:-} | sed "s/^/$2_/" && return 0
+  echo "server (exported failed dropped): $(queue_counts); spool (spooled replayed dropped): $(spool_counts)" >&2
+  grep -iE "error|exception|fail" "$run_dir/phoenix/phoenix.log" | tail -20 >&2 || true
+  return 1
+}
 now_ms() { date +%s%3N; }
 restart_phoenix() {
   PHOENIX_PORT="$phoenix_port" scripts/phoenix.sh start "$run_dir/phoenix" >/dev/null
