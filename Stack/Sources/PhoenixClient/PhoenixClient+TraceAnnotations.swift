@@ -2,6 +2,14 @@ import OpenInference
 import PhoenixAPI
 
 extension PhoenixClient {
+    /// What an annotation is about, beyond one span.
+    public enum AnnotationSubject: Sendable, Hashable {
+        /// A whole trace (`POST /v1/trace_annotations`), by its 32-hex id.
+        case trace(String)
+        /// A session (`POST /v1/session_annotations`): the spans sharing a `session.id`.
+        case session(String)
+    }
+
     /// How Phoenix should take an annotation whose trace or session it may not hold yet.
     public enum AnnotationDelivery: Sendable, Hashable {
         /// Written before Phoenix answers; Phoenix answers 404 (``PhoenixClientError/httpStatus(_:path:body:)``)
@@ -13,13 +21,18 @@ extension PhoenixClient {
         case whenItArrives
     }
 
-    /// Attaches an annotation to a whole trace through `POST /v1/trace_annotations`, and returns its
-    /// id (`nil` with ``AnnotationDelivery/whenItArrives``, which Phoenix does not answer with one).
+    /// Attaches an annotation to a whole trace or a session, and returns its id (`nil` with
+    /// ``AnnotationDelivery/whenItArrives``, which Phoenix does not answer with one).
     ///
     /// With an `identifier`, posting again updates the same annotation instead of adding another.
+    ///
+    /// ```swift
+    /// try await phoenix.annotate(.trace(traceID), name: "user_feedback", annotatorKind: .human,
+    ///                            result: .init(label: "thumbs_down", score: 0), identifier: feedbackID)
+    /// ```
     @discardableResult
-    public func annotateTrace(
-        traceID: String,
+    public func annotate(
+        _ subject: AnnotationSubject,
         name: String,
         annotatorKind: SpanAnnotation.AnnotatorKind,
         result: SpanAnnotation.Result,
@@ -27,62 +40,45 @@ extension PhoenixClient {
         identifier: String? = nil,
         delivery: AnnotationDelivery = .now
     ) async throws(PhoenixClientError) -> String? {
-        let annotation = Components.Schemas.TraceAnnotationData(
-            annotatorKind: .init(rawValue: annotatorKind.rawValue) ?? .human,
-            identifier: identifier,
-            metadata: metadata.isEmpty ? nil : .init(additionalProperties: OpenInferenceJSON.openAPIObject(metadata)),
-            name: name,
-            result: .init(explanation: result.explanation, label: result.label, score: result.score),
-            traceId: traceID
-        )
-        let answer = try await call("/v1/trace_annotations") {
-            try await api.annotateTraces(query: .init(sync: delivery == .now), body: .json(.init(data: [annotation]))).ok.body.json
+        let wireResult = Components.Schemas.AnnotationResult(explanation: result.explanation, label: result.label, score: result.score)
+        let wireMetadata = metadata.isEmpty ? nil : OpenInferenceJSON.openAPIObject(metadata)
+        let sync = delivery == .now
+        switch subject {
+        case .trace(let traceID):
+            let annotation = Components.Schemas.TraceAnnotationData(
+                annotatorKind: .init(rawValue: annotatorKind.rawValue) ?? .human,
+                identifier: identifier,
+                metadata: wireMetadata.map { .init(additionalProperties: $0) },
+                name: name,
+                result: wireResult,
+                traceId: traceID
+            )
+            return try await call("/v1/trace_annotations") {
+                try await api.annotateTraces(query: .init(sync: sync), body: .json(.init(data: [annotation]))).ok.body.json.data.first?.id
+            }
+        case .session(let sessionID):
+            let annotation = Components.Schemas.SessionAnnotationData(
+                annotatorKind: .init(rawValue: annotatorKind.rawValue) ?? .human,
+                identifier: identifier,
+                metadata: wireMetadata.map { .init(additionalProperties: $0) },
+                name: name,
+                result: wireResult,
+                sessionId: sessionID
+            )
+            return try await call("/v1/session_annotations") {
+                try await api.annotateSessions(query: .init(sync: sync), body: .json(.init(data: [annotation]))).ok.body.json.data.first?.id
+            }
         }
-        return answer.data.first?.id
-    }
-
-    /// Attaches an annotation to a session (the spans sharing a `session.id`) through
-    /// `POST /v1/session_annotations`, and returns its id (`nil` with ``AnnotationDelivery/whenItArrives``).
-    ///
-    /// With an `identifier`, posting again updates the same annotation instead of adding another.
-    @discardableResult
-    public func annotateSession(
-        sessionID: String,
-        name: String,
-        annotatorKind: SpanAnnotation.AnnotatorKind,
-        result: SpanAnnotation.Result,
-        metadata: [String: OpenInferenceJSON] = [:],
-        identifier: String? = nil,
-        delivery: AnnotationDelivery = .now
-    ) async throws(PhoenixClientError) -> String? {
-        let annotation = Components.Schemas.SessionAnnotationData(
-            annotatorKind: .init(rawValue: annotatorKind.rawValue) ?? .human,
-            identifier: identifier,
-            metadata: metadata.isEmpty ? nil : .init(additionalProperties: OpenInferenceJSON.openAPIObject(metadata)),
-            name: name,
-            result: .init(explanation: result.explanation, label: result.label, score: result.score),
-            sessionId: sessionID
-        )
-        let answer = try await call("/v1/session_annotations") {
-            try await api.annotateSessions(query: .init(sync: delivery == .now), body: .json(.init(data: [annotation]))).ok.body.json
-        }
-        return answer.data.first?.id
     }
 
     /// The annotations Phoenix holds for the given traces of `project`.
     public func traceAnnotations(project: String, traceIDs: [String]) async throws(PhoenixClientError) -> [PhoenixTraceAnnotation] {
-        var annotations: [PhoenixTraceAnnotation] = []
-        var cursor: String?
-        repeat {
-            let page = try await call("/v1/projects/{project}/trace_annotations") {
-                try await api.listTraceAnnotationsByTraceIds(
-                    path: .init(projectIdentifier: project),
-                    query: .init(traceIds: traceIDs, cursor: cursor, limit: 1000)
-                ).ok.body.json
-            }
-            annotations += page.data.map(PhoenixTraceAnnotation.init)
-            cursor = page.nextCursor
-        } while cursor != nil
-        return annotations
+        try await allPages("/v1/projects/{project}/trace_annotations") { cursor in
+            let page = try await api.listTraceAnnotationsByTraceIds(
+                path: .init(projectIdentifier: project),
+                query: .init(traceIds: traceIDs, cursor: cursor, limit: 1000)
+            ).ok.body.json
+            return (page.data.map(PhoenixTraceAnnotation.init), page.nextCursor)
+        }
     }
 }

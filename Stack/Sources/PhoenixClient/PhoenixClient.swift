@@ -69,19 +69,13 @@ public struct PhoenixClient: Sendable {
     ///   - traceID: only the spans of this trace.
     ///   - since: only spans that started at or after this time.
     public func spans(project: String, traceID: String? = nil, since: Date? = nil) async throws(PhoenixClientError) -> [PhoenixSpan] {
-        var spans: [PhoenixSpan] = []
-        var cursor: String?
-        repeat {
-            let page = try await call("/v1/projects/{project}/spans") {
-                try await api.getSpans(
-                    path: .init(projectIdentifier: project),
-                    query: .init(cursor: cursor, limit: 1000, startTime: since, traceId: traceID.map { [$0] })
-                ).ok.body.json
-            }
-            spans += page.data.map(PhoenixSpan.init)
-            cursor = page.nextCursor
-        } while cursor != nil
-        return spans
+        try await allPages("/v1/projects/{project}/spans") { cursor in
+            let page = try await api.getSpans(
+                path: .init(projectIdentifier: project),
+                query: .init(cursor: cursor, limit: 1000, startTime: since, traceId: traceID.map { [$0] })
+            ).ok.body.json
+            return (page.data.map(PhoenixSpan.init), page.nextCursor)
+        }
     }
 
     /// Polls until the trace holds at least `count` spans (ingestion is asynchronous), or the timeout passes.
@@ -147,19 +141,29 @@ public struct PhoenixClient: Sendable {
 
     /// The annotations Phoenix holds for the given spans of `project`.
     public func spanAnnotations(project: String, spanIDs: [String]) async throws(PhoenixClientError) -> [SpanAnnotation] {
-        var annotations: [SpanAnnotation] = []
+        try await allPages("/v1/projects/{project}/span_annotations") { cursor in
+            let page = try await api.listSpanAnnotationsBySpanIds(
+                path: .init(projectIdentifier: project),
+                query: .init(spanIds: spanIDs, cursor: cursor, limit: 1000)
+            ).ok.body.json
+            return (page.data.map(SpanAnnotation.init), page.nextCursor)
+        }
+    }
+
+    /// Reads every page of a cursor-paginated route: `page` fetches the page at a cursor (`nil` first)
+    /// and returns its items and the next cursor.
+    func allPages<Item>(
+        _ route: String,
+        _ page: (String?) async throws -> (items: [Item], next: String?)
+    ) async throws(PhoenixClientError) -> [Item] {
+        var items: [Item] = []
         var cursor: String?
         repeat {
-            let page = try await call("/v1/projects/{project}/span_annotations") {
-                try await api.listSpanAnnotationsBySpanIds(
-                    path: .init(projectIdentifier: project),
-                    query: .init(spanIds: spanIDs, cursor: cursor, limit: 1000)
-                ).ok.body.json
-            }
-            annotations += page.data.map(SpanAnnotation.init)
-            cursor = page.nextCursor
+            let (more, next) = try await call(route) { try await page(cursor) }
+            items += more
+            cursor = next
         } while cursor != nil
-        return annotations
+        return items
     }
 
     /// Runs one call of the generated client, turning what it throws into a ``PhoenixClientError``.

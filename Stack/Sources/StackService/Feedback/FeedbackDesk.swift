@@ -66,8 +66,8 @@ public final class FeedbackDesk: Sendable {
             return .delivered(annotationID: annotationID, sessionID: sessionID)
         case .traceMissing:
             // Phoenix attaches it as soon as the spans arrive; the queue keeps it until Phoenix confirms.
-            _ = try? await phoenix.annotateTrace(
-                traceID: feedback.traceID, name: feedback.name, annotatorKind: .human, result: feedback.result,
+            _ = try? await phoenix.annotate(
+                .trace(feedback.traceID), name: feedback.name, annotatorKind: .human, result: feedback.result,
                 metadata: feedback.annotationMetadata, identifier: feedback.id, delivery: .whenItArrives
             )
             return .queued(reason: "the trace's spans have not reached Phoenix yet")
@@ -129,8 +129,8 @@ public final class FeedbackDesk: Sendable {
 
     private func attempt(_ feedback: Feedback) async -> Attempt {
         do {
-            let annotationID = try await phoenix.annotateTrace(
-                traceID: feedback.traceID, name: feedback.name, annotatorKind: .human, result: feedback.result,
+            let annotationID = try await phoenix.annotate(
+                .trace(feedback.traceID), name: feedback.name, annotatorKind: .human, result: feedback.result,
                 metadata: feedback.annotationMetadata, identifier: feedback.id
             )
             // The session is the one the trace's own spans name, not one the caller claims.
@@ -140,8 +140,8 @@ public final class FeedbackDesk: Sendable {
                 return id
             }.first
             if let sessionID {
-                try await phoenix.annotateSession(
-                    sessionID: sessionID, name: feedback.name, annotatorKind: .human, result: feedback.result,
+                try await phoenix.annotate(
+                    .session(sessionID), name: feedback.name, annotatorKind: .human, result: feedback.result,
                     metadata: feedback.annotationMetadata, identifier: feedback.id
                 )
             }
