@@ -69,7 +69,11 @@ public final class MCPServerConnection: ToolSource {
         let transport: any Transport
         if let url = httpURL(command) {
             process = nil
-            transport = HTTPClientTransport(endpoint: url, streaming: false, logger: logger)
+            // The SDK's client warns of "unexpected content type" on every 202 that accepts a
+            // notification (it has no body, so no type); real failures still fail the request.
+            var transportLogger = logger
+            transportLogger.logLevel = max(logger.logLevel, .error)
+            transport = HTTPClientTransport(endpoint: url, streaming: false, logger: transportLogger)
         } else {
             do {
                 let child = try ChildProcess.spawn(command, environment: environment)
