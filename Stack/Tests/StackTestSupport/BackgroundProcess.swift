@@ -8,7 +8,8 @@ import Darwin
 
 /// A server program run for the length of a test: started with its standard output in a file, read
 /// with ``waitForLine(containing:timeout:)``, and ended with ``stop()`` (SIGTERM, then SIGKILL), which
-/// also reaps it. Spawned by hand for the reason ``runToCompletion(_:_:environment:)`` gives.
+/// also reaps it; one never stopped (a test that threw) is killed and reaped when released. Spawned by
+/// hand for the reason ``runToCompletion(_:_:environment:)`` gives.
 public final class BackgroundProcess: Sendable {
     /// The process id.
     public let pid: pid_t
@@ -56,5 +57,14 @@ public final class BackgroundProcess: Sendable {
         kill(pid, SIGKILL)
         _ = waitpid(pid, &status, 0)
         return status
+    }
+
+    deinit {
+        var status: Int32 = 0
+        if waitpid(pid, &status, WNOHANG) == 0 {
+            kill(pid, SIGKILL)
+            _ = waitpid(pid, &status, 0)
+        }
+        try? FileManager.default.removeItem(at: output)
     }
 }
