@@ -73,7 +73,11 @@ public final class MCPServerConnection: ToolSource {
             // notification (it has no body, so no type); real failures still fail the request.
             var transportLogger = logger
             transportLogger.logLevel = max(logger.logLevel, .error)
-            transport = HTTPClientTransport(endpoint: url, streaming: false, logger: transportLogger)
+            // URLSession's own limit (60 s by default) stays above STACK_MCP_TIMEOUT, so the race below
+            // ends a slow request with `timedOut` first.
+            let session = URLSessionConfiguration.default
+            session.timeoutIntervalForRequest = Double(timeout.components.seconds) + 5
+            transport = HTTPClientTransport(endpoint: url, configuration: session, streaming: false, logger: transportLogger)
         } else {
             do {
                 let child = try ChildProcess.spawn(command, environment: environment)
@@ -207,6 +211,8 @@ public final class MCPServerConnection: ToolSource {
                 throw MCPServerError(.exited, server: command, message: "the server process \(ended); check its standard error", underlying: error)
             }
             throw MCPServerError(.protocolError, server: command, message: "answered an error: \(error.localizedDescription)", underlying: error)
+        } catch let error as URLError where error.code == .timedOut {
+            throw MCPServerError(.timedOut, server: command, message: "no answer within \(timeout); raise STACK_MCP_TIMEOUT or fix the server", underlying: error)
         } catch let error as URLError {
             throw MCPServerError(.unreachable, server: command, message: "could not be reached (\(error.localizedDescription)); check that it runs at that URL", underlying: error)
         } catch is CancellationError {

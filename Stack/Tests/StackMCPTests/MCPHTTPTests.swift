@@ -142,4 +142,25 @@ struct MCPHTTPTests {
         #expect(outputs.count == 3)
         #expect(outputs.allSatisfy { $0.contains("Z") || $0.contains("+00:00") })
     }
+
+    @Test("A call over HTTP that outlasts the timeout fails with timedOut; the connection goes on serving other calls")
+    func hungCallTimesOut() async throws {
+        var tools = ToolRegistry([NowTool()])
+        tools.register(LLMToolDefinition(name: "slow", description: "Answers late.", parameters: ["type": "object", "properties": [:]])) { _ in
+            try await Task.sleep(for: .seconds(5))
+            return "late"
+        }
+        try await Self.withEndpoint(tools) { url in
+            let connection = try await MCPServerConnection.start(url.absoluteString, environment: [:], timeout: .seconds(1), logger: Self.logger)
+            var thrown: MCPServerError?
+            do {
+                _ = try await connection.callTool("slow", arguments: "{}")
+            } catch let error as MCPServerError {
+                thrown = error
+            }
+            #expect(thrown?.code == .timedOut)
+            #expect(try await connection.callTool("now", arguments: #"{"timezone":"UTC"}"#).hasSuffix("Z"))
+            await connection.close()
+        }
+    }
 }

@@ -107,7 +107,7 @@ struct MCPToolSourceTests {
         #expect(Self.isReaped(again.processID))
     }
 
-    @Test("A server that cannot start is left out with a failedToStart error; the others start", arguments: ["exit-at-start", "no-such-mode-binary"])
+    @Test("A server that cannot start is reported with a failedToStart error; the others start", arguments: ["exit-at-start", "no-such-mode-binary"])
     func failsToStart(mode: String) async throws {
         let command = mode == "exit-at-start" ? Self.scripted(mode) : "/nonexistent/mcp-server --stdio"
         let servers = await MCPServerSet.start(
