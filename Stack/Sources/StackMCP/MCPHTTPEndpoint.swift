@@ -16,7 +16,9 @@ import NIOCore
 ///
 /// Requests must name the endpoint's host in `Host` (and `Origin`, when a browser sends one): a
 /// loopback address accepts the loopback names on any port, another address accepts itself on the
-/// bound port, so a web page elsewhere cannot reach the tools through DNS rebinding.
+/// bound port, so a web page elsewhere cannot reach the tools through DNS rebinding. A wildcard address
+/// (`0.0.0.0`, `::`) cannot know the names it is reached by, so it checks neither: serving every
+/// interface is a deliberate exposure, to put behind a proxy that authenticates.
 public struct MCPHTTPEndpoint: Sendable {
     /// Where the endpoint answers.
     public static let path = "/mcp"
@@ -46,7 +48,7 @@ public struct MCPHTTPEndpoint: Sendable {
     public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = Router()
         let server = self.server
-        let validation = MCPToolServer.httpValidation(allowedHosts: Self.allowedHosts(host: host, port: port))
+        let validation = MCPToolServer.httpValidation(origin: Self.originValidator(host: host, port: port))
         for method in [HTTPTypes.HTTPRequest.Method.post, .get, .delete] {
             router.on(RouterPath(Self.path), method: method) { request, _ in
                 await Self.respond(to: request, server: server, validation: validation)
@@ -60,12 +62,14 @@ public struct MCPHTTPEndpoint: Sendable {
         )
     }
 
-    /// `nil` (the loopback names, any port) for a loopback `host`, otherwise `host` on `port` (any port
-    /// when `port` is 0, chosen at bind time) and the loopback names.
-    static func allowedHosts(host: String, port: Int) -> [String]? {
-        if ["127.0.0.1", "localhost", "::1"].contains(host) { return nil }
-        let shown = host.contains(":") ? "[\(host)]" : host
-        return ["\(shown):\(port == 0 ? "*" : String(port))", "127.0.0.1:*", "localhost:*", "[::1]:*"]
+    /// The loopback names on any port for a loopback `host`; nothing checked for a wildcard address;
+    /// otherwise `host` on `port` (any port when `port` is 0, chosen at bind time) and the loopback names.
+    package static func originValidator(host: String, port: Int) -> OriginValidator {
+        if ["127.0.0.1", "localhost", "::1"].contains(host) { return .localhost() }
+        if ["0.0.0.0", "::", "*"].contains(host) { return .disabled }
+        let named = host.contains(":") ? "[\(host)]" : host
+        let hosts = ["\(named):\(port == 0 ? "*" : String(port))", "127.0.0.1:*", "localhost:*", "[::1]:*"]
+        return OriginValidator(allowedHosts: hosts, allowedOrigins: hosts.flatMap { ["http://\($0)", "https://\($0)"] })
     }
 
     /// One Hummingbird request through ``MCPToolServer/respond(to:validation:)``.

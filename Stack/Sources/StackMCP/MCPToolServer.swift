@@ -55,8 +55,8 @@ public struct MCPToolServer: Sendable {
     /// have nothing to act on. A tool call continues the trace in `_meta`, else the request's
     /// `traceparent` header (``TraceContextMetadata/extracting(from:orHeadersOf:base:)``).
     ///
-    /// - Parameter validation: the checks before a message is handled; ``httpValidation(allowedHosts:)``
-    ///   by default (localhost only).
+    /// - Parameter validation: the checks before a message is handled; ``httpValidation(origin:)`` by
+    ///   default (localhost only).
     public func respond(to request: HTTPRequest, validation: any HTTPRequestValidationPipeline = MCPToolServer.httpValidation()) async -> HTTPResponse {
         let transport = StatelessHTTPServerTransport(validationPipeline: validation, logger: logger)
         let server: Server
@@ -72,17 +72,11 @@ public struct MCPToolServer: Sendable {
         return response
     }
 
-    /// The checks an HTTP request passes before its message is handled: the `Host` and `Origin` headers
-    /// name one of `allowedHosts` (DNS-rebinding protection; the loopback names by default), the client
-    /// accepts JSON, the body is JSON and the `MCP-Protocol-Version` header, when sent, is supported.
-    ///
-    /// - Parameter allowedHosts: `host:port` patterns, `*` for any port (as the SDK's `OriginValidator`);
-    ///   `nil` for localhost on any port.
-    public static func httpValidation(allowedHosts: [String]? = nil) -> any HTTPRequestValidationPipeline {
-        let origin = allowedHosts.map { hosts in
-            OriginValidator(allowedHosts: hosts, allowedOrigins: hosts.flatMap { ["http://\($0)", "https://\($0)"] })
-        } ?? .localhost()
-        return StandardValidationPipeline(validators: [
+    /// The checks an HTTP request passes before its message is handled: `origin` (the `Host` and `Origin`
+    /// headers, against DNS rebinding; the loopback names by default), the client accepts JSON, the body
+    /// is JSON, and the `MCP-Protocol-Version` header, when sent, is supported.
+    public static func httpValidation(origin: OriginValidator = .localhost()) -> any HTTPRequestValidationPipeline {
+        StandardValidationPipeline(validators: [
             origin, AcceptHeaderValidator(mode: .jsonOnly), ContentTypeValidator(), ProtocolVersionValidator(),
         ])
     }

@@ -124,6 +124,23 @@ struct MCPHTTPTests {
         #expect(response.statusCode == status)
     }
 
+    @Test(
+        "The Host check follows the address served: loopback names on loopback, the address itself elsewhere, none on a wildcard",
+        arguments: [
+            ("127.0.0.1", 8765, "localhost:8765", 200), ("127.0.0.1", 8765, "192.168.1.5:8765", 421),
+            ("192.168.1.5", 9000, "192.168.1.5:9000", 200), ("192.168.1.5", 9000, "evil.example:9000", 421),
+            ("0.0.0.0", 8765, "tools.example:8765", 200),
+        ]
+    )
+    func hostCheck(served: String, port: Int, host: String, status: Int) async {
+        let server = MCPToolServer(tools: ToolRegistry([NowTool()]), logger: Self.logger)
+        let response = await server.respond(
+            to: Self.call(meta: nil, headers: ["Host": host]),
+            validation: MCPToolServer.httpValidation(origin: MCPHTTPEndpoint.originValidator(host: served, port: port))
+        )
+        #expect(response.statusCode == status)
+    }
+
     @Test("Several clients use one HTTP endpoint at once, each initializing on its own (no session is kept)")
     func severalClients() async throws {
         let outputs = try await Self.withEndpoint(ToolRegistry([NowTool()])) { url in
