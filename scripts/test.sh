@@ -3,8 +3,8 @@
 # SmolLM2-135M), runs every Swift test against them (unit and integration), compares our spans with
 # Python's OpenInference for the same calls, runs the README quick start and checks its trace, drives
 # `stack serve` over HTTP, drives its chat page in headless Chromium, checks `stack prompt` and STACK_PROMPT, `stack dataset`,
-# `stack experiment` and `stack eval`, runs the README's `stack` command lines as written after `make demo` on a fresh
-# cache, and stops exactly the processes it started.
+# `stack experiment` and `stack eval`, runs `stack ask` with its search tool over MCP (stdio and HTTP), runs the README's
+# `stack` command lines as written after `make demo` on a fresh cache, and stops exactly the processes it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -37,6 +37,7 @@ scripts/check-page.sh "$model_url" "$phoenix_url"
 scripts/check-prompts.sh "$model_url" "$phoenix_url"
 scripts/check-experiments.sh "$model_url" "$phoenix_url"
 scripts/check-eval.sh "$model_url" "$phoenix_url"
+scripts/check-mcp.sh "$model_url" "$phoenix_url"
 scripts/phoenix.sh stop "$run_dir/phoenix"
 scripts/model-server.sh stop "$run_dir/model"
 # Nothing lost (about 8 minutes): its own Phoenix frozen for 60 s, then killed and restarted, under 50

@@ -116,8 +116,20 @@ final class ChildProcess: Sendable {
     var exitDescription: String? {
         guard let raw = exitStatus() else { return nil }
         if raw == -1 { return "ended" }
-        if raw & 0x7f == 0 { return "exited with status \((raw >> 8) & 0xff)" }
+        if raw & 0x7f == 0 {
+            let code = (raw >> 8) & 0xff
+            // The shell's own codes: 127 when it found no such command, 126 when it could not run it.
+            let meaning = code == 127 ? " (no such command)" : code == 126 ? " (the command is not executable)" : ""
+            return "exited with status \(code)\(meaning)"
+        }
         return "was killed by signal \(raw & 0x7f)"
+    }
+
+    /// ``exitDescription``, waiting up to `limit` for the process to end: a closed pipe is often seen a
+    /// moment before the exit can be reaped.
+    func exitDescription(within limit: Duration) async -> String? {
+        _ = await waitForExit(limit)
+        return exitDescription
     }
 
     /// Ends the process and reaps it: closes its standard input (a well-behaved server exits at end of

@@ -6,10 +6,10 @@ import StackConfiguration
 ///
 /// | Variable | Meaning | Default |
 /// |---|---|---|
-/// | `STACK_MCP_SERVERS` | commands that start MCP servers on stdio, separated by `;` (each run by `/bin/sh -c`) | none |
+/// | `STACK_MCP_SERVERS` | MCP servers separated by `;`: commands that start one on stdio (each run by `/bin/sh -c`), or `http(s)://` URLs of Streamable HTTP endpoints | none |
 /// | `STACK_MCP_TIMEOUT` | seconds a server may take to start or to answer one request | 30 |
 public struct MCPConfiguration: Sendable, Hashable {
-    /// The server commands (`STACK_MCP_SERVERS`, separated by `;`).
+    /// The server commands or URLs (`STACK_MCP_SERVERS`, separated by `;`).
     public var servers: [String]
     /// The limit on the handshake and on each request (`STACK_MCP_TIMEOUT`, in seconds).
     public var timeout: Duration

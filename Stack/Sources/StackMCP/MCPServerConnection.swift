@@ -1,30 +1,38 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Logging
 import MCP
 import OpenInference
 import StackAgent
 
-/// One MCP server run as a child process and spoken to over its standard input and output: a
-/// ``ToolSource`` whose tools the agent offers beside its own.
+/// One MCP server, run as a child process and spoken to over its standard input and output, or reached
+/// at an `http://` or `https://` URL over MCP's Streamable HTTP transport: a ``ToolSource`` whose tools
+/// the agent offers beside its own.
 ///
-/// Every request races the server's answer against `timeout` and the process's end, so a server that
-/// hangs, crashes or answers nonsense fails that call with an ``MCPServerError`` (which the agent turns
-/// into a tool message and an ERROR TOOL span) instead of holding the run. A tool call carries the
-/// caller's trace context in `_meta` (``TraceContextMetadata``), so the server's span joins the trace.
-/// ``close()`` disconnects and reaps the process; ``withMCPServers(_:configuration:environment:logger:_:)``
-/// calls it on every path.
+/// Every request races the server's answer against `timeout` (and, for a child process, the process's
+/// end), so a server that hangs, crashes or answers nonsense fails that call with an ``MCPServerError``
+/// (which the agent turns into a tool message and an ERROR TOOL span) instead of holding the run. A
+/// tool call carries the caller's trace context in `_meta` (``TraceContextMetadata``), so the server's
+/// span joins the trace. ``close()`` disconnects and reaps the process;
+/// ``MCPServerSet/with(_:environment:configuration:logger:_:)`` calls it on every path.
+///
+/// Over HTTP the SDK's `HTTPClientTransport` posts each message and reads a JSON answer; no event stream
+/// is opened (the tools need no server-initiated messages, and the SDK's Linux client cannot read SSE
+/// answers), so the server must answer `application/json`, as `stack mcp --http` does.
 public final class MCPServerConnection: ToolSource {
-    /// The command as configured, naming the server in errors.
+    /// The command (or URL) as configured, naming the server in errors.
     public let command: String
-    /// The server's name from its `initialize` answer (or the command's first word), prefixing tool names
-    /// that clash with others.
+    /// The server's name from its `initialize` answer (or ``UnavailableMCPServer/shortName(of:)``),
+    /// prefixing tool names that clash with others.
     public let sourceName: String
     private let client: Client
-    private let process: ChildProcess
+    private let process: ChildProcess?
     private let timeout: Duration
     private let logger: Logger
 
-    private init(command: String, sourceName: String, client: Client, process: ChildProcess, timeout: Duration, logger: Logger) {
+    private init(command: String, sourceName: String, client: Client, process: ChildProcess?, timeout: Duration, logger: Logger) {
         self.command = command
         self.sourceName = sourceName
         self.client = client
@@ -33,38 +41,66 @@ public final class MCPServerConnection: ToolSource {
         self.logger = logger
     }
 
-    /// Starts `command` (through `/bin/sh -c`) and completes the MCP handshake.
+    /// `command` as an MCP endpoint URL when it is one word starting with `http://` or `https://`.
+    public static func httpURL(_ command: String) -> URL? {
+        let trimmed = command.trimmingCharacters(in: .whitespaces)
+        guard trimmed.hasPrefix("http://") || trimmed.hasPrefix("https://"), !trimmed.contains(" "),
+            let url = URL(string: trimmed), url.host != nil
+        else { return nil }
+        return url
+    }
+
+    /// Starts `command` (through `/bin/sh -c`) and completes the MCP handshake; when `command` is an
+    /// `http://` or `https://` URL, connects to the server there instead (no process is started).
     ///
     /// - Parameters:
-    ///   - environment: the child's environment.
+    ///   - environment: the child's environment (unused for a URL).
     ///   - timeout: how long the handshake and each later request may take.
     /// - Throws: ``MCPServerError`` with code `failedToStart` when the command cannot run, exits, or does
-    ///   not answer `initialize` in time; the process is reaped before it is thrown.
+    ///   not answer `initialize` in time, or the URL does not answer it; the process is reaped before it
+    ///   is thrown.
     public static func start(
         _ command: String,
         environment: [String: String],
         timeout: Duration,
         logger: Logger
     ) async throws(MCPServerError) -> MCPServerConnection {
-        let process: ChildProcess
-        do {
-            process = try ChildProcess.spawn(command, environment: environment)
-        } catch {
-            throw MCPServerError(.failedToStart, server: command, message: "could not run the command (\(error)); check it in a shell", underlying: error)
+        let process: ChildProcess?
+        let transport: any Transport
+        if let url = httpURL(command) {
+            process = nil
+            // The SDK's client warns of "unexpected content type" on every 202 that accepts a
+            // notification (it has no body, so no type); real failures still fail the request.
+            var transportLogger = logger
+            transportLogger.logLevel = max(logger.logLevel, .error)
+            // URLSession's own limit (60 s by default) stays above STACK_MCP_TIMEOUT, so the race below
+            // ends a slow request with `timedOut` first.
+            let session = URLSessionConfiguration.default
+            session.timeoutIntervalForRequest = Double(timeout.components.seconds) + 5
+            transport = HTTPClientTransport(endpoint: url, configuration: session, streaming: false, logger: transportLogger)
+        } else {
+            do {
+                let child = try ChildProcess.spawn(command, environment: environment)
+                process = child
+                transport = StdioTransport(input: child.output, output: child.input, logger: logger)
+            } catch {
+                throw MCPServerError(.failedToStart, server: command, message: "could not run the command (\(error)); check it in a shell", underlying: error)
+            }
         }
         let client = Client(name: "stack", version: "0.1.0")
-        let transport = StdioTransport(input: process.output, output: process.input, logger: logger)
         do {
             let initialized = try await race(process: process, timeout: timeout, command: command, abandon: { await client.disconnect() }) {
                 try await client.connect(transport: transport)
             }
-            let firstWord = command.split(separator: " ").first.map { String($0.split(separator: "/").last ?? $0) } ?? "mcp"
-            let name = initialized.serverInfo.name.isEmpty ? firstWord : initialized.serverInfo.name
-            logger.debug("MCP server started", metadata: ["command": "\(MCPServerError.redacting(command))", "server": "\(name)", "pid": "\(process.pid)"])
+            let name = initialized.serverInfo.name.isEmpty ? UnavailableMCPServer.shortName(of: command) : initialized.serverInfo.name
+            logger.debug(
+                "MCP server started",
+                metadata: ["command": "\(MCPServerError.redacting(command))", "server": "\(name)", "pid": "\(process.map { "\($0.pid)" } ?? "none (HTTP)")"]
+            )
             return MCPServerConnection(command: command, sourceName: name, client: client, process: process, timeout: timeout, logger: logger)
         } catch {
             await client.disconnect()
-            await process.terminate()
+            await process?.terminate()
             throw MCPServerError(.failedToStart, server: command, message: "did not start as an MCP server: \(error.message)", underlying: error)
         }
     }
@@ -120,11 +156,11 @@ public final class MCPServerConnection: ToolSource {
     /// Disconnects and reaps the server process (closing its input, then SIGTERM, then SIGKILL).
     public func close() async {
         await client.disconnect()
-        await process.terminate()
+        await process?.terminate()
     }
 
-    /// The process id of the server (for tests and logs).
-    public var processID: Int32 { process.pid }
+    /// The process id of the server (for tests and logs); `nil` for a server reached by URL.
+    public var processID: Int32? { process?.pid }
 
     private func parseArguments(_ text: String) throws(MCPServerError) -> [String: Value]? {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -138,7 +174,7 @@ public final class MCPServerConnection: ToolSource {
     /// `body`, unless the process ends or `timeout` passes first, or the task is cancelled; then
     /// `abandon` runs, and must make `body` return (by failing the request it waits for).
     private static func race<T: Sendable>(
-        process: ChildProcess,
+        process: ChildProcess?,
         timeout: Duration,
         command: String,
         abandon: @escaping @Sendable () async -> Void,
@@ -156,7 +192,7 @@ public final class MCPServerConnection: ToolSource {
                 group.addTask {
                     let deadline = ContinuousClock.now.advanced(by: timeout)
                     while ContinuousClock.now < deadline {
-                        if let ended = process.exitDescription {
+                        if let ended = process?.exitDescription {
                             throw MCPServerError(.exited, server: command, message: "the server process \(ended); check its standard error")
                         }
                         try await Task.sleep(for: .milliseconds(50))
@@ -171,10 +207,14 @@ public final class MCPServerConnection: ToolSource {
             throw error
         } catch let error as MCPError {
             // The process may have died while the request failed; say so rather than "disconnected".
-            if let ended = process.exitDescription {
+            if let ended = await process?.exitDescription(within: .milliseconds(200)) {
                 throw MCPServerError(.exited, server: command, message: "the server process \(ended); check its standard error", underlying: error)
             }
             throw MCPServerError(.protocolError, server: command, message: "answered an error: \(error.localizedDescription)", underlying: error)
+        } catch let error as URLError where error.code == .timedOut {
+            throw MCPServerError(.timedOut, server: command, message: "no answer within \(timeout); raise STACK_MCP_TIMEOUT or fix the server", underlying: error)
+        } catch let error as URLError {
+            throw MCPServerError(.unreachable, server: command, message: "could not be reached (\(error.localizedDescription)); check that it runs at that URL", underlying: error)
         } catch is CancellationError {
             throw MCPServerError(.timedOut, server: command, message: "the call was cancelled", underlying: CancellationError())
         } catch {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Why an MCP server or one of its tool calls failed, and what to do about it.
 ///
 /// Like swift-nio's errors it is a struct: ``code`` says what kind of failure it was, ``server`` which
@@ -8,7 +10,7 @@ public struct MCPServerError: Error, Sendable, CustomStringConvertible {
     /// The kind of failure.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Base: String, Hashable, Sendable {
-            case failedToStart, exited, timedOut, toolError, protocolError, malformedResult, invalidArguments
+            case failedToStart, exited, unreachable, timedOut, toolError, protocolError, malformedResult, invalidArguments
         }
         private let base: Base
 
@@ -16,6 +18,8 @@ public struct MCPServerError: Error, Sendable, CustomStringConvertible {
         public static let failedToStart = Code(base: .failedToStart)
         /// The server process ended (crashed or quit) while it was needed.
         public static let exited = Code(base: .exited)
+        /// The server's URL could not be reached (connection refused, unknown host, TLS failure).
+        public static let unreachable = Code(base: .unreachable)
         /// No answer within `STACK_MCP_TIMEOUT`.
         public static let timedOut = Code(base: .timedOut)
         /// The tool ran and reported an error (`isError: true`).
@@ -55,7 +59,8 @@ public struct MCPServerError: Error, Sendable, CustomStringConvertible {
     }
 
     /// `command` fit for errors and logs: the values of variable assignments (`API_KEY=…`) and of options
-    /// whose name mentions a key, token, secret or password (`--api-key …`, `--token=…`) become `…`.
+    /// whose name mentions a key, token, secret or password (`--api-key …`, `--token=…`) become `…`; in a
+    /// URL, so do its user and password and such query parameters (`https://…@host/mcp?token=…`).
     public static func redacting(_ command: String) -> String {
         func sensitive(_ name: Substring) -> Bool {
             let lower = name.lowercased()
@@ -67,6 +72,22 @@ public struct MCPServerError: Error, Sendable, CustomStringConvertible {
             if hideNext {
                 words.append("…")
                 hideNext = false
+            } else if word.hasPrefix("http://") || word.hasPrefix("https://"), var url = URLComponents(string: String(word)) {
+                let hadCredentials = url.user != nil || url.password != nil
+                let query = url.percentEncodedQuery.map { query in
+                    query.split(separator: "&", omittingEmptySubsequences: false).map { pair in
+                        let name = pair.prefix { $0 != "=" }
+                        return sensitive(name) && name.count < pair.count ? name + "=…" : String(pair)
+                    }.joined(separator: "&")
+                }
+                url.user = nil
+                url.password = nil
+                url.percentEncodedQuery = nil
+                url.fragment = nil
+                var shown = url.string ?? "…"
+                if hadCredentials, let separator = shown.range(of: "://") { shown.insert(contentsOf: "…@", at: separator.upperBound) }
+                if let query { shown += "?" + query }
+                words.append(shown)
             } else if let equals = word.firstIndex(of: "="),
                 word.hasPrefix("-") ? sensitive(word[..<equals]) : word[..<equals].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" })
             {

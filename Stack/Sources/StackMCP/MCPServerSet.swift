@@ -6,12 +6,17 @@ import StackAgent
 /// ``ToolRegistry``, closed (and their processes reaped) together.
 ///
 /// A server that fails to start, or whose tools cannot be listed, is reported through the logger and
-/// left out; the others, and the run, go on.
+/// registered as an ``UnavailableMCPServer``: one tool, `<server>_unavailable`, whose description tells
+/// the model what failed and whose every call is that error (a tool message and an ERROR TOOL span).
+/// The others, and the run, go on.
 public struct MCPServerSet: Sendable {
     /// The servers that started.
     public let connections: [MCPServerConnection]
-    /// What went wrong with the servers that were left out.
-    public let failures: [MCPServerError]
+    /// The servers that did not start, each with its `failedToStart` error.
+    public let unavailable: [UnavailableMCPServer]
+
+    /// What went wrong with the servers that did not start.
+    public var failures: [MCPServerError] { unavailable.map(\.failure) }
 
     /// Starts each of `commands` concurrently.
     public static func start(
@@ -35,30 +40,35 @@ public struct MCPServerSet: Sendable {
             return results.compactMap { $0 }
         }
         var connections: [MCPServerConnection] = []
-        var failures: [MCPServerError] = []
-        for result in results {
+        var unavailable: [UnavailableMCPServer] = []
+        for (command, result) in zip(commands, results) {
             switch result {
             case .success(let connection): connections.append(connection)
             case .failure(let error):
-                logger.warning("MCP server left out: \(error)")
-                failures.append(error)
+                logger.warning("MCP server unavailable (the model is told, through the tool \(UnavailableMCPServer.shortName(of: command))_unavailable): \(error)")
+                unavailable.append(UnavailableMCPServer(command: command, failure: error))
             }
         }
-        return MCPServerSet(connections: connections, failures: failures)
+        return MCPServerSet(connections: connections, unavailable: unavailable)
     }
 
     /// Registers every server's tools in `registry`, in the order the servers were given; a name another
-    /// tool already has is prefixed with the server's name. A server whose tools cannot be listed is
-    /// reported and skipped.
+    /// tool already has is prefixed with the server's name. A server that did not start, or whose tools
+    /// cannot be listed, is registered as its ``UnavailableMCPServer`` tool.
     public func registerTools(in registry: inout ToolRegistry, logger: Logger) async {
         for connection in connections {
             do {
                 let names = try await registry.register(source: connection)
                 logger.debug("MCP tools registered", metadata: ["server": "\(MCPServerError.redacting(connection.command))", "tools": "\(names.map(\.registered))"])
             } catch {
-                logger.warning("MCP server's tools left out: \(error)")
+                let failure = error as? MCPServerError
+                    ?? MCPServerError(.malformedResult, server: connection.command, message: "its tool list could not be read (\(error))", underlying: error)
+                logger.warning("MCP server's tools unavailable: \(failure)")
+                _ = try? await registry.register(source: UnavailableMCPServer(command: connection.command, failure: failure))
             }
         }
+        // An UnavailableMCPServer lists its one tool without failing.
+        for server in unavailable { _ = try? await registry.register(source: server) }
     }
 
     /// Closes every server and reaps its process; completes even when the task is cancelled.

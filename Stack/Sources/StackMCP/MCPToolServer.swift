@@ -36,6 +36,53 @@ public struct MCPToolServer: Sendable {
 
     /// Serves on `transport` until the client disconnects (end of input on stdio) or the task is cancelled.
     public func run(transport: any Transport) async throws {
+        let server = try await makeServer()
+        try await withTaskCancellationHandler {
+            try await server.start(transport: transport)
+            await server.waitUntilCompleted()
+        } onCancel: {
+            Task { await server.stop() }
+        }
+        await server.stop()
+    }
+
+    /// Answers one request of MCP's Streamable HTTP transport, statelessly: a fresh MCP server on the
+    /// SDK's `StatelessHTTPServerTransport` handles the one message and is stopped.
+    ///
+    /// Tools need no session, so none is kept (no `Mcp-Session-Id`): `initialize` is answered, later
+    /// requests are served without it (the server is not strict), answers are `application/json`, and
+    /// GET and DELETE are 405. Notifications (`notifications/cancelled` among them) are accepted and
+    /// have nothing to act on. A tool call continues the trace in `_meta`, else the request's
+    /// `traceparent` header (``TraceContextMetadata/extracting(from:orHeadersOf:base:)``).
+    ///
+    /// - Parameter validation: the checks before a message is handled; ``httpValidation(origin:)`` by
+    ///   default (localhost only).
+    public func respond(to request: HTTPRequest, validation: any HTTPRequestValidationPipeline = MCPToolServer.httpValidation()) async -> HTTPResponse {
+        let transport = StatelessHTTPServerTransport(validationPipeline: validation, logger: logger)
+        let server: Server
+        do {
+            server = try await makeServer()
+            try await server.start(transport: transport)
+        } catch {
+            logger.error("MCP server could not start for an HTTP request", metadata: ["error": "\(error)"])
+            return .error(statusCode: 500, .internalError("the server could not start: \(error)"))
+        }
+        let response = await transport.handleRequest(request)
+        await server.stop()
+        return response
+    }
+
+    /// The checks an HTTP request passes before its message is handled: `origin` (the `Host` and `Origin`
+    /// headers, against DNS rebinding; the loopback names by default), the client accepts JSON, the body
+    /// is JSON, and the `MCP-Protocol-Version` header, when sent, is supported.
+    public static func httpValidation(origin: OriginValidator = .localhost()) -> any HTTPRequestValidationPipeline {
+        StandardValidationPipeline(validators: [
+            origin, AcceptHeaderValidator(mode: .jsonOnly), ContentTypeValidator(), ProtocolVersionValidator(),
+        ])
+    }
+
+    /// A server with the `tools/list` and `tools/call` handlers, not yet started.
+    private func makeServer() async throws -> Server {
         let server = Server(name: name, version: "0.1.0", capabilities: .init(tools: .init(listChanged: false)))
         let tools = self.tools
         let afterCall = self.afterCall
@@ -49,7 +96,7 @@ public struct MCPToolServer: Sendable {
                 throw MCPError.invalidParams("there is no tool named '\(parameters.name)'; call tools/list for the tools")
             }
             let arguments = try Self.argumentsText(parameters.arguments)
-            let context = TraceContextMetadata.extracting(from: parameters._meta)
+            let context = TraceContextMetadata.extracting(from: parameters._meta, orHeadersOf: Server.currentHandlerContext?.httpContext)
             let result: CallTool.Result
             do {
                 let output = try await InstrumentationContext.withValue(context) {
@@ -63,13 +110,7 @@ public struct MCPToolServer: Sendable {
             await afterCall()
             return result
         }
-        try await withTaskCancellationHandler {
-            try await server.start(transport: transport)
-            await server.waitUntilCompleted()
-        } onCancel: {
-            Task { await server.stop() }
-        }
-        await server.stop()
+        return server
     }
 
     static func value(_ json: OpenInferenceJSON) throws -> Value {

@@ -25,6 +25,28 @@ public enum TraceContextMetadata {
         InstrumentationSystem.instrument.extract(fields, into: &context, using: MetadataExtractor())
         return context
     }
+
+    /// The context of a request that arrived over HTTP: `meta`'s when it has a `traceparent` (the MCP
+    /// convention, per request, as on stdio), otherwise the HTTP request's own W3C headers
+    /// (`traceparent`, `tracestate`), which an HTTP-instrumented client that does not know MCP sends.
+    ///
+    /// `_meta` wins when both are present: it names the caller's MCP-level span, while the header may
+    /// name an HTTP client span beneath it, or a proxy's.
+    public static func extracting(from meta: Metadata?, orHeadersOf request: HTTPRequest?, base: InstrumentationContext = .topLevel) -> InstrumentationContext {
+        if meta?.fields["traceparent"] != nil || request == nil {
+            return extracting(from: meta, base: base)
+        }
+        var context = base
+        if let request { InstrumentationSystem.instrument.extract(request, into: &context, using: HTTPHeaderExtractor()) }
+        return context
+    }
+}
+
+/// Reads propagation fields from an MCP HTTP request's headers, whatever their case.
+struct HTTPHeaderExtractor: Extractor {
+    func extract(key: String, from carrier: HTTPRequest) -> String? {
+        carrier.header(key)
+    }
 }
 
 /// Writes propagation fields as string members of `_meta`.

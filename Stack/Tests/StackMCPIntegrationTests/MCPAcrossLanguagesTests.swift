@@ -20,23 +20,47 @@ struct MCPAcrossLanguagesTests {
     static let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let fixtures = package.appendingPathComponent("Tests/Fixtures/mcp")
 
-    @Test("A Python MCP server called by our agent: its TOOL span is the child of our client TOOL span", .timeLimit(.minutes(3)))
-    func pythonServerJoinsOurTrace() async throws {
+    @Test(
+        "A Python MCP server called by our agent (on stdio, and over Streamable HTTP): its TOOL span is the child of our client TOOL span",
+        .timeLimit(.minutes(3)),
+        arguments: ["stdio", "http"]
+    )
+    func pythonServerJoinsOurTrace(transport: String) async throws {
         let phoenixURL = try #require(MCPPeers.phoenix, "STACK_PHOENIX_URL is not set; run `make test`")
         let python = try #require(MCPPeers.python, "STACK_MCP_PYTHON is not set; run `make test` (scripts/mcp-venv.sh makes it)")
-        let project = "stack-mcp-py-server-\(UUID().uuidString.prefix(8).lowercased())"
+        let project = "stack-mcp-py-server-\(transport)-\(UUID().uuidString.prefix(8).lowercased())"
         var configuration = TelemetryConfiguration(serviceName: "stack-mcp-it")
         configuration.endpoint = phoenixURL.absoluteString + "/v1/traces"
         configuration.projectName = project
         let telemetry = try Telemetry(configuration: configuration)
 
-        let command = "'\(python)' '\(Self.fixtures.appendingPathComponent("python_server.py").path)' '\(phoenixURL.absoluteString)' \(project)"
-        let server = try await MCPServerConnection.start(
-            command,
-            environment: ProcessInfo.processInfo.environment,
-            timeout: .seconds(60),
-            logger: Logger(label: "test.mcp") { _ in SwiftLogNoOpLogHandler() }
-        )
+        let script = Self.fixtures.appendingPathComponent("python_server.py").path
+        var command = "'\(python)' '\(script)' '\(phoenixURL.absoluteString)' \(project)"
+        // Over HTTP the Python server runs first and prints its URL, which is then the "command".
+        var httpServer: BackgroundProcess?
+        if transport == "http" {
+            let started = try BackgroundProcess(python, [script, phoenixURL.absoluteString, project, "--http"], environment: ProcessInfo.processInfo.environment)
+            httpServer = started
+            do {
+                command = String(try #require(try await started.waitForLine(containing: "serving MCP at ").split(separator: " ").last))
+            } catch {
+                await started.stop()
+                throw error
+            }
+        }
+        let server: MCPServerConnection
+        do {
+            server = try await MCPServerConnection.start(
+                command,
+                environment: ProcessInfo.processInfo.environment,
+                timeout: .seconds(60),
+                logger: Logger(label: "test.mcp") { _ in SwiftLogNoOpLogHandler() }
+            )
+        } catch {
+            await httpServer?.stop()
+            throw error
+        }
+        #expect((server.processID == nil) == (transport == "http"))
         var tools = ToolRegistry([NowTool()])
         let registered = try await tools.register(source: server)
         #expect(registered.map(\.registered) == ["word_count"])
@@ -47,6 +71,7 @@ struct MCPAcrossLanguagesTests {
             }
         }
         await server.close()
+        await httpServer?.stop()
         await telemetry.forceFlush()
         await telemetry.shutdown()
         #expect(output == "3")
@@ -71,19 +96,50 @@ struct MCPAcrossLanguagesTests {
         #expect(chain.count <= 1, "between our TOOL span and Python's: \(chain)")
     }
 
-    @Test("Python's MCP client calls `stack mcp`: our server's TOOL span joins the Python trace", .timeLimit(.minutes(3)))
-    func ourServerJoinsPythonTrace() async throws {
+    @Test(
+        "Python's MCP client calls `stack mcp` (on stdio, and with --http over Streamable HTTP): our server's TOOL span joins the Python trace",
+        .timeLimit(.minutes(3)),
+        arguments: ["stdio", "http"]
+    )
+    func ourServerJoinsPythonTrace(transport: String) async throws {
         let phoenixURL = try #require(MCPPeers.phoenix, "STACK_PHOENIX_URL is not set; run `make test`")
         let python = try #require(MCPPeers.python, "STACK_MCP_PYTHON is not set; run `make test` (scripts/mcp-venv.sh makes it)")
         let stack = Self.package.appendingPathComponent(".build/debug/stack").path
         try #require(FileManager.default.isExecutableFile(atPath: stack), "\(stack) is missing; `swift build --package-path Stack` builds it")
-        let project = "stack-mcp-py-client-\(UUID().uuidString.prefix(8).lowercased())"
+        let project = "stack-mcp-py-client-\(transport)-\(UUID().uuidString.prefix(8).lowercased())"
 
-        let printed = try await runToCompletion(
-            python,
-            [Self.fixtures.appendingPathComponent("python_client.py").path, phoenixURL.absoluteString, project, stack],
-            environment: ProcessInfo.processInfo.environment
-        )
+        // Over HTTP the server runs first, on a free port it prints, exporting to this test's project.
+        var server: BackgroundProcess?
+        var target = stack
+        if transport == "http" {
+            var environment = ProcessInfo.processInfo.environment
+            environment["PHOENIX_COLLECTOR_ENDPOINT"] = phoenixURL.absoluteString
+            environment["PHOENIX_PROJECT_NAME"] = project
+            let started = try BackgroundProcess(stack, ["mcp", "--http", "--port", "0", "--index", "/nonexistent/index.sqlite"], environment: environment)
+            server = started
+            do {
+                let line = try await started.waitForLine(containing: "serving MCP at ")
+                target = String(try #require(line.split(separator: " ").last))
+            } catch {
+                await started.stop()
+                throw error
+            }
+        }
+        let printed: String
+        do {
+            printed = try await runToCompletion(
+                python,
+                [Self.fixtures.appendingPathComponent("python_client.py").path, phoenixURL.absoluteString, project, target],
+                environment: ProcessInfo.processInfo.environment
+            )
+        } catch {
+            await server?.stop()
+            throw error
+        }
+        if let server {
+            // SIGTERM shuts the HTTP server down gracefully (flushing its spans): a clean exit.
+            #expect(await server.stop() == 0)
+        }
         struct Answer: Decodable { var trace_id: String; var span_id: String; var tools: [String]; var result: String; var is_error: Bool }
         let line = try #require(printed.split(separator: "\n").last, "the client printed nothing")
         let answer = try JSONDecoder().decode(Answer.self, from: Data(line.utf8))

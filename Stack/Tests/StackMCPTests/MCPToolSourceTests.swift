@@ -27,8 +27,9 @@ struct MCPToolSourceTests {
     }
 
     /// Whether `pid` names no process (not even a zombie): it was reaped.
-    static func isReaped(_ pid: Int32) -> Bool {
-        kill(pid, 0) == -1 && errno == ESRCH
+    static func isReaped(_ pid: Int32?) -> Bool {
+        guard let pid else { return false }
+        return kill(pid, 0) == -1 && errno == ESRCH
     }
 
     static func kind(_ span: FinishedSpan) -> String? {
@@ -106,7 +107,7 @@ struct MCPToolSourceTests {
         #expect(Self.isReaped(again.processID))
     }
 
-    @Test("A server that cannot start is left out with a failedToStart error; the others start", arguments: ["exit-at-start", "no-such-mode-binary"])
+    @Test("A server that cannot start is reported with a failedToStart error; the others start", arguments: ["exit-at-start", "no-such-mode-binary"])
     func failsToStart(mode: String) async throws {
         let command = mode == "exit-at-start" ? Self.scripted(mode) : "/nonexistent/mcp-server --stdio"
         let servers = await MCPServerSet.start(
@@ -132,7 +133,7 @@ struct MCPToolSourceTests {
                 configuration: MCPConfiguration(timeout: .seconds(600)),
                 logger: Self.logger
             ) { servers in
-                for connection in servers.connections { pids.continuation.yield(connection.processID) }
+                for connection in servers.connections { pids.continuation.yield(connection.processID ?? 0) }
                 pids.continuation.finish()
                 let hung = try #require(servers.connections.first)
                 return try await hung.callTool("probe", arguments: "{}")
@@ -153,6 +154,8 @@ struct MCPToolSourceTests {
             ("server --api-key sk-live-1 --verbose", "server --api-key … --verbose"),
             ("server --token=abc --port=8080", "server --token=… --port=8080"),
             ("python3 'server.py' --mode ok", "python3 'server.py' --mode ok"),
+            ("https://me:pw-1@example.com:8443/mcp?token=sk-live-1&x=1", "https://…@example.com:8443/mcp?token=…&x=1"),
+            ("http://127.0.0.1:8765/mcp", "http://127.0.0.1:8765/mcp"),
         ]
     )
     func redactsCommands(command: String, shown: String) {

@@ -1,10 +1,13 @@
 """A Python MCP server (PyPI `mcp`) instrumented with openinference-instrumentation-mcp, for the test in
 which our agent calls it: its tool's TOOL span must join the caller's trace through `_meta`.
 
-    python_server.py PHOENIX_URL PROJECT
+    python_server.py PHOENIX_URL PROJECT          # serves on stdio
+    python_server.py PHOENIX_URL PROJECT --http   # Streamable HTTP (JSON answers) on a free loopback port
 
-Serves on stdio. Spans are exported as they end (no batching), so they are in Phoenix before the answer.
+With --http it prints "serving MCP at http://127.0.0.1:PORT/mcp" once listening and runs until SIGTERM.
+Spans are exported as they end (no batching), so they are in Phoenix before the answer.
 """
+import socket
 import sys
 
 from openinference.instrumentation.mcp import MCPInstrumentor
@@ -33,4 +36,16 @@ def word_count(text: str) -> str:
         return result
 
 
-server.run()
+if sys.argv[3:] == ["--http"]:
+    import anyio
+    import uvicorn
+
+    # JSON answers: the Swift SDK's Linux HTTP client cannot read event-stream ones.
+    app = server.streamable_http_app(json_response=True, host="127.0.0.1")
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)  # connections wait in the backlog until uvicorn accepts them
+    print(f"serving MCP at http://127.0.0.1:{listener.getsockname()[1]}/mcp", flush=True)
+    anyio.run(lambda: uvicorn.Server(uvicorn.Config(app, log_level="warning")).serve(sockets=[listener]))
+else:
+    server.run()

@@ -5,7 +5,7 @@
 It answers `initialize` and `tools/list` (one tool, `probe`) properly; `tools/call` then behaves by MODE:
 ok (echoes the arguments and the `_meta` it received), crash (exits with status 3), hang (never answers),
 error (`isError: true`), rpc-error (a JSON-RPC error), malformed (a result that is not a CallToolResult).
-MODE exit-at-start exits before reading anything.
+MODE exit-at-start exits before reading anything; MODE silent reads but never answers (not even `initialize`).
 """
 import json
 import sys
@@ -14,6 +14,10 @@ import time
 mode = sys.argv[1]
 if mode == "exit-at-start":
     sys.exit(7)
+if mode == "silent":
+    for _ in sys.stdin:
+        pass
+    sys.exit(0)
 
 
 def send(message):
