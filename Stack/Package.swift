@@ -126,7 +126,7 @@ let package = Package(
         ),
         .target(
             name: "StackEvaluation",
-            dependencies: [openInference, "StackLLM"]
+            dependencies: [openInference, "StackLLM", "PhoenixClient"]
         ),
         .target(
             name: "StackRetrieval",
@@ -140,7 +140,7 @@ let package = Package(
             name: "StackService",
             dependencies: [
                 "StackConfiguration",
-                openInference, "StackTelemetry", "StackLLM", "StackAgent", "PhoenixClient",
+                openInference, "StackTelemetry", "StackLLM", "StackAgent", "PhoenixClient", "StackEvaluation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -225,7 +225,10 @@ let package = Package(
         ),
         .testTarget(
             name: "StackEvaluationTests",
-            dependencies: ["StackEvaluation", "StackLLM", openInference]
+            dependencies: [
+                "StackEvaluation", "StackLLM", "PhoenixClient", openInference,
+                .product(name: "OpenInferenceTesting", package: "OpenInference"),
+            ]
         ),
         .testTarget(
             name: "StackRetrievalTests",
@@ -245,6 +248,7 @@ let package = Package(
             name: "StackServiceTests",
             dependencies: [
                 "StackService", "StackAgent", "StackLLM", "StackTelemetry", openInference, "PhoenixClient", "StackTestSupport",
+                "StackEvaluation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
