@@ -68,10 +68,7 @@ url, project, trace_id = sys.argv[1:]
 spans = json.load(urllib.request.urlopen(f"{url}/v1/projects/{project}/spans?limit=1000"))["data"]
 run = [s for s in spans if s["context"]["trace_id"] == trace_id]
 root = [s for s in run if s["parent_id"] is None][0]
-def metadata(span):
-    value = span["attributes"].get("metadata", {})
-    return json.loads(value) if isinstance(value, str) else value
-evaluations = [s for s in spans if s["span_kind"] == "EVALUATOR" and metadata(s).get("evaluated_trace_id") == trace_id]
+evaluations = [s for s in spans if s["span_kind"] == "EVALUATOR" and s["attributes"].get("metadata.evaluated_trace_id") == trace_id]
 assert all(s["context"]["trace_id"] != trace_id for s in evaluations), "an evaluation inside the evaluated trace"
 names = {s["name"] for s in evaluations}
 wanted = {"evaluate non_empty", "evaluate cites_retrieved_passage", "evaluate groundedness"}
