@@ -59,10 +59,49 @@ struct OnlineEvaluatorTests {
         )
     }
 
+    /// Runs `evaluator` in a service group while `body` runs, then shuts the group down gracefully and
+    /// waits for the evaluator to return.
+    static func whileRunning(_ evaluator: OnlineEvaluator, _ body: () async throws -> Void) async throws {
+        let group = ServiceGroup(services: [evaluator], logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            try await body()
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+
     /// Waits (without asserting on time) until `done` holds; fails the test after many polls.
     static func eventually(_ what: Comment, _ done: () -> Bool) async throws {
         for _ in 0..<2000 where !done() { try await Task.sleep(for: .milliseconds(5)) }
         #expect(done(), what)
+    }
+
+    static let environment = ["STACK_API_KEYS": "sk-1=ana", "STACK_FEEDBACK_SECRET": String(repeating: "s", count: 32)]
+
+    @Test("Online evaluation is off by default; its variables set the ratio and bounds")
+    func configuration() throws {
+        #expect(try !ServiceConfiguration.fromEnvironment(Self.environment).onlineEvaluation.isEnabled)
+        let set = try ServiceConfiguration.fromEnvironment(
+            Self.environment.merging([
+                "STACK_ONLINE_EVAL_RATIO": "0.1", "STACK_ONLINE_EVAL_CONCURRENCY": "4", "STACK_ONLINE_EVAL_QUEUE": "8",
+                "STACK_ONLINE_EVAL_TRACE_WAIT": "5", "STACK_ONLINE_EVAL_DRAIN": "2.5",
+            ]) { $1 }
+        ).onlineEvaluation
+        #expect(set == OnlineEvaluationConfiguration(ratio: 0.1, concurrency: 4, queueCapacity: 8, traceWait: .seconds(5), drainTimeout: .milliseconds(2500)))
+    }
+
+    @Test("A malformed online-evaluation variable stops the service with an error naming it", arguments: [
+        ("STACK_ONLINE_EVAL_RATIO", "1.5"), ("STACK_ONLINE_EVAL_RATIO", "often"), ("STACK_ONLINE_EVAL_CONCURRENCY", "0"),
+        ("STACK_ONLINE_EVAL_QUEUE", "-1"), ("STACK_ONLINE_EVAL_TRACE_WAIT", "soon"), ("STACK_ONLINE_EVAL_DRAIN", "0"),
+    ])
+    func malformedVariable(variable: String, value: String) {
+        #expect {
+            try ServiceConfiguration.fromEnvironment(Self.environment.merging([variable: value]) { $1 })
+        } throws: { error in
+            guard case .invalidValue(let named, let shown, _) = error as? ServiceConfigurationError else { return false }
+            return named == variable && shown == value && "\(error)".contains(variable)
+        }
     }
 
     @Test("Sampling is decided by the trace id's lower 64 bits against the ratio", arguments: [
@@ -110,13 +149,9 @@ struct OnlineEvaluatorTests {
             },
             annotator: annotator
         )
-        let group = ServiceGroup(services: [evaluator], logger: Self.logger)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
+        try await Self.whileRunning(evaluator) {
             #expect(evaluator.offer(Self.run(7)))
             try await Self.eventually("the run was evaluated") { evaluator.evaluatedRuns == 1 }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
         }
         #expect(annotator.names.withLock { $0.sorted() } == [
             "cites_retrieved_passage CODE b7ad6b7169203331", "groundedness LLM b7ad6b7169203331",
@@ -132,13 +167,9 @@ struct OnlineEvaluatorTests {
         struct Down: Error {}
         let annotator = CountingAnnotator()
         let evaluator = Self.evaluator(judge: { _ in throw Down() }, annotator: annotator)
-        let group = ServiceGroup(services: [evaluator], logger: Self.logger)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
+        try await Self.whileRunning(evaluator) {
             evaluator.offer(Self.run(9))
             try await Self.eventually("the run was evaluated") { evaluator.evaluatedRuns == 1 }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
         }
         #expect(evaluator.failedEvaluations == 2)  // groundedness and the relevance of the one document
         #expect(annotator.names.withLock { $0.count } == 2)
@@ -147,13 +178,9 @@ struct OnlineEvaluatorTests {
     @Test("A trace that never reaches Phoenix is skipped, not evaluated")
     func missingTraceIsSkipped() async throws {
         let evaluator = Self.evaluator(traceWait: .milliseconds(20), retrievals: { _ throws(PhoenixClientError) in nil })
-        let group = ServiceGroup(services: [evaluator], logger: Self.logger)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
+        try await Self.whileRunning(evaluator) {
             evaluator.offer(Self.run(10))
             try await Self.eventually("the run was given up") { evaluator.skippedRuns == 1 }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
         }
         #expect(evaluator.evaluatedRuns == 0)
         #expect(evaluator.failedEvaluations == 0)
@@ -163,12 +190,8 @@ struct OnlineEvaluatorTests {
     func shutdownDropsWhatIsLeft() async throws {
         // Traces never arrive and the wait is long: only shutdown's drain bound ends these runs.
         let evaluator = Self.evaluator(traceWait: .seconds(3600), drain: .milliseconds(50), retrievals: { _ throws(PhoenixClientError) in nil })
-        let group = ServiceGroup(services: [evaluator], logger: Self.logger)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
+        try await Self.whileRunning(evaluator) {
             for low in 20..<25 { #expect(evaluator.offer(Self.run(UInt64(low)))) }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
         }
         #expect(evaluator.skippedRuns == 5)
         #expect(evaluator.evaluatedRuns == 0)
