@@ -1,11 +1,18 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
 import Logging
+import NIOCore
 import PhoenixClient
 import ServiceLifecycle
 import StackEvaluation
 import StackLLM
 import StackService
+import StackTelemetry
+import StackTestSupport
 import Synchronization
 import Testing
+import Tracing
 
 /// Takes annotations as Phoenix would, counting them.
 final class CountingAnnotator: EvaluationAnnotator {
@@ -195,5 +202,46 @@ struct OnlineEvaluatorTests {
         }
         #expect(evaluator.skippedRuns == 5)
         #expect(evaluator.evaluatedRuns == 0)
+    }
+
+    @Test("Agent runs and chat completions, streamed or not, hand their answered run to the evaluator", arguments: [
+        ("/v1/agent/runs", #"{"goal":"Name a database."}"#, false),
+        ("/v1/chat/completions", #"{"messages":[{"role":"user","content":"Name a database."}]}"#, false),
+        ("/v1/chat/completions", #"{"messages":[{"role":"user","content":"Name a database."}],"stream":true}"#, true),
+    ])
+    func routesOfferTheirRuns(route: String, body: String, stream: Bool) async throws {
+        let reply: ScriptedHTTPServer.Reply = stream
+            ? .events([
+                #"{"choices":[{"index":0,"delta":{"role":"assistant","content":"SQL"}}]}"#,
+                #"{"choices":[{"index":0,"delta":{"content":"ite"},"finish_reason":"stop"}]}"#,
+            ])
+            : ServiceHarness.textReply("SQLite")
+        let harness = try await ServiceHarness(modelReplies: [reply])
+        let offered = Mutex<[OnlineEvaluator.Run]>([])
+        let evaluator = Self.evaluator(retrievals: { run throws(PhoenixClientError) in
+            offered.withLock { $0.append(run) }
+            return []
+        })
+        var api = harness.api
+        api.onlineEvaluator = evaluator
+        let app = Application(router: api.router(keys: ServiceHarness.keys))
+        let traceID = Mutex<String?>(nil)
+        try await Self.whileRunning(evaluator) {
+            try await withTracer(StackTracer(processor: harness.recorder)) {
+                try await app.test(.router) { client in
+                    try await client.execute(uri: route, method: .post, headers: ServiceHarness.authorized, body: ByteBuffer(string: body)) { response in
+                        #expect(response.status == .ok)
+                        traceID.withLock { $0 = response.traceID }
+                    }
+                }
+            }
+            try await Self.eventually("the run was evaluated") { evaluator.evaluatedRuns == 1 }
+        }
+        let run = try #require(offered.withLock { $0.first })
+        #expect(run.traceID == traceID.withLock { $0 })
+        #expect(run.input == "Name a database.")
+        #expect(run.output == "SQLite")
+        let root = try #require(harness.recorder.spans.first { $0.name == "POST \(route)" })
+        #expect(root.context.traceIDHex == run.traceID)
     }
 }
