@@ -57,7 +57,10 @@ struct EvalCommand: AsyncParsableCommand {
         let start = since.flatMap(Self.duration).map { Date().addingTimeInterval(-$0) }
         let spans = try await Self.spans(phoenix, project: project, since: start)
         let byTrace = Dictionary(grouping: spans, by: \.context.traceID)
-        let roots = spans.filter { $0.spanKind == "AGENT" && $0.parentID == nil }.sorted { $0.startTime > $1.startTime }.prefix(limit)
+        // The roots of traces with an agent run: the AGENT span of `stack ask`, the request span of `stack serve`.
+        let agentTraces = Set(spans.filter { $0.spanKind == "AGENT" }.map(\.context.traceID))
+        let roots = spans.filter { $0.parentID == nil && agentTraces.contains($0.context.traceID) }
+            .sorted { $0.startTime > $1.startTime }.prefix(limit)
         guard !roots.isEmpty else {
             print("no agent traces in project \(project)\(since.map { " in the last \($0)" } ?? "")")
             return

@@ -55,14 +55,17 @@ public struct EvaluatedRun: Sendable, Hashable {
         self.retrievals = retrievals
     }
 
-    /// The run whose root is `root`, its question and answer that root's `input.value` and
-    /// `output.value`, its retrievals every RETRIEVER span among `spans` (the trace's spans).
+    /// The run whose root is `root`: its question and answer are the root's `input.value` and
+    /// `output.value` (the first AGENT span's when the root has none), its retrievals every RETRIEVER
+    /// span among `spans` (the trace's spans).
     public init(root: PhoenixSpan, spans: [PhoenixSpan]) {
+        let agent = spans.filter { $0.spanKind == "AGENT" }.min { $0.startTime < $1.startTime }
+        func text(_ key: String) -> String { root.string(key) ?? agent?.string(key) ?? "" }
         self.init(
             traceID: root.context.traceID,
             rootSpanID: root.context.spanID,
-            input: root.string(SemanticConventions.Input.value) ?? "",
-            output: root.string(SemanticConventions.Output.value) ?? "",
+            input: text(SemanticConventions.Input.value),
+            output: text(SemanticConventions.Output.value),
             retrievals: spans.filter { $0.spanKind == "RETRIEVER" }.map(Retrieval.init)
         )
     }

@@ -1,3 +1,4 @@
+import Foundation
 import OpenInference
 import OpenInferenceTesting
 import PhoenixClient
@@ -87,5 +88,33 @@ struct TraceEvaluationTests {
         #expect(outcome.annotations == 2)
         #expect(outcome.failures.map(\.evaluator) == ["groundedness", "relevance[0]", "relevance[1]"])
         #expect(outcome.failures.allSatisfy { $0.error.code == code })
+    }
+
+    static func span(_ id: String, kind: String, parent: String?, start: String, attributes: String) throws -> PhoenixSpan {
+        let json = """
+            {"id": "g\(id)", "name": "\(kind)", "context": {"trace_id": "0af7651916cd43dd8448eb211c80319c", "span_id": "\(id)"},
+             "span_kind": "\(kind)", "parent_id": \(parent.map { "\"\($0)\"" } ?? "null"), "start_time": "\(start)",
+             "end_time": "\(start)", "status_code": "OK", "status_message": "", "attributes": \(attributes), "events": []}
+            """
+        return try JSONDecoder().decode(PhoenixSpan.self, from: Data(json.utf8))
+    }
+
+    @Test("A stored run reads its question and answer from its root, else from its agent span, and its documents from every RETRIEVER span")
+    func runFromStoredSpans() throws {
+        let agent = try Self.span("a1", kind: "AGENT", parent: "r1", start: "2026-01-01T00:00:01Z", attributes: #"{"input.value": "goal", "output.value": "answer"}"#)
+        let retriever = try Self.span(
+            "t1", kind: "RETRIEVER", parent: "a1", start: "2026-01-01T00:00:02Z",
+            attributes: #"{"input.value": "query", "retrieval.documents.0.document.id": "d0", "retrieval.documents.0.document.content": "c0", "retrieval.documents.1.document.id": "d1"}"#
+        )
+        let bareRoot = try Self.span("r1", kind: "CHAIN", parent: nil, start: "2026-01-01T00:00:00Z", attributes: "{}")
+        let run = EvaluatedRun(root: bareRoot, spans: [bareRoot, agent, retriever])
+        #expect(run.rootSpanID == "r1")
+        #expect(run.input == "goal")
+        #expect(run.output == "answer")
+        #expect(run.retrievals == [
+            EvaluatedRun.Retrieval(spanID: "t1", query: "query", documents: [RetrievalDocument(id: "d0", content: "c0"), RetrievalDocument(id: "d1")])
+        ])
+        let root = try Self.span("r1", kind: "CHAIN", parent: nil, start: "2026-01-01T00:00:00Z", attributes: #"{"input.value": "asked", "output.value": "said"}"#)
+        #expect(EvaluatedRun(root: root, spans: [root, agent]).output == "said")
     }
 }
