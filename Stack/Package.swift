@@ -130,7 +130,7 @@ let package = Package(
         ),
         .target(
             name: "StackEvaluation",
-            dependencies: [openInference, "StackLLM"]
+            dependencies: [openInference, "StackLLM", "PhoenixClient"]
         ),
         .target(
             name: "StackRetrieval",
@@ -144,7 +144,7 @@ let package = Package(
             name: "StackService",
             dependencies: [
                 "StackConfiguration",
-                openInference, "StackTelemetry", "StackLLM", "StackAgent", "PhoenixClient",
+                openInference, "StackTelemetry", "StackLLM", "StackAgent", "PhoenixClient", "StackEvaluation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -229,7 +229,10 @@ let package = Package(
         ),
         .testTarget(
             name: "StackEvaluationTests",
-            dependencies: ["StackEvaluation", "StackLLM", openInference]
+            dependencies: [
+                "StackEvaluation", "StackLLM", "PhoenixClient", openInference,
+                .product(name: "OpenInferenceTesting", package: "OpenInference"),
+            ]
         ),
         .testTarget(
             name: "StackRetrievalTests",
@@ -249,6 +252,7 @@ let package = Package(
             name: "StackServiceTests",
             dependencies: [
                 "StackService", "StackAgent", "StackLLM", "StackTelemetry", openInference, "PhoenixClient", "StackTestSupport",
+                "StackEvaluation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -57,80 +57,37 @@ struct EvalCommand: AsyncParsableCommand {
         let start = since.flatMap(Self.duration).map { Date().addingTimeInterval(-$0) }
         let spans = try await Self.spans(phoenix, project: project, since: start)
         let byTrace = Dictionary(grouping: spans, by: \.context.traceID)
-        let roots = spans.filter { $0.spanKind == "AGENT" && $0.parentID == nil }.sorted { $0.startTime > $1.startTime }.prefix(limit)
+        // The roots of traces with an agent run: the AGENT span of `stack ask`, the request span of `stack serve`.
+        let agentTraces = Set(spans.filter { $0.spanKind == "AGENT" }.map(\.context.traceID))
+        let roots = spans.filter { $0.parentID == nil && agentTraces.contains($0.context.traceID) }
+            .sorted { $0.startTime > $1.startTime }.prefix(limit)
         guard !roots.isEmpty else {
             print("no agent traces in project \(project)\(since.map { " in the last \($0)" } ?? "")")
             return
         }
-        var answerEvaluators: [any Evaluator] = [NonEmptyAnswer(), CitesRetrievedPassage()]
-        var relevance: LLMJudge?
+        var judgeCompletion: LLMJudge.Complete?
         if judge {
             let client = try environment.llmClient()
-            let complete: LLMJudge.Complete = { try await client.chat($0).message.content ?? "" }
-            answerEvaluators.append(LLMJudge.groundedness(complete))
-            relevance = LLMJudge.relevance(complete)
+            judgeCompletion = { try await client.chat($0).message.content ?? "" }
         }
+        let evaluation = TraceEvaluation(judge: judgeCompletion, identifier: "stack-eval")
         var telemetryConfiguration = TelemetryConfiguration.fromEnvironment(environment.variables, serviceName: "stack-eval")
         telemetryConfiguration.projectName = project
         let (annotations, errors) = try await withTelemetry(telemetryConfiguration) { telemetry in
             var annotations = 0
             var errors = 0
             for root in roots {
-                let retrievers = (byTrace[root.context.traceID] ?? []).filter { $0.spanKind == "RETRIEVER" }
-                let documents = retrievers.flatMap(Self.documents)
-                let sample = EvaluationSample(
-                    input: root.string(SemanticConventions.Input.value) ?? "",
-                    output: root.string(SemanticConventions.Output.value) ?? "",
-                    documents: documents
-                )
-                for evaluator in answerEvaluators {
-                    let outcome = await Self.verdict(evaluator, sample)
-                    if case .success(let verdict) = outcome {
-                        _ = try await phoenix.annotateSpan(
-                            SpanAnnotation(
-                                spanID: root.context.spanID, name: evaluator.name,
-                                annotatorKind: evaluator.kind == .llm ? .llm : .code,
-                                label: verdict.label, score: verdict.score, explanation: verdict.explanation,
-                                identifier: "stack-eval"
-                            )
-                        )
-                        annotations += 1
-                    } else if case .failure(let error) = outcome {
-                        errors += 1
-                        FileHandle.standardError.write(Data("stack: \(evaluator.name) on trace \(root.context.traceID): \(error)\n".utf8))
-                    }
-                }
-                guard let relevance else { continue }
-                for retriever in retrievers {
-                    for (position, document) in Self.documents(retriever).enumerated() {
-                        let question = retriever.string(SemanticConventions.Input.value) ?? sample.input
-                        let outcome = await Self.verdict(relevance, EvaluationSample(input: question, output: document.content ?? ""))
-                        if case .success(let verdict) = outcome {
-                            try await phoenix.annotateDocument(
-                                spanID: retriever.context.spanID, position: position, name: relevance.name, annotatorKind: .llm,
-                                label: verdict.label, score: verdict.score, explanation: verdict.explanation, identifier: "stack-eval"
-                            )
-                            annotations += 1
-                        } else if case .failure(let error) = outcome {
-                            errors += 1
-                            FileHandle.standardError.write(Data("stack: relevance of document \(position) on trace \(root.context.traceID): \(error)\n".utf8))
-                        }
-                    }
+                let outcome = try await evaluation.evaluate(EvaluatedRun(root: root, spans: byTrace[root.context.traceID] ?? []), annotator: phoenix)
+                annotations += outcome.annotations
+                errors += outcome.failures.count
+                for failure in outcome.failures {
+                    FileHandle.standardError.write(Data("stack: \(failure.evaluator) on trace \(root.context.traceID): \(failure.error)\n".utf8))
                 }
             }
             await telemetry.forceFlush()
             return (annotations, errors)
         }
         print("evaluated \(roots.count) traces in project \(project): \(annotations) annotations written, \(errors) evaluations without a verdict")
-    }
-
-    /// The traced verdict of `evaluator` on `sample`, or why there is none.
-    static func verdict(_ evaluator: any Evaluator, _ sample: EvaluationSample) async -> Result<Evaluation, EvaluationError> {
-        do {
-            return .success(try await evaluator.evaluateTraced(sample))
-        } catch {
-            return .failure(error)
-        }
     }
 
     /// The spans of `project` since `start`; an unknown project is a usage error.
@@ -145,17 +102,5 @@ struct EvalCommand: AsyncParsableCommand {
             throw ValidationError("Phoenix has no project '\(project)'; check --project")
         }
         return try result.get()
-    }
-
-    /// The documents a RETRIEVER span recorded (`retrieval.documents.N.document.*`, flattened by Phoenix).
-    static func documents(_ span: PhoenixSpan) -> [RetrievalDocument] {
-        var documents: [RetrievalDocument] = []
-        while true {
-            let prefix = "retrieval.documents.\(documents.count).document."
-            let id = span.string(prefix + "id")
-            let content = span.string(prefix + "content")
-            guard id != nil || content != nil else { return documents }
-            documents.append(RetrievalDocument(id: id, content: content))
-        }
     }
 }

@@ -20,8 +20,9 @@ struct ServeCommand: AsyncParsableCommand {
             API keys come from STACK_API_KEYS (key=user-id[:admin],…) or STACK_API_KEYS_FILE; requests \
             without one get 401. Feedback tokens are keyed by STACK_FEEDBACK_SECRET or \
             STACK_FEEDBACK_SECRET_FILE (required; e.g. `openssl rand -hex 32`). STACK_PORT, STACK_HOST, \
-            STACK_MAX_BODY_BYTES, STACK_FEEDBACK_QUEUE and the chat page's STACK_PAGE (auto: on for \
-            loopback addresses; on; off), STACK_PAGE_USER, STACK_PAGE_TOKEN_TTL and STACK_PAGE_RATE are \
+            STACK_MAX_BODY_BYTES, STACK_FEEDBACK_QUEUE, the chat page's STACK_PAGE (auto: on for \
+            loopback addresses; on; off), STACK_PAGE_USER, STACK_PAGE_TOKEN_TTL and STACK_PAGE_RATE, and \
+            online evaluation's STACK_ONLINE_EVAL_RATIO (0 to 1, default 0: off) and its bounds are \
             described in the README.
             """
     )
@@ -103,7 +104,7 @@ struct ServeCommand: AsyncParsableCommand {
         let search = retrieval.map { retrieval in { @Sendable (query: String, limit: Int) in try await retrieval.search(query, limit: limit) } }
         let page = configuration.page.isEnabled(host: configuration.host)
             ? ChatPage(configuration: configuration.page, signer: signer, phoenixURL: phoenix.baseURL, search: search) : nil
-        let api = StackAPI(
+        var api = StackAPI(
             agent: agent,
             client: client,
             feedback: desk,
@@ -114,6 +115,13 @@ struct ServeCommand: AsyncParsableCommand {
             prompts: try CommandEnvironment.current.promptSource(logger: Logger(label: "stack.prompts")),
             logger: Logger(label: "stack.api")
         )
+        // STACK_ONLINE_EVAL_RATIO: a sampled share of answers is evaluated in the background, judged by the same model.
+        let onlineEvaluator = configuration.onlineEvaluation.isEnabled
+            ? OnlineEvaluator(
+                configuration: configuration.onlineEvaluation, phoenix: phoenix, projectName: telemetryConfiguration.projectName,
+                judge: { try await client.chat($0).message.content ?? "" }, logger: Logger(label: "stack.online-eval")
+            ) : nil
+        api.onlineEvaluator = onlineEvaluator
         let logger = Logger(label: "stack.serve")
         let pageHost = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
         let app = Application(
@@ -128,9 +136,11 @@ struct ServeCommand: AsyncParsableCommand {
             },
             logger: logger
         )
-        // Shut down in reverse: the server drains first, then telemetry flushes the last spans.
+        // Shut down in reverse: the server drains first, then the online evaluations, then telemetry
+        // flushes the last spans.
+        let services: [any Service] = [telemetry, mcp] + (onlineEvaluator.map { [$0] } ?? []) + [app]
         let group = ServiceGroup(
-            configuration: .init(services: [telemetry, mcp, app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         )
         do {
             try await group.run()

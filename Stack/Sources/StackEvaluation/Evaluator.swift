@@ -26,15 +26,24 @@ extension Evaluator {
     /// The verdict on `sample`, recorded as an EVALUATOR span (input, output, label, score, explanation;
     /// an error status when there is no verdict).
     ///
-    /// - Parameter onStart: called inside the span, for reading its trace id while it is current.
+    /// - Parameters:
+    ///   - evaluated: the trace and span the sample came from, recorded as the span's metadata
+    ///     `evaluated_trace_id` and `evaluated_span_id` so the evaluation links to what it judged.
+    ///   - onStart: called inside the span, for reading its trace id while it is current.
     public func evaluateTraced(
         _ sample: EvaluationSample,
+        evaluating evaluated: (traceID: String, spanID: String)? = nil,
         onStart: (@Sendable () -> Void)? = nil
     ) async throws(EvaluationError) -> Evaluation {
         let result: Result<Evaluation, EvaluationError> = await withOpenInferenceSpan("evaluate \(name)", kind: .evaluator) { span in
             onStart?()
             span.recordInput(json: .object(["input": .string(sample.input), "output": .string(sample.output)]))
-            span.recordMetadata(["evaluator": .string(name), "annotator_kind": .string(kind.rawValue)])
+            var metadata: [String: OpenInferenceJSON] = ["evaluator": .string(name), "annotator_kind": .string(kind.rawValue)]
+            if let evaluated {
+                metadata["evaluated_trace_id"] = .string(evaluated.traceID)
+                metadata["evaluated_span_id"] = .string(evaluated.spanID)
+            }
+            span.recordMetadata(metadata)
             do throws(EvaluationError) {
                 let evaluation = try await evaluate(sample)
                 span.recordOutput(json: .object([

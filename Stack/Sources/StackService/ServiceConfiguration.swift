@@ -15,6 +15,7 @@ import StackConfiguration
 /// | `STACK_FEEDBACK_QUEUE` | ``feedbackQueuePath``: the SQLite file holding feedback not yet in Phoenix | `~/.cache/stack/feedback.sqlite` |
 /// | `STACK_FEEDBACK_MAX_WAIT` | ``feedbackMaxWait``: seconds feedback waits for its trace to reach Phoenix before it expires (logged and counted) | 3600 |
 /// | `STACK_PAGE`, `STACK_PAGE_USER`, `STACK_PAGE_TOKEN_TTL`, `STACK_PAGE_RATE` | ``page`` (see ``PageConfiguration``) | on for loopback addresses |
+/// | `STACK_ONLINE_EVAL_RATIO`, `STACK_ONLINE_EVAL_CONCURRENCY`, `STACK_ONLINE_EVAL_QUEUE`, `STACK_ONLINE_EVAL_TRACE_WAIT`, `STACK_ONLINE_EVAL_DRAIN` | ``onlineEvaluation`` (see ``OnlineEvaluationConfiguration``) | off |
 public struct ServiceConfiguration: Sendable {
     /// The address to listen on.
     public var host: String
@@ -33,6 +34,9 @@ public struct ServiceConfiguration: Sendable {
     public var feedbackMaxWait: Duration = .seconds(3600)
     /// The chat page at `/` (`STACK_PAGE` and friends, see ``PageConfiguration``).
     public var page: PageConfiguration
+    /// Background evaluation of a share of the answered runs (`STACK_ONLINE_EVAL_RATIO` and friends,
+    /// see ``OnlineEvaluationConfiguration``); off by default.
+    public var onlineEvaluation = OnlineEvaluationConfiguration()
 
     /// A configuration with the defaults in the table above and the given keys and secret; without a
     /// `feedbackQueuePath`, the queue lives in the cache folder (`STACK_CACHE_DIR`).
@@ -91,6 +95,7 @@ public struct ServiceConfiguration: Sendable {
         }
         if let host = reader.string("STACK_HOST") { configuration.host = host }
         if let path = reader.string("STACK_FEEDBACK_QUEUE") { configuration.feedbackQueuePath = path }
+        configuration.onlineEvaluation = try OnlineEvaluationConfiguration.read(reader)
         return configuration
     }
 

@@ -50,6 +50,9 @@ public struct StackAPI: Sendable {
     public var prompts: PromptSource?
     /// Where the API logs what it cannot show a client (a prompt from Phoenix that cannot be used).
     public var logger: Logger
+    /// Evaluates a sampled share of the answered agent runs and chat completions in the background
+    /// (`STACK_ONLINE_EVAL_RATIO`); `nil` evaluates none.
+    public var onlineEvaluator: OnlineEvaluator?
 
     /// The request header naming the session a request belongs to.
     public static let sessionHeader = HTTPField.Name("X-Session-Id")!
@@ -144,6 +147,7 @@ public struct StackAPI: Sendable {
             throw Self.upstreamError(error)
         }
         context.requestSpan?.attributes[SemanticConventions.Output.value] = result.answer
+        offerForEvaluation(input: goal, output: result.answer)
         return Self.json(
             encoding: AgentRunAnswer(
                 answer: result.answer, stopReason: result.stopReason.rawValue, iterations: result.iterations,
@@ -199,6 +203,7 @@ public struct StackAPI: Sendable {
             } catch let error as LLMClientError {
                 throw Self.upstreamError(error)
             }
+            offerForEvaluation(chat, answer: response)
             return Self.json(text: OpenAIWire.ChatCompletion(response, id: id, model: model, created: created).jsonText)
         }
         // The body is written after the handler returns, outside its task-locals: carry the trace
@@ -207,7 +212,8 @@ public struct StackAPI: Sendable {
         let events = ResponseBody { writer in
             try await InstrumentationContext.$current.withValue(trace) {
                 try await OpenInferenceContext.$current.withValue(attribution) {
-                    try await Self.stream(chat, client: self.client, id: id, model: model, created: created, into: &writer)
+                    let answer = try await Self.stream(chat, client: self.client, id: id, model: model, created: created, into: &writer)
+                    if let answer { self.offerForEvaluation(chat, answer: answer) }
                 }
             }
         }
@@ -218,6 +224,7 @@ public struct StackAPI: Sendable {
         )
     }
 
+    /// Streams the answer to `chat` into `writer`; returns it when the model answered.
     private static func stream(
         _ chat: ChatRequest,
         client: LLMClient,
@@ -225,7 +232,7 @@ public struct StackAPI: Sendable {
         model: String,
         created: Int,
         into writer: inout any ResponseBodyWriter
-    ) async throws {
+    ) async throws -> ChatResponse? {
         func event(_ text: String) -> ByteBuffer { ByteBuffer(string: "data: \(text)\n\n") }
         func chunk(_ delta: OpenAIWire.Message?, finishReason: String?, usage: TokenUsage? = nil) -> ByteBuffer {
             let choices: [OpenAIWire.Choice] = delta == nil && finishReason == nil ? [] : [.init(index: 0, delta: delta, finishReason: finishReason)]
@@ -250,8 +257,10 @@ public struct StackAPI: Sendable {
         for await text in pieces.stream {
             try await writer.write(chunk(OpenAIWire.Message(role: nil, content: .text(text)), finishReason: nil))
         }
+        let answer: ChatResponse?
         switch await finished {
         case .success(let response):
+            answer = response
             let calls = response.message.toolCalls.enumerated().map { index, call in
                 OpenAIWire.ToolCall(index: index, id: call.id ?? "call_\(index)", function: .init(name: call.name, arguments: call.arguments))
             }
@@ -260,6 +269,7 @@ public struct StackAPI: Sendable {
                 try await writer.write(chunk(nil, finishReason: nil, usage: usage))
             }
         case .failure(let error):
+            answer = nil
             // Headers are gone already; the error travels as an event, as OpenAI's streams do.
             let apiError = (error as? LLMClientError).map(Self.upstreamError)
                 ?? APIError(.internalServerError, type: "internal_error", message: "the stream failed")
@@ -268,6 +278,7 @@ public struct StackAPI: Sendable {
         }
         try await writer.write(ByteBuffer(string: "data: [DONE]\n\n"))
         try await writer.finish(nil)
+        return answer
     }
 
     // MARK: - POST /v1/feedback
