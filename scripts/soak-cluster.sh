@@ -10,7 +10,9 @@
 #
 #   REPLICAS (default 3), RATE (total requests a second, default 50), DURATION (seconds of load,
 #   default 60), USERS (distinct API keys / user ids sending load, default 5),
-#   BACKENDS (default "sqlite postgres"), PG_BIN (default /usr/lib/postgresql/15/bin)
+#   BACKENDS (default "sqlite postgres"), PG_BIN (default /usr/lib/postgresql/15/bin),
+#   STACK_BIN_DIR (a directory with release-built stack, StackBench and StackChecks to use instead of
+#   building them here)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -60,11 +62,16 @@ case " $backends " in *" postgres "*)
   } ;;
 esac
 
-log "building stack and the load client (release)"
-swift build --package-path Stack -c release --product stack >&2
-swift build --package-path Stack -c release --product StackBench >&2
-swift build --package-path Stack -c release --product StackChecks >&2
-bin="$(swift build --package-path Stack -c release --show-bin-path)"
+if [ -n "${STACK_BIN_DIR:-}" ]; then
+  bin="$STACK_BIN_DIR"
+  for b in stack StackBench StackChecks; do [ -x "$bin/$b" ] || die "STACK_BIN_DIR has no $b"; done
+else
+  log "building stack and the load client (release)"
+  swift build --package-path Stack -c release --product stack >&2
+  swift build --package-path Stack -c release --product StackBench >&2
+  swift build --package-path Stack -c release --product StackChecks >&2
+  bin="$(swift build --package-path Stack -c release --show-bin-path)"
+fi
 
 start_fake_model "$bin/StackBench" "$run_dir/model-url"
 log "scripted model (StackBench fake-model) at $model_url"
