@@ -17,7 +17,7 @@ soak:
 	bash scripts/soak.sh
 
 ## REPLICAS stack serve processes behind nginx, paced load, Phoenix on SQLite then PostgreSQL 15
-## (about 6 minutes after the release build; see docs/reliability.md "Replicas").
+## (about 11 minutes after the release build; see docs/reliability.md "Replicas").
 soak-cluster:
 	bash scripts/soak-cluster.sh
 
