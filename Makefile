@@ -1,4 +1,4 @@
-.PHONY: test demo bench soak build generate clean-cache
+.PHONY: test demo bench soak soak-cluster build generate clean-cache
 
 ## Builds, starts a private Phoenix, runs unit and integration tests, checks the quick start's trace.
 test:
@@ -15,6 +15,11 @@ bench:
 ## Drives stack serve with concurrent agent runs while Phoenix records every trace (see docs/reliability.md).
 soak:
 	bash scripts/soak.sh
+
+## REPLICAS stack serve processes behind nginx, paced load, Phoenix on SQLite then PostgreSQL 15
+## (about 11 minutes after the release build; see docs/reliability.md "Replicas").
+soak-cluster:
+	bash scripts/soak-cluster.sh
 
 ## Regenerates the Phoenix REST client (Stack/Sources/PhoenixAPI) from Stack/OpenAPI/phoenix-openapi.json.
 ## `scripts/generate-phoenix-api.sh save URL` first saves the document a newer Phoenix serves.

@@ -7,6 +7,9 @@
 #   scripts/phoenix.sh stop  [DIR]    # stops exactly the process `start` launched (by pid)
 #
 # DIR (default $STACK_CACHE_DIR/phoenix-run) holds the pid, port, log and Phoenix's working dir.
+# PHOENIX_SQL_DATABASE_URL (optional, Phoenix's own variable): a postgresql://… URL puts Phoenix on
+# PostgreSQL instead of SQLite in DIR; `start` then also installs Phoenix's PostgreSQL drivers
+# (asyncpg, psycopg) into the venv if they are missing.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -21,6 +24,14 @@ case "$cmd" in
     ;;
   start)
     ensure_venv "$PHOENIX_VENV" "$PHOENIX_REQUIREMENT"
+    case "${PHOENIX_SQL_DATABASE_URL:-}" in
+      postgres*)
+        if ! "$PHOENIX_VENV/bin/python" -c 'import asyncpg, psycopg' 2>/dev/null; then
+          log "installing Phoenix's PostgreSQL drivers (asyncpg, psycopg) into $PHOENIX_VENV"
+          "$PHOENIX_VENV/bin/pip" install --quiet --disable-pip-version-check asyncpg 'psycopg[binary]' \
+            || die "pip install asyncpg psycopg failed"
+        fi ;;
+    esac
     mkdir -p "$run_dir/working"
     if [ -f "$run_dir/pid" ] && kill -0 "$(cat "$run_dir/pid")" 2>/dev/null; then
       echo "http://127.0.0.1:$(cat "$run_dir/port")"

@@ -164,11 +164,12 @@ struct MCPHTTPTests {
     func hungCallTimesOut() async throws {
         var tools = ToolRegistry([NowTool()])
         tools.register(LLMToolDefinition(name: "slow", description: "Answers late.", parameters: ["type": "object", "properties": [:]])) { _ in
-            try await Task.sleep(for: .seconds(5))
+            try await Task.sleep(for: .seconds(20))
             return "late"
         }
         try await Self.withEndpoint(tools) { url in
-            let connection = try await MCPServerConnection.start(url.absoluteString, environment: [:], timeout: .seconds(1), logger: Self.logger)
+            // Long enough for initialize on a busy machine; the slow tool outlasts it by far.
+            let connection = try await MCPServerConnection.start(url.absoluteString, environment: [:], timeout: .seconds(8), logger: Self.logger)
             var thrown: MCPServerError?
             do {
                 _ = try await connection.callTool("slow", arguments: "{}")

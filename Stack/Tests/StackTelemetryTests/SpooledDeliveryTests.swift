@@ -186,13 +186,14 @@ struct SpooledDeliveryTests {
             // The first batch goes out and hangs: the collector holds its answer for 30 s.
             for index in 0..<4 { tracer.startSpan("first-\(index)", context: .topLevel).end() }
             await Self.eventually { collector.requests.count >= 1 }
-            // Forty more, paced as requests arrive, while the 16-span queue cannot drain.
+            // Forty more while the 16-span queue cannot drain through the collector. Each waits until the
+            // queue has room again, which only the spill can make: without it the test times out.
             for index in 0..<40 {
                 tracer.startSpan("during-\(index)", context: .topLevel).end()
-                try await Task.sleep(for: .milliseconds(2))
+                await Self.eventually { index + 1 - processor.spilledSpans < configuration.maxQueueSize }
             }
             #expect(processor.droppedSpans == 0)
-            #expect(processor.spilledSpans >= 24)
+            #expect(processor.spilledSpans >= 40 - configuration.maxQueueSize)
             await processor.shutdown()
             group.cancelAll()
         }
