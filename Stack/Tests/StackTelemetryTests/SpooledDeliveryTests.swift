@@ -181,7 +181,7 @@ struct SpooledDeliveryTests {
             metricsFactory: ExportSpoolTests.metrics
         )
         let tracer = StackTracer(processor: processor)
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await processor.run() }
             // The first batch goes out and hangs: the collector holds its answer for 30 s.
             for index in 0..<4 { tracer.startSpan("first-\(index)", context: .topLevel).end() }

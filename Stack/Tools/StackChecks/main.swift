@@ -9,6 +9,7 @@ import StackService
 //   StackChecks quickstart PHOENIX_URL PROJECT TRACE_ID      the README quick start's trace (check-quickstart.sh)
 //   StackChecks serve PHOENIX_URL PROJECT TRACE_ID ANSWER    an agent run of stack serve (check-serve.sh)
 //   StackChecks page PHOENIX_URL PROJECT TRACE_ID            a chat page answer with its browser span and thumbs down (check-page.sh)
+//   StackChecks trace-annotation PHOENIX_URL PROJECT TRACE_ID LABEL  feedback delivered as a trace annotation (check-serve.sh)
 //   StackChecks phoenix-count PHOENIX_URL PROJECT AT_LEAST   spans Phoenix holds, waiting for AT_LEAST (soak.sh)
 //   StackChecks phoenix-traces PHOENIX_URL PROJECT FILE SECONDS [report]  every trace id in FILE (first field of
 //                                                             each line) is in Phoenix, waiting up to SECONDS;
@@ -80,16 +81,27 @@ func page(_ arguments: [String]) async throws {
     )
     let firstToken = browser!.attributes["browser.time_to_first_token_ms"]
     try expect(firstToken?.intValue.map { $0 >= 0 } ?? false, "browser span attributes: \(browser!.attributes)")
-    // Feedback becomes an annotation on the trace once Phoenix holds it.
+    try await waitForTraceAnnotation(client, project: project, traceID: traceID, label: "thumbs_down")
+    print("chat page: trace \(traceID) in Phoenix with browser.question (\(firstToken!.intValue!) ms to first token) beside the server span, and the thumbs_down trace annotation")
+}
+
+/// Waits (up to 60 s) until the trace carries an annotation with `label`: feedback is delivered once
+/// Phoenix holds the trace.
+func waitForTraceAnnotation(_ client: PhoenixClient, project: String, traceID: String, label: String) async throws {
     let deadline = ContinuousClock.now.advanced(by: .seconds(60))
     var labels: [String] = []
     while ContinuousClock.now < deadline {
         labels = try await client.traceAnnotations(project: project, traceIDs: [traceID]).compactMap(\.result.label)
-        if labels.contains("thumbs_down") { break }
+        if labels.contains(label) { return }
         try await Task.sleep(for: .milliseconds(500))
     }
-    try expect(labels.contains("thumbs_down"), "no thumbs_down annotation on trace \(traceID); annotations: \(labels)")
-    print("chat page: trace \(traceID) in Phoenix with browser.question (\(firstToken!.intValue!) ms to first token) beside the server span, and the thumbs_down trace annotation")
+    throw CheckFailed(description: "no \(label) annotation on trace \(traceID); annotations: \(labels)")
+}
+
+func traceAnnotation(_ arguments: [String]) async throws {
+    let (url, project, traceID, label) = (arguments[0], arguments[1], arguments[2], arguments[3])
+    try await waitForTraceAnnotation(try phoenix(url), project: project, traceID: traceID, label: label)
+    print("feedback: trace \(traceID) carries the \(label) annotation in Phoenix")
 }
 
 func phoenixCount(_ arguments: [String]) async throws {
@@ -168,11 +180,11 @@ func rssSummary(_ arguments: [String]) {
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 let usage: [String: Int] = [
-    "quickstart": 3, "serve": 4, "page": 3, "phoenix-count": 3, "phoenix-traces": 4, "exported": 0, "spool": 0, "rss": 1,
+    "quickstart": 3, "serve": 4, "page": 3, "trace-annotation": 4, "phoenix-count": 3, "phoenix-traces": 4, "exported": 0, "spool": 0, "rss": 1,
     "rss-summary": 0,
 ]
 guard let mode = arguments.first, let count = usage[mode], arguments.count - 1 >= count else {
-    FileHandle.standardError.write(Data("usage: StackChecks quickstart|serve|page|phoenix-count|phoenix-traces|exported|spool|rss|rss-summary …; see Stack/Tools/StackChecks/main.swift\n".utf8))
+    FileHandle.standardError.write(Data("usage: StackChecks quickstart|serve|page|trace-annotation|phoenix-count|phoenix-traces|exported|spool|rss|rss-summary …; see Stack/Tools/StackChecks/main.swift\n".utf8))
     exit(2)
 }
 let rest = Array(arguments.dropFirst())
@@ -181,6 +193,7 @@ do {
     case "quickstart": try await quickstart(rest)
     case "serve": try await serve(rest)
     case "page": try await page(rest)
+    case "trace-annotation": try await traceAnnotation(rest)
     case "phoenix-count": try await phoenixCount(rest)
     case "exported": exported()
     case "spool": spool()
