@@ -188,9 +188,11 @@ struct ChatPageTests {
             let second = try await Self.ask(client, token: token)
             let crossed = try await client.execute(uri: "/v1/feedback", method: .post, headers: headers, body: Self.feedback(first.traceID, token: second.answerToken))
             #expect(crossed.status == .forbidden)
+            // Change the mac's last character to a different one (A→B, anything else→A).
             var forged = second.answerToken
-            forged.removeLast()
-            forged += forged.hasSuffix("A") ? "B" : "A"
+            let last = forged.removeLast()
+            forged.append(last == "A" ? "B" : "A")
+            #expect(forged != second.answerToken)
             let refused = try await client.execute(uri: "/v1/feedback", method: .post, headers: headers, body: Self.feedback(second.traceID, token: forged))
             #expect(refused.status == .forbidden)
             #expect(refused.errorType == "invalid_token")
