@@ -57,3 +57,12 @@ for _ in $(seq 1 240); do
 done
 [ -n "$url" ] || die "stack mcp --http printed no address within 60 s"
 check_ask "$url" http
+
+# A second server on the taken port says which address is taken and how to choose another, and exits non-zero.
+port="${url##*:}" port="${port%%/*}"
+if "$stack_bin" mcp --http --port "$port" >"$work/second.out" 2>"$work/second.err"; then
+  die "a second stack mcp --http on port $port did not fail"
+fi
+grep -q "cannot listen on 127.0.0.1:$port: another process is listening on that port; .*--port" "$work/second.err" \
+  || { cat "$work/second.err" >&2; die "a second stack mcp --http on port $port did not say the port is taken"; }
+log "a second server on port $port is refused: $(grep 'cannot listen' "$work/second.err")"

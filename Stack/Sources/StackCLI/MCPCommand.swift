@@ -61,8 +61,9 @@ struct MCPCommand: AsyncParsableCommand {
                 // The one line on standard output: scripts and tests read the address from it.
                 FileHandle.standardOutput.write(Data("stack mcp: serving MCP at http://\(shownHost):\(port)\(MCPHTTPEndpoint.path)\n".utf8))
             }
+            let listening = ListenError.naming(application, host: host, port: port, hostSetting: "--host", portSetting: "--port")
             try await ServiceGroup(
-                configuration: .init(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+                configuration: .init(services: [listening], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             ).run()
         }
     }

@@ -138,7 +138,11 @@ struct ServeCommand: AsyncParsableCommand {
         )
         // Shut down in reverse: the server drains first, then the online evaluations, then telemetry
         // flushes the last spans.
-        let services: [any Service] = [telemetry, mcp] + (onlineEvaluator.map { [$0] } ?? []) + [app]
+        let listening = ListenError.naming(
+            app, host: configuration.host, port: configuration.port,
+            hostSetting: "--host or STACK_HOST", portSetting: "--port or STACK_PORT"
+        )
+        let services: [any Service] = [telemetry, mcp] + (onlineEvaluator.map { [$0] } ?? []) + [listening]
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         )
