@@ -35,6 +35,9 @@ struct MCPCommand: AsyncParsableCommand {
     @Option(help: "With --http: the port to listen on (0 picks a free one).")
     var port = 8765
 
+    /// How long a tool's answer waits for its span to be exported.
+    static let flushWait = Duration.seconds(2)
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, not \(port)") }
     }
@@ -50,7 +53,11 @@ struct MCPCommand: AsyncParsableCommand {
         let tools = try await AgentOptions.makeTools(index: index, client: client)
         try await withTelemetry(telemetryConfiguration) { telemetry in
             // Flushed after each call, before its answer: the span reaches Phoenix before the caller's.
-            let server = MCPToolServer(tools: tools, logger: logger, afterCall: { await telemetry.forceFlush() })
+            // Bounded, so a Phoenix that is down or frozen never holds the answer (it used to, for the
+            // exporter's 19 s of retries); what the bound cuts short is exported by the loop.
+            let server = MCPToolServer(
+                tools: tools, logger: logger, afterCall: { await telemetry.forceFlush(waitingAtMost: Self.flushWait) }
+            )
             guard http else {
                 try await server.run(transport: StdioTransport(logger: logger))
                 return

@@ -79,6 +79,42 @@ struct BatchSpanProcessorTests {
         }
     }
 
+    @Test(
+        "A bounded flush returns while the collector hangs, keeps the batch queued, skips waiting while the collector fails, and the loop delivers it once it answers",
+        .timeLimit(.minutes(1))
+    )
+    func boundedFlushLosesNothing() async throws {
+        var configuration = BatchSpanProcessor.Configuration()
+        configuration.scheduleDelay = .milliseconds(20)
+        let exporter = StallingExporter()
+        let processor = BatchSpanProcessor(exporter: exporter, configuration: configuration)
+        let tracer = StackTracer(processor: processor)
+        tracer.withSpan("during the stall") { _ in }
+        await processor.forceFlush(waitingAtMost: .milliseconds(50))
+        #expect(exporter.calls == 1)
+        #expect(processor.failedSpans == 0)
+        #expect(processor.droppedSpans == 0)
+        // The collector is failing: the next bounded flush does not try (and so does not wait) again.
+        tracer.withSpan("still stalled") { _ in }
+        await processor.forceFlush(waitingAtMost: .seconds(3600))
+        #expect(exporter.calls == 1)
+        exporter.recover()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await processor.run() }
+            while processor.exportedSpans < 2 { try await Task.sleep(for: .milliseconds(10)) }
+            // Delivered by the loop in order, and the bounded flush exports on its own again.
+            #expect(exporter.delivered == ["during the stall", "still stalled"])
+            tracer.withSpan("after recovery") { _ in }
+            await processor.forceFlush(waitingAtMost: .seconds(3600))
+            #expect(exporter.delivered.last == "after recovery")
+            await processor.shutdown()
+            try await group.waitForAll()
+        }
+        #expect(processor.failedSpans == 0)
+        #expect(processor.droppedSpans == 0)
+        #expect(processor.exportedSpans == 3)
+    }
+
     @Test("A failing exporter is counted and the application keeps going")
     func failingExporterIsCounted() async throws {
         let processor = BatchSpanProcessor(exporter: FailingExporter())
@@ -120,5 +156,21 @@ struct HangingExporter: SpanExporter {
 struct FailingExporter: SpanExporter {
     func export(_ spans: [FinishedSpan]) async throws {
         throw TelemetryError.exportRejected(status: 400, endpoint: "http://collector/v1/traces", body: "bad")
+    }
+}
+
+/// Hangs until cancelled (a frozen collector) until ``recover()``; then records the names it delivers.
+final class StallingExporter: SpanExporter {
+    private let state = Mutex((stalled: true, calls: 0, delivered: [String]()))
+    var calls: Int { state.withLock { $0.calls } }
+    var delivered: [String] { state.withLock { $0.delivered } }
+    func recover() { state.withLock { $0.stalled = false } }
+    func export(_ spans: [FinishedSpan]) async throws {
+        let stalled = state.withLock { state in
+            state.calls += 1
+            return state.stalled
+        }
+        if stalled { try await Task.sleep(for: .seconds(3600)) }
+        state.withLock { $0.delivered += spans.map(\.name) }
     }
 }

@@ -50,6 +50,8 @@ public final class BatchSpanProcessor: SpanProcessor, Service {
         var spilled = 0
         /// An export call is waiting for its answer.
         var exporting = false
+        /// The last export failed, timed out or was spooled, and none has succeeded since.
+        var collectorFailing = false
         var isShutdown = false
         /// The counts last published as metrics.
         var published = (dropped: 0, exported: 0, failed: 0)
@@ -141,6 +143,25 @@ public final class BatchSpanProcessor: SpanProcessor, Service {
         await exporter.forceFlush()
     }
 
+    /// Exports what is queued, like ``forceFlush()``, but returns within `limit`: for a caller that
+    /// flushes on its request path (`stack mcp` after each tool call, so its span reaches the collector
+    /// before its caller's).
+    ///
+    /// Nothing is lost to the limit: a batch whose export it cuts short goes back to the front of the
+    /// queue (with a spool, the exporter may keep it there instead), and the export loop is woken to
+    /// deliver it with its usual retries. While the collector is failing (the last export failed and
+    /// none has succeeded since) it returns at once and leaves the spans to the loop, so a collector
+    /// that is down costs the caller nothing.
+    public func forceFlush(waitingAtMost limit: Duration) async {
+        await forceFlush(until: ContinuousClock.now.advanced(by: limit))
+    }
+
+    /// ``forceFlush(waitingAtMost:)`` with the deadline as an instant, so several processors share one.
+    func forceFlush(until deadline: ContinuousClock.Instant) async {
+        guard !state.withLock({ $0.collectorFailing }) else { return }
+        await exportQueued(untilEmpty: true, deadline: deadline, requeueAtDeadline: true)
+    }
+
     public func shutdown() async {
         let wasShutdown = state.withLock { state in
             defer { state.isShutdown = true }
@@ -181,9 +202,15 @@ public final class BatchSpanProcessor: SpanProcessor, Service {
         }
     }
 
-    private func exportQueued(untilEmpty: Bool, deadline: ContinuousClock.Instant? = nil) async {
+    /// Exports queued batches, up to `deadline` when given. With `requeueAtDeadline`, a batch whose export
+    /// the deadline cuts short goes back to the front of the queue instead of counting as failed, and
+    /// what is left is handed to the loop.
+    private func exportQueued(untilEmpty: Bool, deadline: ContinuousClock.Instant? = nil, requeueAtDeadline: Bool = false) async {
         while true {
-            if let deadline, ContinuousClock.now >= deadline { return }
+            if let deadline, ContinuousClock.now >= deadline {
+                if requeueAtDeadline { wake.yield() }
+                return
+            }
             let batch = takeBatch()
             if batch.isEmpty {
                 publishMetrics()
@@ -195,11 +222,32 @@ public final class BatchSpanProcessor: SpanProcessor, Service {
             defer { state.withLock { $0.exporting = false } }
             do {
                 try await withTimeout(timeout) { [exporter] in try await exporter.export(batch) }
-                state.withLock { $0.exported += batch.count }
+                state.withLock { state in
+                    state.exported += batch.count
+                    state.collectorFailing = false
+                }
             } catch TelemetryError.exportSpooled {
                 // Not lost: the exporter's spool holds the batch and counts it.
+                state.withLock { $0.collectorFailing = true }
+            } catch TelemetryError.exportTimedOut where requeueAtDeadline {
+                // Not lost either: back to the front of the queue (at most one batch past its bound),
+                // for the loop to deliver with the full export timeout.
+                state.withLock { state in
+                    state.collectorFailing = true
+                    if state.isShutdown {
+                        state.dropped += batch.count
+                    } else {
+                        state.queue.insert(contentsOf: batch, at: 0)
+                    }
+                }
+                wake.yield()
+                publishMetrics()
+                return
             } catch {
-                state.withLock { $0.failed += batch.count }
+                state.withLock { state in
+                    state.failed += batch.count
+                    state.collectorFailing = true
+                }
                 warnIfDue("could not export \(batch.count) spans: \(error)")
             }
             publishMetrics()

@@ -118,10 +118,15 @@ public final class TailSamplingProcessor<SamplerClock: Clock>: SpanProcessor whe
     /// Decides traces whose wait has passed, then flushes downstream; traces still within their
     /// wait stay pending (their roots may yet end).
     public func forceFlush() async {
+        decideExpired()
+        await downstream.forceFlush()
+    }
+
+    /// Decides the traces whose wait has passed and hands what is kept downstream, without flushing it.
+    public func decideExpired() {
         let now = clock.now
         let forward = state.withLock { expire(&$0, now: now) }
         for span in forward { downstream.onEnd(span) }
-        await downstream.forceFlush()
     }
 
     /// Decides every pending trace with what it has, then shuts downstream down.
