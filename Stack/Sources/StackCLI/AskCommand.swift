@@ -66,6 +66,23 @@ struct AgentOptions: ParsableArguments {
     )
     var mcpServers: [String] = []
 
+    /// Prints the answer, or what the tools found when the model gave none, then a blank line.
+    static func printAnswer(_ result: AgentResult) {
+        if result.answer.isEmpty {
+            print("The model gave no usable answer (\(result.stopReason.rawValue), \(result.iterations) model calls).")
+            let found = result.transcript.filter { $0.role == "tool" }.compactMap(\.content).filter { !$0.isEmpty }
+            if !found.isEmpty {
+                print("What its tools found:")
+                for text in found { print(text) }
+            }
+        } else {
+            print("answer (\(result.stopReason.rawValue), \(result.iterations) model calls):")
+            print(result.answer)
+        }
+        print("")
+        fflush(nil)
+    }
+
     func runAgent(goal: String) async throws {
         var telemetryConfiguration = TelemetryConfiguration.fromEnvironment(CommandEnvironment.current.variables, serviceName: "stack-cli")
         if let project { telemetryConfiguration.projectName = project }
@@ -75,7 +92,7 @@ struct AgentOptions: ParsableArguments {
         let promptSource = try CommandEnvironment.current.promptSource(logger: Logger(label: "stack.prompts"))
 
         // The MCP servers live for the run; their processes are reaped when it ends, however it ends.
-        let (result, traceID, exported) = try await MCPServerSet.with(
+        let (traceID, exported) = try await MCPServerSet.with(
             mcp.servers + mcpServers,
             environment: CommandEnvironment.current.mcpServerEnvironment,
             configuration: mcp,
@@ -94,22 +111,12 @@ struct AgentOptions: ParsableArguments {
                 ) {
                     try await withAgentRun(agent, goal: goal)
                 }
+                // The answer first: a Phoenix that is down or slow delays only the trace.
+                Self.printAnswer(result)
                 await telemetry.forceFlush()
-                return (result, traceID, telemetry.batchProcessors.first?.exportedSpans ?? 0)
+                return (traceID, telemetry.batchProcessors.first?.exportedSpans ?? 0)
             }
         }
-        if result.answer.isEmpty {
-            print("The model gave no usable answer (\(result.stopReason.rawValue), \(result.iterations) model calls).")
-            let found = result.transcript.filter { $0.role == "tool" }.compactMap(\.content).filter { !$0.isEmpty }
-            if !found.isEmpty {
-                print("What its tools found:")
-                for text in found { print(text) }
-            }
-        } else {
-            print("answer (\(result.stopReason.rawValue), \(result.iterations) model calls):")
-            print(result.answer)
-        }
-        print("")
         if !noWaterfall, exported > 0 {
             let phoenix = try CommandEnvironment.current.phoenix()
             let spans = try await phoenix.waitForCompleteTrace(project: projectName, traceID: traceID, count: exported)
