@@ -40,21 +40,37 @@ public struct ChatRequest: Sendable, Hashable {
         self.extraParameters = extraParameters
     }
 
-    /// The body for `POST /chat/completions`, encoded once: the text sent (and recorded as `input.value`)
-    /// and its fields, from which the span takes the invocation parameters.
-    func body(model: String, stream: Bool) -> (text: String, fields: [String: OpenInferenceJSON]) {
+    /// The body for `POST /chat/completions`, encoded once (the text sent, and recorded as `input.value`),
+    /// and the span's invocation parameters: the body without its messages, tools and functions, as the
+    /// reference instrumentation records them (so the model and streaming options stay). The parameters
+    /// come from encoding the request without its messages and tools, so the conversation is never
+    /// parsed back.
+    func body(model: String, stream: Bool) -> (text: String, parameters: OpenInferenceJSON) {
+        let wire = wire(model: model, stream: stream)
         // Encoding these types cannot fail: every field is a string, number, bool or JSON value.
-        let data = (try? OpenAIWire.encoder().encode(wire(model: model, stream: stream))) ?? Data("{}".utf8)
-        guard case .object(let fields)? = try? JSONDecoder().decode(OpenInferenceJSON.self, from: data) else {
-            return ("{}", [:])
+        let data = (try? OpenAIWire.encoder().encode(wire)) ?? Data("{}".utf8)
+        var settings = wire
+        settings.messages = []
+        settings.tools = nil
+        let fields: [String: OpenInferenceJSON]
+        if let encoded = try? OpenAIWire.encoder().encode(settings),
+            case .object(let decoded)? = try? JSONDecoder().decode(OpenInferenceJSON.self, from: encoded)
+        {
+            fields = decoded
+        } else {
+            fields = [:]
         }
-        return (String(decoding: data, as: UTF8.self), fields)
+        return (String(decoding: data, as: UTF8.self), .object(fields.filter { key, _ in !Self.conversationKeys.contains(key) }))
     }
 
-    /// `llm.invocation_parameters` for a request `body`: the body without its messages, tools and
-    /// functions, as the reference instrumentation records it (so the model and streaming options stay).
-    static func invocationParameters(of body: [String: OpenInferenceJSON]) -> OpenInferenceJSON {
-        .object(body.filter { key, _ in key != "messages" && key != "tools" && key != "functions" })
+    /// The body fields that carry the conversation rather than settings.
+    static let conversationKeys: Set<String> = ["messages", "tools", "functions"]
+
+    /// Whether a message has an image part, whose URL the recorded body may have to hide.
+    var hasImages: Bool {
+        messages.contains { message in
+            message.contents.contains { if case .image = $0 { true } else { false } }
+        }
     }
 
     /// The request body as the span records it in `input.value` when it differs from `body`: image URLs

@@ -11,10 +11,10 @@ extension LLMClient {
     /// Sends a chat completion and waits for the whole answer.
     public func chat(_ request: ChatRequest) async throws -> ChatResponse {
         let model = request.model ?? configuration.model
-        let (text, body) = request.body(model: model, stream: false)
-        return try await withTracedChat(request, model: model, body: body) { span in
+        let (text, parameters) = request.body(model: model, stream: false)
+        return try await withTracedChat(request, model: model, parameters: parameters) { span in
             // Encoded once: the same text goes to the server and, unless images must be hidden, to the span.
-            recordInput(body, text: text, on: span)
+            recordInput(request, text: text, on: span)
             let response = try await send(path: "/chat/completions", body: text, stream: false)
             let bytes = try await collect(response)
             let decoded: OpenAIWire.ChatCompletion
@@ -40,18 +40,18 @@ extension LLMClient {
     func withTracedChat(
         _ request: ChatRequest,
         model: String,
-        body: [String: OpenInferenceJSON],
+        parameters: OpenInferenceJSON,
         _ operation: nonisolated(nonsending) (LLMSpan) async throws -> ChatResponse
     ) async throws -> ChatResponse {
         try await measured("chat", model: model, responseModel: \.model, usage: \.usage) {
-            try await tracedChat(request, model: model, body: body, operation)
+            try await tracedChat(request, model: model, parameters: parameters, operation)
         }
     }
 
     func tracedChat(
         _ request: ChatRequest,
         model: String,
-        body: [String: OpenInferenceJSON],
+        parameters: OpenInferenceJSON,
         _ operation: nonisolated(nonsending) (LLMSpan) async throws -> ChatResponse
     ) async throws -> ChatResponse {
         try await withLLMSpan(
@@ -60,17 +60,23 @@ extension LLMClient {
             system: configuration.system,
             provider: provider,
             messages: request.messages,
-            parameters: ChatRequest.invocationParameters(of: body),
+            parameters: parameters,
             tools: request.tools,
             operation
         )
     }
 
     /// Records the request body as `input.value`: `text` itself, unless the trace configuration hides
-    /// images inside it.
-    func recordInput(_ body: [String: OpenInferenceJSON], text: String, on span: LLMSpan) {
-        let hidden = ChatRequest.bodyWithImagesHidden(body, config: span.base.config)
-        span.recordInput(jsonText: hidden.map { OpenInferenceJSON.object($0).jsonString } ?? text)
+    /// images inside it (the body is parsed back only when the request has an image).
+    func recordInput(_ request: ChatRequest, text: String, on span: LLMSpan) {
+        guard request.hasImages, span.base.span.isRecording,
+            case .object(let body)? = try? JSONDecoder().decode(OpenInferenceJSON.self, from: Data(text.utf8)),
+            let hidden = ChatRequest.bodyWithImagesHidden(body, config: span.base.config)
+        else {
+            span.recordInput(jsonText: text)
+            return
+        }
+        span.recordInput(jsonText: OpenInferenceJSON.object(hidden).jsonString)
     }
 
     func record(_ response: ChatResponse, responseJSON: String, requestedModel: String, on span: LLMSpan) {

@@ -19,10 +19,10 @@ extension LLMClient {
         onText: @Sendable (String) async -> Void = { _ in }
     ) async throws -> ChatResponse {
         let model = request.model ?? configuration.model
-        let (text, body) = request.body(model: model, stream: true)
-        return try await withTracedChat(request, model: model, body: body) { span in
+        let (text, parameters) = request.body(model: model, stream: true)
+        return try await withTracedChat(request, model: model, parameters: parameters) { span in
             // Encoded once: the same text goes to the server and, unless images must be hidden, to the span.
-            recordInput(body, text: text, on: span)
+            recordInput(request, text: text, on: span)
             let response = try await send(path: "/chat/completions", body: text, stream: true)
             var parser = ServerSentEventParser()
             var accumulator = StreamAccumulator()
