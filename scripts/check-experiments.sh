@@ -41,6 +41,8 @@ assert len(runs) == 4, f"{len(runs)} runs"
 for run in runs:
     assert run["trace_id"], run
     assert run["annotations"], run
+    names = {annotation["name"] for annotation in run["annotations"]}
+    assert {"non_empty", "matches_expected", "cites_retrieved_passage"} <= names, names
     spans = json.load(urllib.request.urlopen(f"{url}/v1/projects/{project}/spans?trace_id={run['trace_id']}&limit=10"))["data"]
     assert any(s["span_kind"] == "AGENT" for s in spans), f"no AGENT span for trace {run['trace_id']} yet"
 PY

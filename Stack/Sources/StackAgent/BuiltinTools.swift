@@ -47,6 +47,7 @@ public struct SearchDocsTool: AgentTool {
     public func call(_ arguments: Arguments) async throws -> String {
         let documents = try await search(arguments.query, max(1, min(arguments.limit ?? 4, 20)))
         guard !documents.isEmpty else { return "No passages match '\(arguments.query)'." }
+        RetrievedPassages.add(documents)
         return documents.map { "[\($0.id ?? "?")] \($0.content ?? "")" }.joined(separator: "\n\n")
     }
 }
@@ -67,6 +68,7 @@ public struct FetchChunkTool: AgentTool {
 
     public func call(_ arguments: Arguments) async throws -> String {
         guard let document = try await fetch(arguments.id) else { return "No passage has the id '\(arguments.id)'." }
+        RetrievedPassages.add([document])
         return document.content ?? ""
     }
 }

@@ -37,7 +37,7 @@ struct ExperimentCommand: AsyncParsableCommand {
         @Option(help: "Examples run at once.")
         var concurrency = 2
 
-        @Flag(help: "Also judge correctness against the expected answer with the model (OPENAI_* variables).")
+        @Flag(help: "Also judge correctness against the expected answer, and groundedness in the retrieved passages, with the model (OPENAI_* variables).")
         var judge = false
 
         @OptionGroup var options: AgentOptions
@@ -69,8 +69,11 @@ struct ExperimentCommand: AsyncParsableCommand {
             if let project = experiment.projectName { telemetryConfiguration.projectName = project }
             let client = try environment.llmClient()
             let agent = try await AgentOptions.makeAgent(index: options.index, client: client, maxIterations: options.maxIterations)
-            var evaluators: [any Evaluator] = [NonEmptyAnswer(), MatchesExpected()]
-            if judge { evaluators.append(LLMJudge.correctness { try await client.chat($0).message.content ?? "" }) }
+            var evaluators: [any Evaluator] = [NonEmptyAnswer(), MatchesExpected(), CitesRetrievedPassage()]
+            if judge {
+                let complete: LLMJudge.Complete = { try await client.chat($0).message.content ?? "" }
+                evaluators += [LLMJudge.correctness(complete), LLMJudge.groundedness(complete)]
+            }
             let runner = ExperimentRunner(phoenix: phoenix, experiment: experiment, agent: agent, evaluators: evaluators)
 
             let scores = try await withTelemetry(telemetryConfiguration) { telemetry in

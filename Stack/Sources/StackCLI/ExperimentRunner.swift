@@ -38,10 +38,12 @@ struct ExperimentRunner: Sendable {
         var answer = ""
         var failure: String?
         var traceID: String?
+        var passages: [RetrievalDocument] = []
         do {
-            let (result, trace) = try await withAgentRun(agent, goal: input)
+            let ((result, trace), retrieved) = try await RetrievedPassages.collecting { try await withAgentRun(agent, goal: input) }
             answer = result.answer
             traceID = trace
+            passages = retrieved
         } catch {
             failure = String(describing: error)
         }
@@ -50,7 +52,7 @@ struct ExperimentRunner: Sendable {
             error: failure, traceID: traceID, start: start, end: Date()
         )
         var scores: [(name: String, score: Double)] = []
-        let sample = EvaluationSample(input: input, output: answer, expected: expected)
+        let sample = EvaluationSample(input: input, output: answer, expected: expected, documents: passages)
         for evaluator in evaluators {
             let began = Date()
             let evaluationTrace = Mutex<String?>(nil)

@@ -72,6 +72,31 @@ struct AgentTests {
         #expect((toolMessages[2]["content"] as? String)?.contains("there is no tool named 'teleport'") == true)
     }
 
+    @Test("The passages search_docs and fetch_chunk return are collected per piece of work, from its child tasks too, each id once")
+    func retrievedPassagesPerRun() async throws {
+        let search = SearchDocsTool { query, _ in
+            [RetrievalDocument(id: "\(query)-1", content: "a", score: 1), RetrievalDocument(id: "\(query)-2", content: "b", score: 0.5)]
+        }
+        let fetch = FetchChunkTool { id in RetrievalDocument(id: id, content: "all of \(id)") }
+        @Sendable func run(_ query: String) async throws -> [String] {
+            let (_, passages) = try await RetrievedPassages.collecting {
+                try await withThrowingTaskGroup(of: String.self) { group in
+                    group.addTask { try await search.call(JSONDecoder().decode(SearchDocsTool.Arguments.self, from: Data(#"{"query":"\#(query)"}"#.utf8))) }
+                    group.addTask { try await fetch.call(JSONDecoder().decode(FetchChunkTool.Arguments.self, from: Data(#"{"id":"\#(query)-1"}"#.utf8))) }
+                    try await group.waitForAll()
+                }
+            }
+            return passages.compactMap(\.id)
+        }
+        async let sqlite = run("sqlite")
+        async let postgres = run("postgres")
+        #expect(try await Set(sqlite) == ["sqlite-1", "sqlite-2"])
+        #expect(try await sqlite.count == 2)
+        #expect(try await Set(postgres) == ["postgres-1", "postgres-2"])
+        // Outside a collector the tools only answer.
+        #expect(try await search.call(JSONDecoder().decode(SearchDocsTool.Arguments.self, from: Data(#"{"query":"q"}"#.utf8))).contains("[q-1] a"))
+    }
+
     @Test("A model that keeps calling tools is asked for an answer without tools on the last turn")
     func iterationLimit() async throws {
         let server = ScriptedHTTPServer(
