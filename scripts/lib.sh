@@ -41,12 +41,23 @@ start_fake_model() {
   wait_http "$model_url/models" 30 "$model_pid" || die "the scripted model did not start"
 }
 
+# Whether PID is a live process. `kill -0` alone also finds a zombie: a process killed but not yet
+# reaped by its parent (in a container whose init does not reap, it stays one).
+alive() {
+  local pid="$1" stat
+  kill -0 "$pid" 2>/dev/null || return 1
+  [ -r "/proc/$pid/stat" ] || return 0
+  stat="$(cat "/proc/$pid/stat" 2>/dev/null)" || return 1
+  stat="${stat##*) }"
+  [ "${stat%% *}" != Z ]
+}
+
 # Waits until URL answers HTTP (any status below 500) or the timeout (seconds) passes.
 wait_http() {
   local url="$1" timeout="${2:-120}" pid="${3:-}"
   local deadline=$(( $(date +%s) + timeout ))
   while [ "$(date +%s)" -lt "$deadline" ]; do
-    if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
+    if [ -n "$pid" ] && ! alive "$pid"; then
       return 1
     fi
     code=$(curl -s -o /dev/null -w '%{http_code}' "$url" 2>/dev/null || true)

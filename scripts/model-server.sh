@@ -31,7 +31,7 @@ case "$cmd" in
   start)
     "$0" install
     mkdir -p "$run_dir"
-    if [ -f "$run_dir/pid" ] && kill -0 "$(cat "$run_dir/pid")" 2>/dev/null; then
+    if [ -f "$run_dir/pid" ] && alive "$(cat "$run_dir/pid")"; then
       echo "http://127.0.0.1:$(cat "$run_dir/port")/v1"
       exit 0
     fi
@@ -60,9 +60,9 @@ JSON
   stop)
     if [ -f "$run_dir/pid" ]; then
       pid="$(cat "$run_dir/pid")"
-      if kill -0 "$pid" 2>/dev/null; then
+      if alive "$pid"; then
         kill "$pid" 2>/dev/null || true
-        for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+        for _ in $(seq 1 40); do alive "$pid" || break; sleep 0.25; done
         kill -9 "$pid" 2>/dev/null || true
       fi
       rm -f "$run_dir/pid" "$run_dir/port"

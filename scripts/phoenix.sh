@@ -33,7 +33,7 @@ case "$cmd" in
         fi ;;
     esac
     mkdir -p "$run_dir/working"
-    if [ -f "$run_dir/pid" ] && kill -0 "$(cat "$run_dir/pid")" 2>/dev/null; then
+    if [ -f "$run_dir/pid" ] && alive "$(cat "$run_dir/pid")"; then
       echo "http://127.0.0.1:$(cat "$run_dir/port")"
       exit 0
     fi
@@ -66,9 +66,9 @@ case "$cmd" in
   stop)
     if [ -f "$run_dir/pid" ]; then
       pid="$(cat "$run_dir/pid")"
-      if kill -0 "$pid" 2>/dev/null; then
+      if alive "$pid"; then
         kill "$pid" 2>/dev/null || true
-        for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+        for _ in $(seq 1 40); do alive "$pid" || break; sleep 0.25; done
         kill -9 "$pid" 2>/dev/null || true
       fi
       rm -f "$run_dir/pid" "$run_dir/port"
