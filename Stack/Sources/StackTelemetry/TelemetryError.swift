@@ -1,3 +1,5 @@
+import StackHTTP
+
 /// What went wrong setting up or exporting telemetry, and what to do about it.
 public enum TelemetryError: Error, Sendable, Hashable, CustomStringConvertible {
     /// An endpoint is not an absolute http(s) URL.
@@ -37,7 +39,7 @@ public enum TelemetryError: Error, Sendable, Hashable, CustomStringConvertible {
                 + "Is the collector (Phoenix) running? This batch is dropped and counted as failed; "
                 + "new spans keep being exported, and arrive once the collector answers."
         case .exportTimedOut(let after):
-            return "an export took longer than \(after) and was cancelled; raise OTEL_BSP_EXPORT_TIMEOUT or check the collector."
+            return "an export took longer than \(after.readable) and was cancelled; raise OTEL_BSP_EXPORT_TIMEOUT or check the collector."
         case .exportSpooled(let spans, let reason):
             return "\(spans) spans were written to the export spool, to be sent once the collector answers (\(reason))."
         case .spoolFailed(let error):
