@@ -16,10 +16,7 @@ phoenix_url="${2:?usage: $0 [--screenshot] MODEL_URL PHOENIX_URL}"
 project="page-check-$(date +%s)-$$"
 
 # Debian's browser and its driver; CI on a fresh machine installs them.
-if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
-  log "installing chromium and chromium-driver"
-  apt-get install -y chromium chromium-driver >/dev/null || die "chromium and chromium-driver are needed (apt-get install -y chromium chromium-driver, as root)"
-fi
+ensure_debian_packages chromium chromium-driver
 venv="$STACK_CACHE_DIR/browser-venv"
 ensure_venv "$venv" "selenium==4.*"
 

@@ -68,3 +68,45 @@ wait_http() {
   done
   return 1
 }
+
+# Installs the Debian packages named that are not installed yet, as root. A new machine's package
+# lists are empty until `apt-get update` runs, so they are refreshed once, when something is missing
+# and the lists hold nothing or the install cannot find a package, then the install is tried again.
+ensure_debian_packages() {
+  local missing=() pkg
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  done
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  [ "$(id -u)" = 0 ] || die "${missing[*]} missing; install as root: apt-get update && apt-get install -y ${missing[*]}"
+  log "installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  if ! compgen -G '/var/lib/apt/lists/*_Packages' >/dev/null; then
+    apt-get update -qq >&2 || die "apt-get update failed: the package lists could not be refreshed"
+  fi
+  if ! apt-get install -y -qq "${missing[@]}" >&2; then
+    log "refreshing the package lists and trying again"
+    apt-get update -qq >&2 || die "apt-get update failed: the package lists could not be refreshed"
+    apt-get install -y -qq "${missing[@]}" >&2 || die "apt-get install ${missing[*]} failed"
+  fi
+}
+
+# Runs a command as a named phase of a longer run and appends "NAME SECONDS ok|failed" to the file in
+# $PHASE_LOG (when set), so the run can close with how long each phase took; returns its status.
+phase() {
+  local name="$1"; shift
+  local start=$SECONDS status=0
+  log "phase $name"
+  "$@" || status=$?
+  if [ -n "${PHASE_LOG:-}" ]; then
+    printf '%s %s %s\n' "$name" "$(( SECONDS - start ))" "$([ "$status" = 0 ] && echo ok || echo failed)" >>"$PHASE_LOG"
+  fi
+  return "$status"
+}
+
+# Prints the phases recorded in $PHASE_LOG as a table, with the total.
+print_phases() {
+  [ -s "${PHASE_LOG:-}" ] || return 0
+  printf '\nphase timings:\n' >&2
+  awk '{ printf "  %-22s %5d s  %s\n", $1, $2, $3; total += $2 } END { printf "  %-22s %5d s\n", "total", total }' "$PHASE_LOG" >&2
+}

@@ -48,18 +48,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || {
-  log "installing nginx (Debian package)"
-  [ "$(id -u)" = 0 ] || die "nginx is missing and installing it needs root: apt-get install -y nginx"
-  apt-get install -y nginx >&2 || die "apt-get install nginx failed"
-}
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || ensure_debian_packages nginx
 nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
 case " $backends " in *" postgres "*)
-  [ -x "$pg_bin/initdb" ] || {
-    log "installing PostgreSQL 15 (Debian package)"
-    [ "$(id -u)" = 0 ] || die "PostgreSQL 15 is missing and installing it needs root: apt-get install -y postgresql-15"
-    apt-get install -y postgresql-15 >&2 || die "apt-get install postgresql-15 failed"
-  } ;;
+  [ -x "$pg_bin/initdb" ] || ensure_debian_packages postgresql-15 ;;
 esac
 
 if [ -n "${STACK_BIN_DIR:-}" ]; then

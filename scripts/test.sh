@@ -10,38 +10,45 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
 run_dir="$(mktemp -d "${TMPDIR:-/tmp}/stack-test.XXXXXX")"
+export PHASE_LOG="$run_dir/phases"
 cleanup() {
   scripts/phoenix.sh stop "$run_dir/phoenix" || true
   scripts/model-server.sh stop "$run_dir/model" || true
+  print_phases
   rm -rf "$run_dir"
 }
 trap cleanup EXIT
 
-phoenix_url="$(scripts/phoenix.sh start "$run_dir/phoenix")"
+# Installs (idempotent, under $STACK_CACHE_DIR) are phases of their own, so a slow one shows.
+phase install-phoenix scripts/phoenix.sh install
+phase install-model scripts/model-server.sh install
+phoenix_url="$(phase start-phoenix scripts/phoenix.sh start "$run_dir/phoenix")"
 log "Phoenix for this run: $phoenix_url"
-model_url="$(scripts/model-server.sh start "$run_dir/model")"
+model_url="$(phase start-model scripts/model-server.sh start "$run_dir/model")"
 log "model server for this run: $model_url"
 
 export STACK_PHOENIX_URL="$phoenix_url"
 export STACK_MODEL_URL="$model_url"
 export STACK_REQUIRE_PHOENIX=1
 # The Python MCP peers of the cross-language MCP tests (Stack/Tests/StackMCPIntegrationTests).
-STACK_MCP_PYTHON="$(scripts/mcp-venv.sh)"
+STACK_MCP_PYTHON="$(phase install-mcp-peers scripts/mcp-venv.sh)"
 export STACK_MCP_PYTHON
-swift test
-swift test --package-path Stack
-scripts/conformance.sh "$model_url" "$phoenix_url"
-scripts/check-quickstart.sh "$phoenix_url"
-scripts/check-serve.sh "$model_url" "$phoenix_url"
-scripts/check-page.sh "$model_url" "$phoenix_url"
-scripts/check-prompts.sh "$model_url" "$phoenix_url"
-scripts/check-experiments.sh "$model_url" "$phoenix_url"
-scripts/check-eval.sh "$model_url" "$phoenix_url"
-scripts/check-mcp.sh "$model_url" "$phoenix_url"
+phase build swift build --build-tests
+phase test-library swift test --skip-build
+phase build-stack swift build --package-path Stack --build-tests
+phase test-stack swift test --package-path Stack --skip-build
+phase conformance scripts/conformance.sh "$model_url" "$phoenix_url"
+phase check-quickstart scripts/check-quickstart.sh "$phoenix_url"
+phase check-serve scripts/check-serve.sh "$model_url" "$phoenix_url"
+phase check-page scripts/check-page.sh "$model_url" "$phoenix_url"
+phase check-prompts scripts/check-prompts.sh "$model_url" "$phoenix_url"
+phase check-experiments scripts/check-experiments.sh "$model_url" "$phoenix_url"
+phase check-eval scripts/check-eval.sh "$model_url" "$phoenix_url"
+phase check-mcp scripts/check-mcp.sh "$model_url" "$phoenix_url"
 scripts/phoenix.sh stop "$run_dir/phoenix"
 scripts/model-server.sh stop "$run_dir/model"
 # Nothing lost (about 8 minutes): its own Phoenix frozen for 60 s, then killed and restarted, under 50
 # requests a second, and stack serve killed on its spool during an outage.
-scripts/check-outage.sh
+phase check-outage scripts/check-outage.sh
 # The README's commands on a fresh cache, with the demo's own Phoenix and model server.
-scripts/check-readme.sh
+phase check-readme scripts/check-readme.sh
