@@ -6,7 +6,9 @@
 #   scripts/model-server.sh start [DIR]   # starts on a free loopback port; prints the base URL (…/v1)
 #   scripts/model-server.sh stop  [DIR]   # stops exactly the process `start` launched (by pid)
 #
-# Aliases served: `smollm2` (chat, chatml-function-calling) and `smollm2-embed` (embeddings).
+# Aliases served: `smollm2` (chat, in scripts/llama_server.py's `stack-chatml-tools` format: llama.cpp's
+# function-calling grammar, with tool results shown to the model and nothing HTML-escaped) and
+# `smollm2-embed` (embeddings).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -42,12 +44,12 @@ case "$cmd" in
   "host": "127.0.0.1",
   "port": $port,
   "models": [
-    {"model": "$model", "model_alias": "smollm2", "chat_format": "chatml-function-calling", "n_ctx": 4096, "verbose": false},
+    {"model": "$model", "model_alias": "smollm2", "chat_format": "stack-chatml-tools", "n_ctx": 4096, "verbose": false},
     {"model": "$model", "model_alias": "smollm2-embed", "embedding": true, "n_ctx": 2048, "verbose": false}
   ]
 }
 JSON
-    nohup "$LLAMA_VENV/bin/python" -m llama_cpp.server --config_file "$run_dir/config.json" > "$run_dir/server.log" 2>&1 &
+    nohup "$LLAMA_VENV/bin/python" "$(cd "$(dirname "$0")" && pwd)/llama_server.py" --config_file "$run_dir/config.json" > "$run_dir/server.log" 2>&1 &
     echo $! > "$run_dir/pid"
     echo "$port" > "$run_dir/port"
     if ! wait_http "http://127.0.0.1:$port/v1/models" 180 "$(cat "$run_dir/pid")"; then
