@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the command lines of the README's "The `stack` command" section, as written, on a fresh cache
-# after `make demo`: each must succeed, `ask` must print a trace id and a Phoenix link that opens, and
+# after `make demo` (whose answer must be the model's own): each must succeed, `ask` must print a trace id and a Phoenix link that opens, and
 # `serve` must answer /healthz. TRACE_ID in a line is replaced by the trace id `ask` printed.
 #
 # The fresh cache reuses the installed venvs (symlinked), so nothing is reinstalled; every process it
@@ -30,6 +30,8 @@ trap cleanup EXIT
 
 log "make demo on a fresh cache ($fresh)"
 make -s demo > "$fresh/demo.out"
+# The answer is the model's own: the local server shows the model what its tools returned.
+grep -q '^answer (' "$fresh/demo.out" || { cat "$fresh/demo.out" >&2; die "make demo printed no answer the model wrote"; }
 
 # The lines of the ```sh block under "## The `stack` command", comments removed.
 mapfile -t lines < <(awk '/^## The `stack` command/ {in_section=1; next} /^## / {in_section=0}

@@ -8,8 +8,11 @@ reaches the model as `&#34;`) and has no branch for `tool` messages: a tool resu
 calls one of the offered functions, with arguments held to the function's JSON schema) and changes only
 what the model is shown:
 - every text is passed through as written (no HTML escaping);
-- a `tool` message becomes a turn that names the function it answers and carries its result;
-- an assistant turn that called tools without text keeps its calls, written as the format writes them.
+- each tool result is a turn of its own that names the call it answers, `search_docs({"query": …})
+  returned:` followed by the result;
+- an assistant turn that only called tools is shown through those result turns, not as the format's
+  `functions.NAME:` lines: a 135M model shown those lines copies them on the turn that must answer in
+  text, where the grammar no longer holds it to a real call.
 
 Usage (scripts/model-server.sh does this): python llama_server.py --config_file CONFIG
 """
@@ -33,32 +36,20 @@ def _text(value):
 
 def faithful_messages(messages):
     """The conversation rewritten so that chatml-function-calling's template renders all of it."""
-    called = {}  # tool_call_id -> function name, from the assistant turns that made the calls
+    called = {}  # tool_call_id -> (function name, arguments), from the assistant turns that made the calls
     rendered = []
     for message in messages:
         role = message.get("role")
         if role == "assistant":
-            calls = message.get("tool_calls") or []
-            copy = {"role": "assistant", "content": _text(message.get("content"))}
-            if calls:
-                copy["tool_calls"] = []
-                for call in calls:
-                    function = call.get("function") or {}
-                    called[call.get("id")] = function.get("name", "tool")
-                    copy["tool_calls"].append(
-                        {
-                            "id": call.get("id"),
-                            "type": "function",
-                            "function": {
-                                "name": Markup(function.get("name", "")),
-                                "arguments": Markup(function.get("arguments", "")) + Markup("\n"),
-                            },
-                        }
-                    )
-            rendered.append(copy)
+            for call in message.get("tool_calls") or []:
+                function = call.get("function") or {}
+                called[call.get("id")] = (function.get("name", "tool"), function.get("arguments", "{}"))
+            text = _text(message.get("content"))
+            if text:
+                rendered.append({"role": "assistant", "content": text})
         elif role in ("tool", "function"):
-            name = called.get(message.get("tool_call_id")) or message.get("name") or "tool"
-            header = Markup("Result of functions.") + Markup(name) + Markup(":\n")
+            name, arguments = called.get(message.get("tool_call_id"), (message.get("name") or "tool", ""))
+            header = Markup(name) + Markup("(") + Markup(arguments) + Markup(") returned:\n")
             rendered.append({"role": "user", "content": header + _text(message.get("content"))})
         else:
             rendered.append({"role": role if role in ("system", "user") else "user", "content": _text(message.get("content"))})
