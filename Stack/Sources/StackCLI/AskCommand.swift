@@ -66,11 +66,19 @@ struct AgentOptions: ParsableArguments {
     )
     var mcpServers: [String] = []
 
-    /// Prints the answer, or what the tools found when the model gave none, then a blank line.
-    static func printAnswer(_ result: AgentResult) {
+    /// Prints the answer, or what the tools found when the model gave none, then a blank line. What
+    /// the tools found is the passages the built-in tools returned, each once; tools served over MCP
+    /// report no passages here, so their distinct answers are printed instead.
+    static func printAnswer(_ result: AgentResult, passages: [RetrievalDocument]) {
         if result.answer.isEmpty {
             print("The model gave no usable answer (\(result.stopReason.rawValue), \(result.iterations) model calls).")
-            let found = result.transcript.filter { $0.role == "tool" }.compactMap(\.content).filter { !$0.isEmpty }
+            var found = passages.compactMap { passage in
+                passage.content.flatMap { $0.isEmpty ? nil : "[\(passage.id ?? "?")] \($0)" }
+            }
+            if found.isEmpty {
+                var seen = Set<String>()
+                found = result.transcript.filter { $0.role == "tool" }.compactMap(\.content).filter { !$0.isEmpty && seen.insert($0).inserted }
+            }
             if !found.isEmpty {
                 print("What its tools found:")
                 for text in found { print(text) }
@@ -105,14 +113,14 @@ struct AgentOptions: ParsableArguments {
                 FileHandle.standardError.write(Data("stack: system prompt from Phoenix: \(promptSource.reference) (\(used))\n".utf8))
             }
             return try await withTelemetry(telemetryConfiguration) { telemetry in
-                let (result, traceID) = try await withOpenInferenceContext(
+                let ((result, traceID), passages) = try await withOpenInferenceContext(
                     sessionID: "cli-\(ProcessInfo.processInfo.processIdentifier)",
                     promptTemplate: template
                 ) {
-                    try await withAgentRun(agent, goal: goal)
+                    try await RetrievedPassages.collecting { try await withAgentRun(agent, goal: goal) }
                 }
                 // The answer first: a Phoenix that is down or slow delays only the trace.
-                Self.printAnswer(result)
+                Self.printAnswer(result, passages: passages)
                 await telemetry.forceFlush()
                 return (traceID, telemetry.batchProcessors.first?.exportedSpans ?? 0)
             }
