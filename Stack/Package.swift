@@ -201,6 +201,8 @@ let package = Package(
             dependencies: [
                 "StackTelemetry", openInference, "StackTestSupport",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(

@@ -168,8 +168,12 @@ public final class Telemetry: Service {
     public static var current: Telemetry? { installed.withLock { $0 } }
 
     /// Runs the export loops (and the spool's replay) until graceful shutdown or cancellation, then flushes.
+    ///
+    /// It returns only then, even with nothing to export (`OTEL_SDK_DISABLED=true`, or no exporter), so a
+    /// `ServiceGroup` does not take the telemetry service's end for a failure.
     public func run() async throws {
         await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await gracefulShutdown() }
             for processor in batchProcessors {
                 group.addTask { try? await processor.run() }
             }

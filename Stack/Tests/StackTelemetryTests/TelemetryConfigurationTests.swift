@@ -1,3 +1,5 @@
+import Logging
+import ServiceLifecycle
 import StackTelemetry
 import Testing
 
@@ -78,5 +80,22 @@ struct TelemetryConfigurationTests {
         let span = telemetry.tracer.startSpan("x")
         #expect(!span.isRecording)
         span.end()
+    }
+
+    @Test("With OTEL_SDK_DISABLED the telemetry service runs until graceful shutdown, so its group does not fail")
+    func disabledServiceRunsUntilShutdown() async throws {
+        let telemetry = try Telemetry(configuration: .fromEnvironment(["OTEL_SDK_DISABLED": "true"]))
+        let group = ServiceGroup(
+            configuration: .init(services: [.init(service: telemetry), .init(service: ShutdownAfterAWhile(), successTerminationBehavior: .gracefullyShutdownGroup)], logger: Logger(label: "test"))
+        )
+        // A telemetry service that returned at once would end the group with serviceFinishedUnexpectedly.
+        try await group.run()
+    }
+}
+
+/// Ends a little after it starts; its group then shuts down gracefully.
+private struct ShutdownAfterAWhile: Service {
+    func run() async throws {
+        try await Task.sleep(for: .milliseconds(200))
     }
 }
