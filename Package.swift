@@ -39,7 +39,9 @@ let package = Package(
                 "OpenInference", "OpenInferenceTesting",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
-            ]
+            ],
+            // The keys of openinference-semantic-conventions, saved by scripts/refresh-semconv-keys.sh.
+            resources: [.copy("Resources/semconv-keys.txt")]
         ),
     ]
 )
