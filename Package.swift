@@ -40,8 +40,8 @@ let package = Package(
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
             ],
-            // The keys of openinference-semantic-conventions, saved by scripts/refresh-semconv-keys.sh.
-            resources: [.copy("Resources/semconv-keys.txt")]
+            // What the reference Python packages define, saved by scripts/refresh-semconv-keys.sh.
+            resources: [.copy("Resources/semconv-keys.txt"), .copy("Resources/masking-cases.json")]
         ),
     ]
 )

@@ -15,6 +15,37 @@ public enum AttributeKeys {
         "\(SemanticConventions.LLM.tools).\(index).\(SemanticConventions.Tool.jsonSchema)"
     }
 
+    /// `llm.tools.<index>.` + `key` (``SemanticConventions/Tool/name``, ``SemanticConventions/Tool/description``, …).
+    public static func tool(_ index: Int, _ key: String) -> String {
+        "\(SemanticConventions.LLM.tools).\(index).\(key)"
+    }
+
+    /// `llm.prompts.<index>.prompt.text`.
+    public static func prompt(_ index: Int) -> String {
+        "\(SemanticConventions.LLM.prompts).\(index).\(SemanticConventions.Prompt.text)"
+    }
+
+    /// `llm.choices.<index>.completion.text`.
+    public static func choice(_ index: Int) -> String {
+        "\(SemanticConventions.LLM.choices).\(index).\(SemanticConventions.Choice.text)"
+    }
+
+    /// `input.images.<index>.image.url`.
+    public static func inputImage(_ index: Int) -> String {
+        "\(SemanticConventions.Input.images).\(index).\(SemanticConventions.Image.url)"
+    }
+
+    /// `output.images.<index>.image.url`.
+    public static func outputImage(_ index: Int) -> String {
+        "\(SemanticConventions.Output.images).\(index).\(SemanticConventions.Image.url)"
+    }
+
+    /// `<prefix>.<index>.` + `key`, for a feedback list (``SemanticConventions/Feedback``): for example
+    /// `evaluations.0.evaluation.score`.
+    public static func feedback(_ prefix: String, _ index: Int, _ key: String) -> String {
+        "\(prefix).\(index).\(key)"
+    }
+
     /// `retrieval.documents.<index>.` + `key`.
     public static func retrievalDocument(_ index: Int, _ key: String) -> String {
         "\(SemanticConventions.Retrieval.documents).\(index).\(key)"

@@ -167,6 +167,40 @@ extension OpenInferenceSpanProtocol {
         recordEncoded(value, valueKey: SemanticConventions.Output.value, mimeKey: SemanticConventions.Output.mimeType)
     }
 
+    /// Records the images the operation was given, whatever the span's kind, as `input.images.N.image.url`
+    /// (dropped when inputs or input images are hidden; long base64 images are redacted).
+    public func recordInputImages(_ urls: [String]) {
+        base.record { writer in
+            for (index, url) in urls.enumerated() { writer.set(AttributeKeys.inputImage(index), url) }
+        }
+    }
+
+    /// Records the images the operation produced, whatever the span's kind, as `output.images.N.image.url`
+    /// (dropped when outputs are hidden; long base64 images are redacted).
+    public func recordOutputImages(_ urls: [String]) {
+        base.record { writer in
+            for (index, url) in urls.enumerated() { writer.set(AttributeKeys.outputImage(index), url) }
+        }
+    }
+
+    /// Records the documents (PDFs, files) the operation was given as `input.documents.N.document.*`.
+    public func recordInputDocuments(_ documents: [LLMDocument]) {
+        base.record { writer in
+            for (index, document) in documents.enumerated() {
+                writer.set(document: document, at: "\(SemanticConventions.Input.documents).\(index).")
+            }
+        }
+    }
+
+    /// Records the documents the operation produced as `output.documents.N.document.*`.
+    public func recordOutputDocuments(_ documents: [LLMDocument]) {
+        base.record { writer in
+            for (index, document) in documents.enumerated() {
+                writer.set(document: document, at: "\(SemanticConventions.Output.documents).\(index).")
+            }
+        }
+    }
+
     /// Records `metadata` (as a JSON string), merged over any metadata from the context.
     public func recordMetadata(_ metadata: [String: OpenInferenceJSON]) {
         var merged = OpenInferenceContext.current.metadata

@@ -19,6 +19,6 @@ for module in (trace, resource):
         keys.update(value for name, value in vars(cls).items() if not name.startswith("_") and isinstance(value, str))
 
 print(f"# openinference-semantic-conventions {importlib.metadata.version('openinference-semantic-conventions')}: "
-      f"{len(keys)} keys (scripts/refresh-semconv-keys.sh writes this file)")
+      f"{len(keys)} keys (written by scripts/refresh-semconv-keys.sh)")
 for key in sorted(keys):
     print(key)
