@@ -76,6 +76,11 @@ public struct TraceConfig: Sendable, Hashable {
     /// `OPENINFERENCE_MAX_ATTRIBUTE_LENGTH`: string attributes longer than this many UTF-8 bytes are cut, with
     /// a note of the original size; a cut JSON value stays valid JSON (see ``mask(_:_:)``).
     public var maxAttributeLength = 65_536
+    /// A masking function of your own, applied after the rules above to every attribute they keep
+    /// (``AttributeMask``); none by default. Code only, no environment variable.
+    public var attributeMask: AttributeMask?
+    /// Which spans the helpers export (``SpanExportFilter``); all by default. Code only, no environment variable.
+    public var exportFilter: SpanExportFilter?
 
     /// The value that replaces a hidden input, output, text or vector.
     public static let redacted = "__REDACTED__"
@@ -171,12 +176,16 @@ public struct TraceConfig: Sendable, Hashable {
     /// `… [truncated from N bytes]`. Where the key holds JSON (`llm.invocation_parameters`, `metadata`,
     /// tool schemas, …), the cut text is recorded as a JSON string, so the value stays valid JSON;
     /// ``AttributeWriter`` relabels a cut `input.value` or `output.value` as `text/plain`.
+    ///
+    /// An ``attributeMask`` sees each value these rules keep, before the size limit.
     public func mask(_ key: String, _ value: SpanAttribute) -> SpanAttribute? {
         guard hidesSomething else { return limited(key, value) }
         switch rule(for: key) {
         case .drop: return nil
         case .redact: return .string(Self.redacted)
-        case .keep: return limited(key, value)
+        case .keep:
+            guard let attributeMask else { return limited(key, value) }
+            return attributeMask.apply(key, value).map { limited(key, $0) }
         }
     }
 
@@ -257,7 +266,7 @@ public struct TraceConfig: Sendable, Hashable {
     var hidesSomething: Bool {
         hideInputs || hideOutputs || hideInputMessages || hideOutputMessages || hideInputImages || hideInputText
             || hideOutputText || hideLLMTools || hideEmbeddingVectors || hideEmbeddingsText || hideRetrievalDocuments
-            || hideLLMInvocationParameters || hidePrompts || hideChoices
+            || hideLLMInvocationParameters || hidePrompts || hideChoices || attributeMask != nil
     }
 
     /// Whether `url` is a `data:image/…;base64,…` URL, the only kind the image length limit applies to.

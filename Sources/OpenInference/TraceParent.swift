@@ -42,7 +42,12 @@ public struct TraceParent: Sendable, Hashable {
     /// The trace context of the span active in this task, as the active instrument injects it; `nil` when
     /// no span is active or the instrument does not propagate W3C trace context.
     public static var current: TraceParent? {
-        guard let context = InstrumentationContext.current else { return nil }
+        InstrumentationContext.current.flatMap(of)
+    }
+
+    /// The trace context of the span `context` belongs to, as the active instrument injects it; `nil` when
+    /// the instrument does not propagate W3C trace context.
+    public static func of(_ context: InstrumentationContext) -> TraceParent? {
         var carrier: [String: String] = [:]
         InstrumentationSystem.instrument.inject(context, into: &carrier, using: DictionaryInjector())
         return carrier["traceparent"].flatMap(TraceParent.init(header:))

@@ -68,7 +68,7 @@ struct TraceAssertionTests {
 
 /// A foreign tracer for the test: swift-distributed-tracing's in-memory tracer, made to inject W3C
 /// `traceparent` as OpenTelemetry tracers do.
-private struct W3CInMemoryTracer: Tracer {
+struct W3CInMemoryTracer: Tracer {
     let inner = InMemoryTracer(
         idGenerator: .init(
             nextTraceID: { String((0..<32).map { _ in "0123456789abcdef".randomElement()! }) },
