@@ -137,11 +137,11 @@ public nonisolated(nonsending) func withLLMSpan<T>(
             writer.set(SemanticConventions.LLM.invocationParameters, json: parameters)
             writer.set(messages: messages, under: SemanticConventions.LLM.inputMessages)
             for (index, tool) in tools.enumerated() {
-                writer.set(AttributeKeys.toolJSONSchema(index), json: tool.jsonSchema)
-                if !tool.name.isEmpty { writer.set(AttributeKeys.tool(index, SemanticConventions.Tool.name), tool.name) }
-                if !tool.description.isEmpty {
-                    writer.set(AttributeKeys.tool(index, SemanticConventions.Tool.description), tool.description)
-                }
+                let keys = ToolDefinitionKeys.of(index: index)
+                writer.set(keys.jsonSchema, json: tool.jsonSchema)
+                // As the reference writes them: only when not empty.
+                if !tool.name.isEmpty { writer.set(keys.name, tool.name) }
+                if !tool.description.isEmpty { writer.set(keys.description, tool.description) }
             }
         },
         body
