@@ -26,6 +26,7 @@ import Synchronization
 /// | `OPENINFERENCE_HIDE_EMBEDDINGS_TEXT` | ``hideEmbeddingsText`` | `embedding.text` becomes `__REDACTED__` |
 /// | `OPENINFERENCE_HIDE_RETRIEVAL_DOCUMENTS` | ``hideRetrievalDocuments`` | retrieved documents' content and metadata become `__REDACTED__` |
 /// | `OPENINFERENCE_ENABLE_GENAI_SEMCONV` | ``enableGenAISemanticConventions`` | spans also carry the OpenTelemetry GenAI attributes (`gen_ai.*`) |
+/// | `OTEL_SEMCONV_STABILITY_OPT_IN` | ``genAILatestExperimental`` | with `gen_ai_latest_experimental` in its comma-separated list, the GenAI attributes follow the latest experimental GenAI conventions rather than v1.41 (see ``GenAIConventions``) |
 /// | `OPENINFERENCE_BASE64_IMAGE_MAX_LENGTH` | ``base64ImageMaxLength`` | longer base64 `data:image/` URLs of images in input or output messages or `input.images`/`output.images` become `__REDACTED__` (default 32000; `0` redacts every one) |
 /// | `OPENINFERENCE_MAX_ATTRIBUTE_LENGTH` | ``maxAttributeLength`` | longer strings are cut (UTF-8 bytes, default 65536); this one is ours, not the reference's |
 ///
@@ -70,6 +71,11 @@ public struct TraceConfig: Sendable, Hashable {
     /// carry the OpenTelemetry GenAI semantic conventions (`gen_ai.*`), derived from the masked OpenInference
     /// attributes when the span ends, so one span serves Phoenix and GenAI-aware backends alike.
     public var enableGenAISemanticConventions = false
+    /// `OTEL_SEMCONV_STABILITY_OPT_IN` lists `gen_ai_latest_experimental`: the GenAI attributes written under
+    /// ``enableGenAISemanticConventions`` follow the latest experimental GenAI conventions
+    /// (`open-telemetry/semantic-conventions-genai`) instead of v1.41, which they follow by default, as
+    /// OpenTelemetry asks of instrumentations that already emit an older version.
+    public var genAILatestExperimental = false
     /// `OPENINFERENCE_BASE64_IMAGE_MAX_LENGTH`: base64 `data:image/` URLs of images longer than this many
     /// characters are replaced by ``redacted``; `0` replaces every one.
     public var base64ImageMaxLength = 32_000
@@ -132,12 +138,19 @@ public struct TraceConfig: Sendable, Hashable {
         config.hideEmbeddingVectors = vectorFlags.contains { name in
             (try? EnvironmentValue.bool(name, in: environment)) == true
         }
+        config.genAILatestExperimental = optsIntoLatestGenAI(environment)
         for number in numbers {
             if let value = try? Self.number(number.name, anyInteger: number.anyInteger, in: environment) {
                 config[keyPath: number.field] = value
             }
         }
         return config
+    }
+
+    /// Whether `OTEL_SEMCONV_STABILITY_OPT_IN`, a comma-separated list, holds `gen_ai_latest_experimental`.
+    static func optsIntoLatestGenAI(_ environment: [String: String]) -> Bool {
+        guard let list = environment["OTEL_SEMCONV_STABILITY_OPT_IN"] else { return false }
+        return list.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == "gen_ai_latest_experimental" }
     }
 
     /// The `OPENINFERENCE_*` variables in `environment` that are set but do not parse, each with what was

@@ -77,7 +77,9 @@ nonisolated(nonsending) func withKindSpan<Wrapped, T>(
     let base = OpenInferenceSpan(span, config: span.isRecording ? .current : .default)
     if span.isRecording, let capture = SpanContextCapture.current { capture.add(span.context) }
     defer {
-        if base.config.enableGenAISemanticConventions { GenAIConventions.record(on: span) }
+        if base.config.enableGenAISemanticConventions {
+            GenAIConventions.record(on: span, latest: base.config.genAILatestExperimental)
+        }
         span.end()
     }
     base.start(kind: kind, start)
