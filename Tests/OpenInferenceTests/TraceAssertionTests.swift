@@ -97,5 +97,8 @@ struct W3CInMemoryTracer: Tracer {
     }
 
     func extract<Carrier, Extract: Extractor>(_ carrier: Carrier, into context: inout InstrumentationContext, using extractor: Extract)
-    where Carrier == Extract.Carrier {}
+    where Carrier == Extract.Carrier {
+        guard let header = extractor.extract(key: "traceparent", from: carrier), let parent = TraceParent(header: header) else { return }
+        context.inMemorySpanContext = InMemorySpanContext(traceID: parent.traceID, spanID: parent.spanID, parentSpanID: nil)
+    }
 }
