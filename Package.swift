@@ -39,7 +39,9 @@ let package = Package(
                 "OpenInference", "OpenInferenceTesting",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
-            ]
+            ],
+            // What the reference Python packages define, saved by scripts/refresh-semconv-keys.sh.
+            resources: [.copy("Resources/semconv-keys.txt"), .copy("Resources/masking-cases.json")]
         ),
     ]
 )

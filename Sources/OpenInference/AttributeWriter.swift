@@ -101,18 +101,7 @@ public struct AttributeWriter {
                 set(keys.functionCallArguments, call.arguments)
             }
             for (partIndex, part) in messages[index].contents.enumerated() {
-                let partBase = base + AttributeKeys.messageContent(partIndex, "")
-                switch part {
-                case .text(let text):
-                    set(partBase + SemanticConventions.MessageContent.type, "text")
-                    set(partBase + SemanticConventions.MessageContent.text, text)
-                case .image(let url):
-                    set(partBase + SemanticConventions.MessageContent.type, "image")
-                    set(
-                        partBase + SemanticConventions.MessageContent.image + "." + SemanticConventions.Image.url,
-                        url
-                    )
-                }
+                set(part: part, at: base + AttributeKeys.messageContent(partIndex, ""))
             }
             for (callIndex, call) in messages[index].toolCalls.enumerated() {
                 set(base + AttributeKeys.toolCall(callIndex, SemanticConventions.ToolCall.id), call.id)
@@ -121,8 +110,52 @@ public struct AttributeWriter {
                     base + AttributeKeys.toolCall(callIndex, SemanticConventions.ToolCall.functionArguments),
                     call.arguments
                 )
+                if let signature = call.reasoningSignature {
+                    set(base + AttributeKeys.toolCall(callIndex, SemanticConventions.ToolCall.reasoningSignature), signature)
+                }
             }
         }
+    }
+
+    /// Records one part of a message under `partBase` (`….message.contents.M.`).
+    private mutating func set(part: LLMMessageContent, at partBase: String) {
+        typealias C = SemanticConventions.MessageContent
+        switch part {
+        case .text(let text):
+            set(partBase + C.type, "text")
+            set(partBase + C.text, text)
+        case .image(let url):
+            set(partBase + C.type, "image")
+            set(partBase + C.image + "." + SemanticConventions.Image.url, url)
+        case .audio(let url, let mimeType, let transcript):
+            set(partBase + C.type, "audio")
+            let audio = partBase + C.audio + "."
+            set(audio + SemanticConventions.Audio.url, url)
+            set(audio + SemanticConventions.Audio.mimeType, mimeType)
+            set(audio + SemanticConventions.Audio.transcript, transcript)
+        case .video(let url):
+            set(partBase + C.type, "video")
+            set(partBase + C.video + "." + SemanticConventions.Video.url, url)
+        case .document(let document):
+            set(partBase + C.type, "document")
+            set(document: document, at: partBase + C.document + ".")
+        case .reasoning(let text, let id, let signature, let data, let encryptedContent):
+            set(partBase + C.type, "reasoning")
+            set(partBase + C.text, text)
+            set(partBase + C.id, id)
+            set(partBase + C.signature, signature)
+            set(partBase + C.data, data)
+            set(partBase + C.encryptedContent, encryptedContent)
+        }
+    }
+
+    /// Records a document's `document.*` keys after `prefix` (which ends with a dot).
+    mutating func set(document: LLMDocument, at prefix: String) {
+        set(prefix + SemanticConventions.Document.id, document.id)
+        set(prefix + SemanticConventions.Document.name, document.name)
+        set(prefix + SemanticConventions.Document.mimeType, document.mimeType)
+        set(prefix + SemanticConventions.Document.url, document.url)
+        set(prefix + SemanticConventions.Document.content, document.content)
     }
 
     /// Records documents flattened under `prefix` (`retrieval.documents` or a reranker list).

@@ -6,7 +6,7 @@ import Foundation
 ///
 /// - Booleans: `true`, `yes`, `1` and `false`, `no`, `0`, in any case, surrounding spaces ignored: the rule of
 ///   apple/swift-configuration, which the application's reader is built on.
-/// - Positive integers: decimal digits, greater than zero.
+/// - Positive integers: decimal digits, greater than zero; integers: an optional sign and decimal digits.
 ///
 /// An unset or empty variable is `nil`; a set one that does not parse throws an ``EnvironmentValueError``
 /// naming the variable, the value and a valid example.
@@ -26,6 +26,15 @@ public enum EnvironmentValue {
         guard let raw = trimmed(name, in: environment) else { return nil }
         guard let value = Int(raw), value > 0 else {
             throw EnvironmentValueError(variable: name, value: raw, expected: "a positive whole number such as 4096")
+        }
+        return value
+    }
+
+    /// The integer in `name` (negative and zero included), or `nil` when it is unset or empty.
+    public static func int(_ name: String, in environment: [String: String]) throws(EnvironmentValueError) -> Int? {
+        guard let raw = trimmed(name, in: environment) else { return nil }
+        guard let value = Int(raw) else {
+            throw EnvironmentValueError(variable: name, value: raw, expected: "a whole number such as 32000")
         }
         return value
     }

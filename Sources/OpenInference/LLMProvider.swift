@@ -35,6 +35,14 @@ public enum LLMProvider {
         ("api.typesafe.ai", "typesafe"),
     ]
 
+    /// `name` as `llm.provider` and `llm.system` record it: lowercased, as the reference records a
+    /// free-form vendor name (`OpenAI` becomes `openai`), so one vendor is spelled one way on every span.
+    /// A name already in lowercase ASCII is returned as it is, without a copy.
+    public static func normalized(_ name: String) -> String {
+        if name.utf8.allSatisfy({ $0 < 0x80 && !($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) }) { return name }
+        return name.lowercased()
+    }
+
     /// The provider serving `host`, or `nil` when the host is not a known provider's.
     public static func inferred(fromHost host: String) -> String? {
         let host = host.lowercased()

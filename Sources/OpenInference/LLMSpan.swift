@@ -27,6 +27,7 @@ public struct LLMSpan: OpenInferenceSpanProtocol {
             writer.set(SemanticConventions.LLM.TokenCount.prompt, usage.prompt)
             writer.set(SemanticConventions.LLM.TokenCount.completion, usage.completion)
             writer.set(SemanticConventions.LLM.TokenCount.total, usage.total)
+            writer.set(SemanticConventions.LLM.TokenCount.promptCacheInput, usage.promptCacheInput)
             writer.set(SemanticConventions.LLM.TokenCount.promptCacheRead, usage.promptCacheRead)
             writer.set(SemanticConventions.LLM.TokenCount.promptCacheWrite, usage.promptCacheWrite)
             writer.set(SemanticConventions.LLM.TokenCount.completionReasoning, usage.completionReasoning)
@@ -36,12 +37,50 @@ public struct LLMSpan: OpenInferenceSpanProtocol {
     }
 
     /// Records `llm.cost.prompt`, `llm.cost.completion` and `llm.cost.total` (US dollars), so Phoenix
-    /// can sum cost per trace, per prompt template version or per tool.
+    /// can sum cost per trace, per prompt template version or per tool, and the breakdown the cost has
+    /// (`llm.cost.prompt_details.*`, `llm.cost.completion_details.*`).
     public func recordCost(_ cost: TokenCost) {
+        typealias C = SemanticConventions.LLM.Cost
         base.record { writer in
-            writer.set(SemanticConventions.LLM.Cost.prompt, cost.prompt)
-            writer.set(SemanticConventions.LLM.Cost.completion, cost.completion)
-            writer.set(SemanticConventions.LLM.Cost.total, cost.total)
+            writer.set(C.prompt, cost.prompt)
+            writer.set(C.completion, cost.completion)
+            writer.set(C.total, cost.total)
+            writer.set(C.promptInput, cost.promptInput)
+            writer.set(C.promptCacheInput, cost.promptCacheInput)
+            writer.set(C.promptCacheRead, cost.promptCacheRead)
+            writer.set(C.promptCacheWrite, cost.promptCacheWrite)
+            writer.set(C.promptAudio, cost.promptAudio)
+            writer.set(C.completionOutput, cost.completionOutput)
+            writer.set(C.completionReasoning, cost.completionReasoning)
+            writer.set(C.completionAudio, cost.completionAudio)
+        }
+    }
+
+    /// Records how long after the request the first chunk of a streamed answer arrived, as
+    /// `gen_ai.response.time_to_first_chunk` (seconds), when the GenAI attributes follow the latest
+    /// conventions (``TraceConfig/enableGenAISemanticConventions`` and ``TraceConfig/genAILatestExperimental``);
+    /// nothing otherwise. OpenInference has no key of its own for it.
+    public func recordTimeToFirstChunk(_ elapsed: Duration) {
+        guard base.config.enableGenAISemanticConventions, base.config.genAILatestExperimental else { return }
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        base.record { $0.set("gen_ai.response.time_to_first_chunk", seconds) }
+    }
+
+    /// Records the prompts of a completions-API call as `llm.prompts.N.prompt.text`.
+    public func recordPrompts(_ prompts: [String]) {
+        base.record { writer in
+            for (index, prompt) in prompts.enumerated() {
+                writer.set(AttributeKeys.prompt(index), prompt)
+            }
+        }
+    }
+
+    /// Records the text choices a completions API answered with as `llm.choices.N.completion.text`.
+    public func recordChoices(_ choices: [String]) {
+        base.record { writer in
+            for (index, choice) in choices.enumerated() {
+                writer.set(AttributeKeys.choice(index), choice)
+            }
         }
     }
 
@@ -51,16 +90,22 @@ public struct LLMSpan: OpenInferenceSpanProtocol {
         base.record { $0.set(SemanticConventions.LLM.finishReason, reason) }
     }
 
-    /// Records the model that actually answered, when the server reports one.
+    /// Records the model that actually answered, when the server reports one: `llm.response.model_name`,
+    /// and `llm.model_name` (which then names the response's model rather than the requested one).
     public func recordModelName(_ name: String) {
-        base.record { $0.set(SemanticConventions.LLM.modelName, name) }
+        base.record { writer in
+            writer.set(SemanticConventions.LLM.modelName, name)
+            writer.set(SemanticConventions.LLM.responseModelName, name)
+        }
     }
 }
 
 /// Runs `body` inside an LLM span describing one model call.
 ///
-/// The span records the model, system, provider, input messages (flattened, tool calls included),
-/// invocation parameters and offered tools at once; `body` records the reply and token counts.
+/// The span records the model (as `llm.model_name` and `llm.request.model_name`), system and provider
+/// (lowercased, as the reference records a free-form vendor name), input messages (flattened, tool calls
+/// included), invocation parameters and offered tools (`llm.tools.N.tool.json_schema`, `.tool.name`,
+/// `.tool.description`) at once; `body` records the reply and token counts.
 ///
 /// ```swift
 /// let reply = try await withLLMSpan(model: "gpt-4o-mini", system: "openai", messages: messages,
@@ -96,12 +141,17 @@ public nonisolated(nonsending) func withLLMSpan<T>(
         wrap: LLMSpan.init(base:),
         start: { writer in
             writer.set(SemanticConventions.LLM.modelName, model)
-            writer.set(SemanticConventions.LLM.system, system)
-            writer.set(SemanticConventions.LLM.provider, provider)
+            writer.set(SemanticConventions.LLM.requestModelName, model)
+            writer.set(SemanticConventions.LLM.system, system.map(LLMProvider.normalized))
+            writer.set(SemanticConventions.LLM.provider, provider.map(LLMProvider.normalized))
             writer.set(SemanticConventions.LLM.invocationParameters, json: parameters)
             writer.set(messages: messages, under: SemanticConventions.LLM.inputMessages)
             for (index, tool) in tools.enumerated() {
-                writer.set(AttributeKeys.toolJSONSchema(index), json: tool.jsonSchema)
+                let keys = ToolDefinitionKeys.of(index: index)
+                writer.set(keys.jsonSchema, json: tool.jsonSchema)
+                // As the reference writes them: only when not empty.
+                if !tool.name.isEmpty { writer.set(keys.name, tool.name) }
+                if !tool.description.isEmpty { writer.set(keys.description, tool.description) }
             }
         },
         body

@@ -6,10 +6,15 @@ public struct LLMToolCall: Sendable, Hashable {
     public var name: String
     /// The arguments, as the JSON text the model produced (which may not be valid JSON).
     public var arguments: String
+    /// An opaque reasoning token the provider attached to the call (Gemini's `thoughtSignature`), recorded
+    /// verbatim as `tool_call.reasoning_signature` so the call can be replayed.
+    public var reasoningSignature: String?
 
-    public init(id: String?, name: String, arguments: String) {
+    /// Creates a tool call.
+    public init(id: String?, name: String, arguments: String, reasoningSignature: String? = nil) {
         self.id = id
         self.name = name
         self.arguments = arguments
+        self.reasoningSignature = reasoningSignature
     }
 }

@@ -167,6 +167,98 @@ extension OpenInferenceSpanProtocol {
         recordEncoded(value, valueKey: SemanticConventions.Output.value, mimeKey: SemanticConventions.Output.mimeType)
     }
 
+    /// Records the images the operation was given, whatever the span's kind, as `input.images.N.image.url`
+    /// (dropped when inputs or input images are hidden; long base64 images are redacted).
+    public func recordInputImages(_ urls: [String]) {
+        base.record { writer in
+            for (index, url) in urls.enumerated() { writer.set(AttributeKeys.inputImage(index), url) }
+        }
+    }
+
+    /// Records the images the operation produced, whatever the span's kind, as `output.images.N.image.url`
+    /// (dropped when outputs are hidden; long base64 images are redacted).
+    public func recordOutputImages(_ urls: [String]) {
+        base.record { writer in
+            for (index, url) in urls.enumerated() { writer.set(AttributeKeys.outputImage(index), url) }
+        }
+    }
+
+    /// Records the documents (PDFs, files) the operation was given as `input.documents.N.document.*`.
+    public func recordInputDocuments(_ documents: [LLMDocument]) {
+        base.record { writer in
+            for (index, document) in documents.enumerated() {
+                writer.set(document: document, at: "\(SemanticConventions.Input.documents).\(index).")
+            }
+        }
+    }
+
+    /// Records the documents the operation produced as `output.documents.N.document.*`.
+    public func recordOutputDocuments(_ documents: [LLMDocument]) {
+        base.record { writer in
+            for (index, document) in documents.enumerated() {
+                writer.set(document: document, at: "\(SemanticConventions.Output.documents).\(index).")
+            }
+        }
+    }
+
+    /// Records feedback in evaluation terms, `evaluations.N.evaluation.*` (or `trace.evaluations…`,
+    /// `session.evaluations…` for `scope`), as an EVALUATOR span carries its verdicts. Results without a
+    /// name and a score, label or explanation are left out, as the specification asks; indices stay contiguous.
+    public func recordEvaluations(_ results: [FeedbackResult], scope: FeedbackResult.Scope = .span) {
+        let prefix: String =
+            switch scope {
+            case .span: SemanticConventions.Feedback.evaluations
+            case .trace: SemanticConventions.Feedback.traceEvaluations
+            case .session: SemanticConventions.Feedback.sessionEvaluations
+            }
+        typealias E = SemanticConventions.Evaluation
+        recordFeedback(results, prefix: prefix, keys: (E.name, E.score, E.label, E.explanation, E.annotatorKind, E.identifier, E.metadata))
+    }
+
+    /// Records feedback in annotation terms, `annotations.N.annotation.*` (or `trace.annotations…`,
+    /// `session.annotations…`); see ``recordEvaluations(_:scope:)``.
+    public func recordAnnotations(_ results: [FeedbackResult], scope: FeedbackResult.Scope = .span) {
+        let prefix: String =
+            switch scope {
+            case .span: SemanticConventions.Feedback.annotations
+            case .trace: SemanticConventions.Feedback.traceAnnotations
+            case .session: SemanticConventions.Feedback.sessionAnnotations
+            }
+        typealias A = SemanticConventions.Annotation
+        recordFeedback(results, prefix: prefix, keys: (A.name, A.score, A.label, A.explanation, A.annotatorKind, A.identifier, A.metadata))
+    }
+
+    private func recordFeedback(
+        _ results: [FeedbackResult],
+        prefix: String,
+        keys: (name: String, score: String, label: String, explanation: String, kind: String, identifier: String, metadata: String)
+    ) {
+        base.record { writer in
+            for (index, result) in results.filter(\.isComplete).enumerated() {
+                let entry = "\(prefix).\(index)."
+                writer.set(entry + keys.name, result.name)
+                writer.set(entry + keys.score, result.score)
+                writer.set(entry + keys.label, result.label)
+                writer.set(entry + keys.explanation, result.explanation)
+                writer.set(entry + keys.kind, result.annotatorKind?.rawValue)
+                writer.set(entry + keys.identifier, result.identifier)
+                if !result.metadata.isEmpty { writer.set(entry + keys.metadata, OpenInferenceJSON.object(result.metadata).jsonString) }
+            }
+        }
+    }
+
+    /// Links this span to the span `target` names (an EVALUATOR span to the span it judged), through the
+    /// active instrument's W3C trace-context extraction; returns whether the link was added (`false` when
+    /// the instrument does not read `traceparent`).
+    @discardableResult
+    public func addLink(to target: TraceParent, attributes: SpanAttributes = [:]) -> Bool {
+        var context = InstrumentationContext.topLevel
+        InstrumentationSystem.instrument.extract(["traceparent": target.header], into: &context, using: TraceParentExtractor())
+        guard TraceParent.of(context)?.spanID == target.spanID else { return false }
+        base.span.addLink(SpanLink(context: context, attributes: attributes))
+        return true
+    }
+
     /// Records `metadata` (as a JSON string), merged over any metadata from the context.
     public func recordMetadata(_ metadata: [String: OpenInferenceJSON]) {
         var merged = OpenInferenceContext.current.metadata

@@ -8,6 +8,8 @@ public struct TokenUsage: Sendable, Hashable {
     public var total: Int?
     /// Prompt tokens served from the provider's cache.
     public var promptCacheRead: Int?
+    /// Prompt tokens that were cached input (`llm.token_count.prompt_details.cache_input`).
+    public var promptCacheInput: Int?
     /// Prompt tokens written to the provider's cache.
     public var promptCacheWrite: Int?
     /// Completion tokens spent on hidden reasoning.
@@ -26,7 +28,8 @@ public struct TokenUsage: Sendable, Hashable {
         promptCacheWrite: Int? = nil,
         completionReasoning: Int? = nil,
         promptAudio: Int? = nil,
-        completionAudio: Int? = nil
+        completionAudio: Int? = nil,
+        promptCacheInput: Int? = nil
     ) {
         self.prompt = prompt
         self.completion = completion
@@ -36,5 +39,6 @@ public struct TokenUsage: Sendable, Hashable {
         self.completionReasoning = completionReasoning
         self.promptAudio = promptAudio
         self.completionAudio = completionAudio
+        self.promptCacheInput = promptCacheInput
     }
 }

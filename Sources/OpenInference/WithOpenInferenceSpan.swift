@@ -56,6 +56,13 @@ nonisolated(nonsending) func withKindSpan<Wrapped, T>(
     start: (inout AttributeWriter) -> Void,
     _ body: nonisolated(nonsending) (Wrapped) async throws -> T
 ) async rethrows -> T {
+    if SpanExportFilter.inUse.load(ordering: .relaxed), let filter = TraceConfig.current.exportFilter,
+        !filter.shouldExport(SpanExportCandidate(name: name, kind: kind, fileID: fileID, function: function))
+    {
+        // Not started on the tracer: the body runs with a span that records nothing and carries the
+        // parent's context, so the spans inside become children of the parent.
+        return try await body(wrap(OpenInferenceSpan(NoOpTracer.NoOpSpan(context: context), config: .default)))
+    }
     let span: any Tracing.Span = InstrumentationSystem.tracer.startSpan(
         name,
         context: context,
@@ -68,8 +75,11 @@ nonisolated(nonsending) func withKindSpan<Wrapped, T>(
     // A span that records nothing needs no configuration: the no-op path skips reading it (a task-local
     // and a lock).
     let base = OpenInferenceSpan(span, config: span.isRecording ? .current : .default)
+    if span.isRecording, let capture = SpanContextCapture.current { capture.add(span.context) }
     defer {
-        if base.config.enableGenAISemanticConventions { GenAIConventions.record(on: span) }
+        if base.config.enableGenAISemanticConventions {
+            GenAIConventions.record(on: span, latest: base.config.genAILatestExperimental)
+        }
         span.end()
     }
     base.start(kind: kind, start)

@@ -83,8 +83,13 @@ struct ContextAndMaskingTests {
         #expect(config.hideEmbeddingVectors && config.hideLLMInvocationParameters)
         #expect(config.base64ImageMaxLength == 100)
         #expect(config.maxAttributeLength == 2048)
-        let unreadable = TraceConfig.fromEnvironment(["OPENINFERENCE_HIDE_INPUTS": "maybe", "OPENINFERENCE_MAX_ATTRIBUTE_LENGTH": "-4"])
+        let unreadable = TraceConfig.fromEnvironment([
+            "OPENINFERENCE_HIDE_INPUTS": "maybe", "OPENINFERENCE_MAX_ATTRIBUTE_LENGTH": "-4",
+            "OPENINFERENCE_BASE64_IMAGE_MAX_LENGTH": "big",
+        ])
         #expect(unreadable == .default)
+        let completions = TraceConfig.fromEnvironment(["OPENINFERENCE_HIDE_PROMPTS": "true", "OPENINFERENCE_HIDE_CHOICES": "true"])
+        #expect(completions.hidePrompts && completions.hideChoices)
     }
 
     @Test("Hiding inputs redacts input.value and drops input messages; outputs stay")

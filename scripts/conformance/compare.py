@@ -65,6 +65,12 @@ EXTRA_KEYS = {
         "on a call that failed before any answer, the requested model: the specification's fallback when "
         "the response's model is unknown (Python records the model only from a response)",
     r"llm\.cost\..*": "cost in US dollars from the price table, when the model has a price",
+    r"llm\.(request|response)\.model_name":
+        "the requested and the answering model, keys of semantic conventions 0.1.42 that the OpenAI "
+        "instrumentation 0.1.66 does not write yet",
+    r"llm\.tools\.\d+\.tool\.(name|description)":
+        "each offered tool's name and description beside its schema, as openinference-instrumentation "
+        "0.1.72's get_llm_tool_attributes writes them; the OpenAI instrumentation 0.1.66 does not yet",
     r"embedding\.embeddings\.\d+\.embedding\.vector(\.\d+)?":
         "the vector of each text; llama.cpp answers one vector per token, which the Swift client mean-pools "
         "while Python's instrumentation cannot record a nested list",

@@ -9,11 +9,13 @@ extension OpenAIWire.Message {
         if message.contents.isEmpty {
             content = .text(message.content ?? "")
         } else {
+            // Chat Completions carries text and image parts; the other kinds have no part of their own there.
             content = .parts(
-                message.contents.map { part in
+                message.contents.compactMap { part in
                     switch part {
                     case .text(let text): OpenAIWire.ContentPart(type: "text", text: text)
                     case .image(let url): OpenAIWire.ContentPart(type: "image_url", imageURL: .init(url: url))
+                    case .audio, .video, .document, .reasoning: nil
                     }
                 }
             )

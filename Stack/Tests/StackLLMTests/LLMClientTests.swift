@@ -230,6 +230,35 @@ struct LLMClientTests {
         #expect(throws: LLMClientError.self) { try LLMClientConfiguration.fromEnvironment(["OPENAI_BASE_URL": "localhost"]) }
     }
 
+    @Test("With the latest GenAI conventions a stream records its time to first chunk; by default it does not", arguments: [true, false])
+    func streamRecordsTimeToFirstChunk(latest: Bool) async throws {
+        let server = ScriptedHTTPServer([
+            .events([
+                #"{"model":"scripted-1","choices":[{"index":0,"delta":{"role":"assistant","content":"Hi"},"finish_reason":"stop"}]}"#
+            ])
+        ])
+        let client = try await makeClient(server)
+        let recorder = InMemorySpanRecorder()
+        var config = TraceConfig()
+        config.enableGenAISemanticConventions = true
+        config.genAILatestExperimental = latest
+        _ = try await withTracer(StackTracer(processor: recorder)) {
+            try await withTraceConfig(config) {
+                try await client.chatStream(ChatRequest(messages: [.user("hi")])) { _ in }
+            }
+        }
+        let span = try #require(recorder.spans.first)
+        if latest {
+            guard case .double(let seconds)? = span.attributes.get("gen_ai.response.time_to_first_chunk") else {
+                Issue.record("no gen_ai.response.time_to_first_chunk")
+                return
+            }
+            #expect(seconds >= 0 && seconds < 30)
+        } else {
+            #expect(span.attributes.get("gen_ai.response.time_to_first_chunk") == nil)
+        }
+    }
+
     @Test("Hidden input images are redacted inside input.value too, while the server gets them whole")
     func imagesInTheRecordedBodyFollowMasking() async throws {
         let server = ScriptedHTTPServer([.json(Self.answer)])
