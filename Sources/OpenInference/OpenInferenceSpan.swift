@@ -78,6 +78,14 @@ public struct OpenInferenceSpan: Sendable {
         span.attributes = attributes
     }
 
+    /// Ends the span, first deriving the GenAI attributes when the configuration asks for them: the one
+    /// way a span that records OpenInference attributes ends, whether a helper scoped it or a
+    /// ``WireExchange`` ended it when a response did.
+    func end() {
+        if config.enableGenAISemanticConventions { GenAIConventions.record(on: span) }
+        span.end()
+    }
+
     /// Sets the span kind and the context attributes when the span starts.
     func start(kind: OpenInferenceSpanKind, _ build: (inout AttributeWriter) -> Void) {
         record { writer in

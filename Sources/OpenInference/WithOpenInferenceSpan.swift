@@ -68,10 +68,7 @@ nonisolated(nonsending) func withKindSpan<Wrapped, T>(
     // A span that records nothing needs no configuration: the no-op path skips reading it (a task-local
     // and a lock).
     let base = OpenInferenceSpan(span, config: span.isRecording ? .current : .default)
-    defer {
-        if base.config.enableGenAISemanticConventions { GenAIConventions.record(on: span) }
-        span.end()
-    }
+    defer { base.end() }
     base.start(kind: kind, start)
     do {
         let result = try await InstrumentationContext.$current.withValue(span.context) {

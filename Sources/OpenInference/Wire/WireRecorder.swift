@@ -1,0 +1,60 @@
+import Foundation
+import Tracing
+
+/// Recognises the HTTP calls of known model APIs and records each one as an OpenInference span, read from
+/// the request and response bodies as they cross the wire.
+///
+/// ``start(method:url:body:context:)`` looks at a request before it is sent. A call to a known API starts
+/// an LLM span (EMBEDDING for embeddings) with what the request says, input messages, invocation
+/// parameters, tools and model, and returns the ``WireExchange`` that takes the response as it arrives and
+/// ends the span with what it says. Any other call returns `nil`: it is not recorded and nothing about it
+/// changes. Recognised, by path:
+///
+/// | API | Path | Span |
+/// |---|---|---|
+/// | OpenAI Chat Completions | `…/chat/completions` | `ChatCompletion` |
+/// | OpenAI Embeddings | `…/embeddings` | `CreateEmbeddings` |
+/// | OpenAI Responses | `…/responses` | `Response` |
+/// | Anthropic Messages | `…/v1/messages` | `messages.create` |
+/// | Gemini | `…:generateContent`, `…:streamGenerateContent` | `GenerateContent`, `GenerateContentStream` |
+///
+/// Spans carry the attributes the reference Python instrumentations record for the same call, masked by
+/// ``TraceConfig/current`` as every span is. Request headers are never read, so no API key or
+/// `Authorization` value can reach a span, and neither does the URL (which may hold Gemini's `key`).
+///
+/// The recorder never fails, delays or changes the call: it reads copies of the bytes, and a body it
+/// cannot read still gets a span, with what could be read and why the rest could not in
+/// ``SemanticConventions/Stack/recordingIssue``.
+///
+/// ```swift
+/// let exchange = WireRecorder().start(method: "POST", url: url, body: body)
+/// let (bytes, response) = try await session.bytes(for: request)
+/// exchange?.receiveResponse(status: response.statusCode, headers: response.allHeaderFields as? [String: String] ?? [:])
+/// for try await chunk in bytes.chunks { exchange?.receiveBody(chunk); forward(chunk) }
+/// exchange?.finish()
+/// ```
+public struct WireRecorder: Sendable {
+    /// A recorder for the APIs listed above.
+    public init() {}
+
+    /// Starts recording the call `method` `url` with request `body`, when it is a known API's; returns
+    /// `nil` for any other call, which is then not recorded.
+    ///
+    /// The span starts now, as a child of `context` (by default the task's current span).
+    public func start(
+        method: String,
+        url: URL,
+        body: Data?,
+        context: @autoclosure () -> InstrumentationContext = .current ?? .topLevel
+    ) -> WireExchange? {
+        guard let api = Self.api(method: method, url: url) else { return nil }
+        return WireExchange(api: api, url: url, body: body, context: context())
+    }
+
+    /// The handler of the first API that recognises the call, if any.
+    static func api(method: String, url: URL) -> (any WireAPI)? {
+        if let api = OpenAIChatCompletionsAPI(method: method, url: url) { return api }
+        if let api = OpenAIEmbeddingsAPI(method: method, url: url) { return api }
+        return nil
+    }
+}
