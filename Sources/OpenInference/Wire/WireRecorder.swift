@@ -55,6 +55,9 @@ public struct WireRecorder: Sendable {
     static func api(method: String, url: URL) -> (any WireAPI)? {
         if let api = OpenAIChatCompletionsAPI(method: method, url: url) { return api }
         if let api = OpenAIEmbeddingsAPI(method: method, url: url) { return api }
+        if let api = OpenAIResponsesAPI(method: method, url: url) { return api }
+        if let api = AnthropicMessagesAPI(method: method, url: url) { return api }
+        if let api = GeminiGenerateContentAPI(method: method, url: url) { return api }
         return nil
     }
 }

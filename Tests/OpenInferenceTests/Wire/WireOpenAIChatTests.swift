@@ -48,6 +48,99 @@ struct WireOpenAIChatTests {
         #expect(span.attribute("output.mime_type") == "application/json")
         #expect(span.attribute("stack.recording_issue") == nil)
     }
+
+    static let streamRequest = #"{"model":"gpt-4o-mini","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"Hi"}]}"#
+
+    @Test("A streamed answer is read event by event: first-token event, text joined, usage from the last chunk, merged completion as output")
+    func streamedCompletion() async throws {
+        let spans = await CannedExchange.stream(
+            url: "http://127.0.0.1:8080/v1/chat/completions",
+            request: Self.streamRequest,
+            events: [
+                #"{"id":"c1","object":"chat.completion.chunk","created":1,"model":"local","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}"#,
+                #"{"id":"c1","object":"chat.completion.chunk","created":1,"model":"local","choices":[{"index":0,"delta":{"content":"Hel"},"finish_reason":null}]}"#,
+                #"{"id":"c1","object":"chat.completion.chunk","created":1,"model":"local","choices":[{"index":0,"delta":{"content":"lo!"},"finish_reason":"stop"}]}"#,
+                #"{"id":"c1","object":"chat.completion.chunk","created":1,"model":"local","choices":[],"usage":{"prompt_tokens":5,"completion_tokens":2,"total_tokens":7}}"#,
+                "[DONE]",
+            ]
+        ).record()
+        let span = try spans.only(kind: .llm)
+        #expect(span.events.map(\.name) == ["First Token Stream Event"])
+        #expect(span.attribute("llm.provider") == nil)
+        #expect(span.attribute("llm.output_messages.0.message.role") == "assistant")
+        #expect(span.attribute("llm.output_messages.0.message.content") == "Hello!")
+        #expect(span.attribute("llm.finish_reason") == "stop")
+        #expect(span.intAttribute("llm.token_count.total") == 7)
+        #expect(span.jsonAttribute("output.value")?.member("choices") == [["index": 0, "message": ["role": "assistant", "content": "Hello!"], "finish_reason": "stop"]])
+        #expect(span.jsonAttribute("llm.invocation_parameters")?.member("stream") == true)
+        #expect(span.status?.code == .ok)
+        #expect(span.attribute("stack.recording_issue") == nil)
+    }
+
+    @Test("Streamed tool-call fragments are joined by index into whole calls")
+    func streamedToolCalls() async throws {
+        let spans = await CannedExchange.stream(
+            url: "https://api.openai.com/v1/chat/completions",
+            request: Self.streamRequest,
+            events: [
+                #"{"choices":[{"index":0,"delta":{"role":"assistant","tool_calls":[{"index":0,"id":"call_a","type":"function","function":{"name":"weather","arguments":""}}]}}]}"#,
+                #"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"city\":"}}]}}]}"#,
+                #"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":1,"id":"call_b","function":{"name":"time","arguments":"{}"}}]}}]}"#,
+                #"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"\"Oslo\"}"}}]},"finish_reason":"tool_calls"}]}"#,
+                "[DONE]",
+            ]
+        ).record()
+        let span = try spans.only(kind: .llm)
+        let prefix = "llm.output_messages.0.message.tool_calls"
+        #expect(span.attribute("\(prefix).0.tool_call.id") == "call_a")
+        #expect(span.attribute("\(prefix).0.tool_call.function.name") == "weather")
+        #expect(span.attribute("\(prefix).0.tool_call.function.arguments") == #"{"city":"Oslo"}"#)
+        #expect(span.attribute("\(prefix).1.tool_call.id") == "call_b")
+        #expect(span.attribute("\(prefix).1.tool_call.function.name") == "time")
+        #expect(span.attribute("llm.output_messages.0.message.content") == nil)
+        #expect(span.attribute("llm.finish_reason") == "tool_calls")
+    }
+
+    @Test("The legacy function_call of an answer is recorded as message.function_call_name and arguments")
+    func legacyFunctionCall() async throws {
+        let response = #"{"model":"llama","choices":[{"index":0,"message":{"role":"assistant","content":null,"function_call":{"name":"weather","arguments":"{\"city\":\"Oslo\"}"}},"finish_reason":"function_call"}]}"#
+        let spans = await CannedExchange(url: "http://localhost:8080/v1/chat/completions", request: Self.streamRequest, response: [response]).record()
+        let span = try spans.only(kind: .llm)
+        #expect(span.attribute("llm.output_messages.0.message.function_call_name") == "weather")
+        #expect(span.attribute("llm.output_messages.0.message.function_call_arguments_json") == #"{"city":"Oslo"}"#)
+        #expect(span.attribute("llm.finish_reason") == "function_call")
+    }
+
+    @Test("An HTTP error status ends the span with status ERROR, an exception event and the API's message")
+    func errorStatus() async throws {
+        var exchange = CannedExchange(
+            url: "https://api.openai.com/v1/chat/completions",
+            request: Self.streamRequest,
+            response: [#"{"error":{"message":"Invalid value: 'bogus'.","type":"invalid_request_error"}}"#]
+        )
+        exchange.status = 400
+        let span = try await exchange.record().only(kind: .llm)
+        #expect(span.status?.code == .error)
+        #expect(span.status?.message == "the API answered HTTP 400: Invalid value: 'bogus'.")
+        #expect(span.errors.count == 1)
+        #expect(span.attribute("output.value") == nil)
+        #expect(span.attribute("llm.input_messages.0.message.content") == "Hi")
+    }
+
+    @Test("A stream cut short keeps what arrived, with a note; a failure records the error as well")
+    func streamCutShort() async throws {
+        let events = [#"{"choices":[{"index":0,"delta":{"role":"assistant","content":"Hel"}}]}"#]
+        let stream = CannedExchange.stream(url: "https://api.openai.com/v1/chat/completions", request: Self.streamRequest, events: events)
+        let ended = try await stream.record().only(kind: .llm)
+        #expect(ended.attribute("llm.output_messages.0.message.content") == "Hel")
+        #expect(ended.attribute("stack.recording_issue")?.contains("without the event that closes it") == true)
+        #expect(ended.status?.code == .ok)
+        let failed = try await stream.record(until: .fail(CannedFailure())).only(kind: .llm)
+        #expect(failed.attribute("llm.output_messages.0.message.content") == "Hel")
+        #expect(failed.status?.code == .error)
+        #expect(failed.status?.message == "the connection was reset")
+        #expect(failed.attribute("stack.recording_issue")?.contains("broke off after 1 events") == true)
+    }
 }
 
 extension OpenInferenceJSON {
