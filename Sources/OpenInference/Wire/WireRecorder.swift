@@ -51,6 +51,12 @@ public struct WireRecorder: Sendable {
         return WireExchange(api: api, url: url, body: body, context: context())
     }
 
+    /// Whether ``start(method:url:body:context:)`` would record the call `method` `url`: a seam that has to
+    /// copy a request body to record it asks first, and leaves every other call alone.
+    public func recognizes(method: String, url: URL) -> Bool {
+        Self.api(method: method, url: url) != nil
+    }
+
     /// The handler of the first API that recognises the call, if any.
     static func api(method: String, url: URL) -> (any WireAPI)? {
         if let api = OpenAIChatCompletionsAPI(method: method, url: url) { return api }
