@@ -211,3 +211,31 @@ struct WireURLSessionTests {
 final class Box<Value>: @unchecked Sendable {
     var value: Value?
 }
+
+@Suite("Wire recorder through URLSession: the span's parent")
+struct WireURLSessionParentTests {
+    struct HeaderInjector: Injector {
+        func inject(_ value: String, forKey key: String, into headers: inout [String: String]) {
+            headers[key] = value
+        }
+    }
+
+    @Test("A request carrying its caller's context in its headers gets a span that is the caller's child")
+    func parentFromHeaders() async throws {
+        let server = try LoopbackHTTPServer { _ in .init(chunks: [#"{"choices":[]}"#]) }
+        defer { server.stop() }
+        let marker = "parent-\(UUID())"
+        var request = WireURLSessionTests.chatRequest(server, marker: marker)
+        let session = WireURLSessionTests.session()
+        let parent = InstrumentationSystem.tracer.startSpan("caller")
+        var headers: [String: String] = [:]
+        InstrumentationSystem.instrument.inject(parent.context, into: &headers, using: HeaderInjector())
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        _ = try await session.data(for: request)
+        parent.end()
+        let span = try await GlobalTracer.span(marked: marker)
+        let caller = try #require(GlobalTracer.tracer.finishedSpans.first { $0.spanID == parent.context.inMemorySpanContext?.spanID })
+        #expect(span.parentSpanID == caller.spanID)
+        #expect(span.traceID == caller.traceID)
+    }
+}

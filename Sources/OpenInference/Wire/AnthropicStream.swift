@@ -1,3 +1,5 @@
+import Foundation
+
 /// Merges the events of a streamed Anthropic message into the message they stand for: `message_start`'s
 /// message, each content block from its `content_block_start` with its deltas joined (text, thinking,
 /// signature, the tool input's JSON pieces), and `message_delta`'s stop reason and usage.
@@ -55,7 +57,7 @@ struct AnthropicStream: Sendable {
                 case "thinking": block["thinking"] = .string((block["thinking"]?.stringValue ?? "") + joined)
                 case "tool_use" where !joined.isEmpty, "server_tool_use" where !joined.isEmpty:
                     // The input arrives as JSON text in pieces; kept as text when the pieces do not parse.
-                    block["input"] = (try? OpenInferenceJSON.parse(Array(joined.utf8))) ?? .string(joined)
+                    block["input"] = (try? OpenInferenceJSON.parse(Data(joined.utf8))) ?? .string(joined)
                 default: break
                 }
                 return .object(block)

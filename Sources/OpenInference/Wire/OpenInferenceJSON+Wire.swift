@@ -26,10 +26,9 @@ extension OpenInferenceJSON {
         objectValue?[key]
     }
 
-    /// Parses `bytes` as JSON; throws what the decoder said when they are not.
-    static func parse(_ bytes: some ContiguousBytes) throws -> OpenInferenceJSON {
-        let data = bytes.withUnsafeBytes { Data($0) }
-        return try JSONDecoder().decode(OpenInferenceJSON.self, from: data)
+    /// Parses `data` as JSON; throws what the decoder said when it is not.
+    static func parse(_ data: Data) throws -> OpenInferenceJSON {
+        try JSONDecoder().decode(OpenInferenceJSON.self, from: data)
     }
 
     /// A string member as it is, any other value as its JSON text (how the reference records a tool result

@@ -8,7 +8,7 @@ struct WireExchangeState {
     private var status: Int?
     private var isStream = false
     /// A body that is not a stream, kept until it ends (it is parsed whole).
-    private var body: [UInt8] = []
+    private var body = Data()
     private var parser = ServerSentEventParser()
     private var events = 0
     private var sawDone = false
@@ -109,7 +109,7 @@ struct WireExchangeState {
         events += 1
         let event: [String: OpenInferenceJSON]
         do {
-            guard let object = try OpenInferenceJSON.parse(Array(payload.utf8)).objectValue else {
+            guard let object = try OpenInferenceJSON.parse(Data(payload.utf8)).objectValue else {
                 note("stream event \(events) is not a JSON object, so it was skipped")
                 return
             }
