@@ -74,7 +74,9 @@ final class RecordedLoad: @unchecked Sendable {
         for (name, value) in http?.allHeaderFields ?? [:] {
             if let name = name as? String, let value = value as? String { headers[name] = value }
         }
-        let isEventStream = headers.contains { $0.key.lowercased() == "content-type" && $0.value.lowercased().contains("text/event-stream") }
+        let isEventStream = headers.contains { name, value in
+            name.lowercased() == "content-type" && value.lowercased().contains("text/event-stream")
+        }
         state.withLock { state in
             guard !state.ended else { return }
             if Self.deliversWholeBody && !isEventStream { state.wholeBody = Data() }

@@ -67,7 +67,8 @@ struct GeminiGenerateContentAPI: WireAPI {
                 var schema: [String: OpenInferenceJSON] = [:]
                 schema["name"] = declaration["name"]
                 schema["description"] = declaration["description"]
-                schema["parameters"] = declaration["parameters"] ?? Self.field(declaration, "parametersJsonSchema", "parameters_json_schema")
+                schema["parameters"] =
+                    declaration["parameters"] ?? Self.field(declaration, "parametersJsonSchema", "parameters_json_schema")
                 record.tools.append(.object(schema))
             }
         }

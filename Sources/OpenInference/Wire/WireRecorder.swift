@@ -27,11 +27,21 @@ import Tracing
 /// ``SemanticConventions/Stack/recordingIssue``.
 ///
 /// ```swift
+/// // In an HTTP client's send path, before the request goes out:
 /// let exchange = WireRecorder().start(method: "POST", url: url, body: body)
-/// let (bytes, response) = try await session.bytes(for: request)
-/// exchange?.receiveResponse(status: response.statusCode, headers: response.allHeaderFields as? [String: String] ?? [:])
-/// for try await chunk in bytes.chunks { exchange?.receiveBody(chunk); forward(chunk) }
-/// exchange?.finish()
+/// // … then as the response arrives, each piece passed on unchanged as well:
+/// exchange?.receiveResponse(status: head.status, headers: head.headers)
+/// for try await piece in responseBody {
+///     exchange?.receiveBody(piece)
+///     try await consumer.send(piece)
+/// }
+/// exchange?.finish()  // or exchange?.fail(error) when the call fails or is cancelled
+/// ```
+///
+/// With `URLSession`, the `OpenInferenceURLSession` product does this for every call of a session:
+///
+/// ```swift
+/// configuration.recordOpenInferenceSpans()
 /// ```
 public struct WireRecorder: Sendable {
     /// A recorder for the APIs listed above.
