@@ -23,7 +23,8 @@ struct ChatStream: Sendable {
         var sawDelta = false
         for (position, choiceJSON) in (chunk["choices"]?.arrayValue ?? []).enumerated() {
             let index = choiceJSON["index"]?.intValue ?? position
-            var choice = choices[index] ?? Choice()
+            // Taken out while it grows, so appending to its text does not copy what came before.
+            var choice = choices.removeValue(forKey: index) ?? Choice()
             if let reason = choiceJSON["finish_reason"]?.stringValue { choice.finishReason = reason }
             if let delta = choiceJSON["delta"], delta != .null {
                 sawDelta = true
@@ -34,14 +35,14 @@ struct ChatStream: Sendable {
                 }
                 for (callPosition, call) in (delta["tool_calls"]?.arrayValue ?? []).enumerated() {
                     let callIndex = call["index"]?.intValue ?? callPosition
-                    var current = choice.calls[callIndex] ?? (nil, "", "")
+                    var current = choice.calls.removeValue(forKey: callIndex) ?? (nil, "", "")
                     if let id = call["id"]?.stringValue { current.id = id }
                     if let name = call["function"]?["name"]?.stringValue { current.name += name }
                     if let arguments = call["function"]?["arguments"]?.stringValue { current.arguments += arguments }
                     choice.calls[callIndex] = current
                 }
                 if let call = delta["function_call"], call != .null {
-                    var current = choice.functionCall ?? ("", "")
+                    var current = choice.functionCall.take() ?? ("", "")
                     if let name = call["name"]?.stringValue { current.name += name }
                     if let arguments = call["arguments"]?.stringValue { current.arguments += arguments }
                     choice.functionCall = current

@@ -2,8 +2,20 @@
 /// pieces joined into the part they continue (thought text with thought text), other parts appended, and the
 /// latest `finishReason`, `usageMetadata` and `modelVersion`.
 struct GeminiStream: Sendable {
+    /// One part as it grows: its fields, and its text kept apart so appending a piece copies nothing.
+    private struct Part: Sendable {
+        var fields: [String: OpenInferenceJSON]
+        var text: String?
+    }
+
+    private struct Candidate: Sendable {
+        var role: String?
+        var parts: [Part] = []
+        var finishReason: OpenInferenceJSON?
+    }
+
     private var fields: [String: OpenInferenceJSON] = [:]
-    private var candidates: [Int: (role: String?, parts: [[String: OpenInferenceJSON]], finishReason: OpenInferenceJSON?)] = [:]
+    private var candidates: [Int: Candidate] = [:]
     private var chunks = 0
     private(set) var isComplete = false
 
@@ -14,24 +26,28 @@ struct GeminiStream: Sendable {
         var sawPart = false
         for (position, candidateJSON) in (chunk["candidates"]?.arrayValue ?? []).enumerated() {
             let index = candidateJSON["index"]?.intValue ?? position
-            var candidate = candidates[index] ?? (nil, [], nil)
+            // Taken out while it grows, so its parts are not copied.
+            var candidate = candidates.removeValue(forKey: index) ?? Candidate()
             if let role = candidateJSON["content"]?["role"]?.stringValue { candidate.role = role }
             if let reason = candidateJSON["finishReason"] ?? candidateJSON["finish_reason"] {
                 candidate.finishReason = reason
                 isComplete = true
             }
-            for part in candidateJSON["content"]?["parts"]?.arrayValue ?? [] {
-                guard var part = part.objectValue else { continue }
+            for partJSON in candidateJSON["content"]?["parts"]?.arrayValue ?? [] {
+                guard var fields = partJSON.objectValue else { continue }
                 sawPart = true
-                if let text = part["text"]?.stringValue, var last = candidate.parts.last, let previous = last["text"]?.stringValue,
-                    last["thought"] == part["thought"], last["thoughtSignature"] == nil, last["thought_signature"] == nil
+                let text = fields.removeValue(forKey: "text")?.stringValue
+                if let text, let last = candidate.parts.indices.last, candidate.parts[last].text != nil,
+                    candidate.parts[last].fields["thought"] == fields["thought"],
+                    candidate.parts[last].fields["thoughtSignature"] == nil,
+                    candidate.parts[last].fields["thought_signature"] == nil
                 {
-                    last["text"] = .string(previous + text)
-                    part["text"] = nil
-                    for (key, value) in part { last[key] = value }
-                    candidate.parts[candidate.parts.count - 1] = last
+                    // A piece continuing the text before it (thought with thought); a signature it
+                    // brings closes the part.
+                    candidate.parts[last].text?.append(text)
+                    for (key, value) in fields { candidate.parts[last].fields[key] = value }
                 } else {
-                    candidate.parts.append(part)
+                    candidate.parts.append(Part(fields: fields, text: text))
                 }
             }
             candidates[index] = candidate
@@ -46,7 +62,12 @@ struct GeminiStream: Sendable {
         response["candidates"] = .array(
             candidates.keys.sorted().map { index in
                 let candidate = candidates[index]!
-                var content: [String: OpenInferenceJSON] = ["parts": .array(candidate.parts.map(OpenInferenceJSON.object))]
+                let parts = candidate.parts.map { part in
+                    var fields = part.fields
+                    if let text = part.text { fields["text"] = .string(text) }
+                    return OpenInferenceJSON.object(fields)
+                }
+                var content: [String: OpenInferenceJSON] = ["parts": .array(parts)]
                 if let role = candidate.role { content["role"] = .string(role) }
                 var merged: [String: OpenInferenceJSON] = ["index": .int(index), "content": .object(content)]
                 if let reason = candidate.finishReason { merged["finishReason"] = reason }

@@ -235,14 +235,10 @@ struct WireExchangeState {
         ended = true
     }
 
-    /// A decoding error's own sentence, without the coding-path dump of its full description.
+    /// A parse error's own sentence (`Invalid value around line 1, column 0.`), without the domain and
+    /// code dump of its full description.
     static func describe(_ error: any Error) -> String {
-        switch error {
-        case DecodingError.dataCorrupted(let context), DecodingError.typeMismatch(_, let context),
-            DecodingError.valueNotFound(_, let context), DecodingError.keyNotFound(_, let context):
-            context.debugDescription
-        default:
-            String(describing: error)
-        }
+        let error = error as NSError
+        return error.userInfo[NSDebugDescriptionErrorKey] as? String ?? error.localizedDescription
     }
 }

@@ -153,3 +153,29 @@ extension OpenInferenceJSON {
         try JSONDecoder().decode(OpenInferenceJSON.self, from: Data(text.utf8))
     }
 }
+
+@Suite("Wire recorder: long streams")
+struct WireLongStreamTests {
+    @Test("Thousands of streamed pieces join into the whole answer, in OpenAI, Anthropic and Gemini shapes", arguments: ["openai", "anthropic", "gemini"])
+    func longStream(api: String) async throws {
+        let pieces = (0..<3000).map { "w\($0) " }
+        let url: String
+        var events: [String]
+        switch api {
+        case "openai":
+            url = "https://api.openai.com/v1/chat/completions"
+            events = pieces.map { #"{"choices":[{"index":0,"delta":{"content":"\#($0)"}}]}"# } + ["[DONE]"]
+        case "anthropic":
+            url = "https://api.anthropic.com/v1/messages"
+            events = [#"{"type":"message_start","message":{"role":"assistant","content":[],"usage":{"input_tokens":1}}}"#, #"{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"#]
+            events += pieces.map { #"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"\#($0)"}}"# }
+            events.append(#"{"type":"message_stop"}"#)
+        default:
+            url = "https://generativelanguage.googleapis.com/v1beta/models/g:streamGenerateContent?alt=sse"
+            events = pieces.map { #"{"candidates":[{"index":0,"content":{"role":"model","parts":[{"text":"\#($0)"}]}}]}"# }
+        }
+        let span = try await CannedExchange.stream(url: url, request: #"{"model":"m","messages":[]}"#, events: events).record().only(kind: .llm)
+        let text = span.attribute("llm.output_messages.0.message.content") ?? span.attribute("llm.output_messages.0.message.contents.0.message_content.text")
+        #expect(text == pieces.joined())
+    }
+}
