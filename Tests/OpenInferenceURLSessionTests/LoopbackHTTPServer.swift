@@ -70,17 +70,30 @@ final class LoopbackHTTPServer: @unchecked Sendable {
     /// Every request received so far.
     var requests: [Request] { received.withLock { $0 } }
 
+    /// Stops accepting and closes the listening socket, on return (so a connection to the port is then
+    /// refused). The accept thread closes it: closed from here, its number could be reused by the next
+    /// test's server while that thread still waits on it.
     func stop() {
-        shutdown(socket, Int32(SHUT_RDWR))
-        close(socket)
+        guard stopping.withLock({ stopping in
+            defer { stopping = true }
+            return !stopping
+        }) else { return }
+        stopped.wait()
     }
 
+    private let stopping = Mutex(false)
+    private let stopped = DispatchSemaphore(value: 0)
+
     private func acceptLoop() {
-        while true {
+        while !stopping.withLock({ $0 }) {
+            var ready = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+            guard poll(&ready, 1, 20) > 0 else { continue }
             let connection = accept(socket, nil, nil)
-            guard connection >= 0 else { return }
+            guard connection >= 0 else { continue }
             Thread { [self] in serve(connection) }.start()
         }
+        close(socket)
+        stopped.signal()
     }
 
     private func serve(_ connection: Int32) {

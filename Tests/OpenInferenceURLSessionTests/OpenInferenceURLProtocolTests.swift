@@ -79,6 +79,8 @@ struct WireURLSessionTests {
         var request = URLRequest(url: URL(string: server.url + "/v1/chat/completions")!)
         request.httpMethod = "POST"
         request.setValue("Bearer sk-test-secret-42", forHTTPHeaderField: "Authorization")
+        request.setValue("sk-test-secret-42", forHTTPHeaderField: "x-api-key")
+        request.setValue("sk-test-secret-42", forHTTPHeaderField: "x-goog-api-key")
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.httpBody = Data(#"{"model":"local","stream":\#(stream),"messages":[{"role":"user","content":"\#(marker)"}]}"#.utf8)
         return request
@@ -101,6 +103,8 @@ struct WireURLSessionTests {
         #expect((response as? HTTPURLResponse)?.statusCode == 200)
         let received = try #require(server.requests.first)
         #expect(received.headers["authorization"] == "Bearer sk-test-secret-42")
+        #expect(received.headers["x-api-key"] == "sk-test-secret-42")
+        #expect(received.headers["x-goog-api-key"] == "sk-test-secret-42")
         #expect(received.body == request.httpBody)
         let span = try await GlobalTracer.span(marked: marker)
         #expect(span.operationName == "ChatCompletion")

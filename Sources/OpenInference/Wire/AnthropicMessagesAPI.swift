@@ -78,6 +78,8 @@ struct AnthropicMessagesAPI: WireAPI {
 
     func streamIsComplete(sawDone: Bool) -> Bool { stream.isComplete }
 
+    var streamFailure: String? { stream.failure }
+
     var streamedResponse: [String: OpenInferenceJSON]? { stream.merged }
 
     /// A message of content blocks: text, images and reasoning as parts, `tool_use` as tool calls.

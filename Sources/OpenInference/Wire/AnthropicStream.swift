@@ -9,6 +9,8 @@ struct AnthropicStream: Sendable {
     /// Joined deltas per block index: `text`, `thinking`, or a tool's `partial_json`.
     private var pieces: [Int: String] = [:]
     private(set) var isComplete = false
+    /// The message of an `error` event (`overloaded_error`, …), which ends the stream.
+    private(set) var failure: String?
 
     /// Adds one event; returns whether it carried content.
     mutating func add(_ event: [String: OpenInferenceJSON]) -> Bool {
@@ -38,6 +40,9 @@ struct AnthropicStream: Sendable {
                 message?["usage"] = .object(merged)
             }
         case "message_stop":
+            isComplete = true
+        case "error":
+            failure = WireHTTPError.message(in: .object(event)) ?? "the stream sent an error event"
             isComplete = true
         default:
             break

@@ -71,6 +71,8 @@ struct OpenAIResponsesAPI: WireAPI {
 
     func streamIsComplete(sawDone: Bool) -> Bool { stream.isComplete }
 
+    var streamFailure: String? { stream.failure }
+
     var streamedResponse: [String: OpenInferenceJSON]? { stream.merged }
 
     /// The message an input or output item stands for, or `nil` for an item of a kind not recorded.

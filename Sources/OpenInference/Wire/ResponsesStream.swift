@@ -8,7 +8,10 @@ struct ResponsesStream: Sendable {
     /// The text deltas of each output item (by `output_index`) not yet done.
     private var texts: [Int: String] = [:]
 
-    var isComplete: Bool { final != nil }
+    /// What an `error` event or a failed response said went wrong.
+    private(set) var failure: String?
+
+    var isComplete: Bool { final != nil || failure != nil }
 
     /// Adds one event; returns whether it carried a piece of the answer (a `….delta` event).
     mutating func add(_ event: [String: OpenInferenceJSON]) -> Bool {
@@ -18,6 +21,11 @@ struct ResponsesStream: Sendable {
             created = event["response"]?.objectValue ?? created
         case "response.completed", "response.incomplete", "response.failed":
             final = event["response"]?.objectValue
+            if type == "response.failed" {
+                failure = event["response"]?["error"]?["message"]?.stringValue ?? "the response failed"
+            }
+        case "error":
+            failure = event["message"]?.stringValue ?? WireHTTPError.message(in: .object(event)) ?? "the stream sent an error event"
         case "response.output_item.added", "response.output_item.done":
             if let index = event["output_index"]?.intValue, let item = event["item"]?.objectValue {
                 items[index] = item

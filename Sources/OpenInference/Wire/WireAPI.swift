@@ -37,6 +37,10 @@ protocol WireAPI: Sendable {
     /// stream's data said `[DONE]` (how OpenAI Chat Completions ends one).
     func streamIsComplete(sawDone: Bool) -> Bool
 
+    /// What a stream's error event said (Anthropic's `error`, OpenAI Responses' `error` or
+    /// `response.failed`), when one arrived: the span then ends as an error.
+    var streamFailure: String? { get }
+
     /// The events read so far merged into the one response they stand for (what ``readResponse(_:)``
     /// reads, and what `output.value` records for a stream), or `nil` before any event.
     var streamedResponse: [String: OpenInferenceJSON]? { get }
@@ -46,4 +50,5 @@ extension WireAPI {
     var kind: OpenInferenceSpanKind { .llm }
     var system: String? { nil }
     var fallbackProvider: String? { nil }
+    var streamFailure: String? { nil }
 }

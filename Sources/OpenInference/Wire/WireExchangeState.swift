@@ -132,6 +132,10 @@ struct WireExchangeState {
                 note("the stream ended after \(events) events without the event that closes it, so the answer may be cut short")
             }
             recordStreamedResponse()
+            if let failure = api.streamFailure {
+                end(error: WireHTTPError(status: status ?? 200, inStream: true, message: failure))
+                return
+            }
         } else {
             recordWholeBody()
         }

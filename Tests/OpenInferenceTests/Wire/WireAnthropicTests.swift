@@ -94,4 +94,19 @@ struct WireAnthropicTests {
         #expect(span.jsonAttribute("output.value")?.member("stop_reason") == "tool_use")
         #expect(span.attribute("stack.recording_issue") == nil)
     }
+
+    @Test("An error event in the middle of a stream ends the span as an error, with the text that arrived before it")
+    func streamErrorEvent() async throws {
+        let events = [
+            #"{"type":"message_start","message":{"id":"msg_4","role":"assistant","content":[],"model":"claude-sonnet-4-5","usage":{"input_tokens":3,"output_tokens":1}}}"#,
+            #"{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"#,
+            #"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Partial"}}"#,
+            #"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#,
+        ]
+        let span = try await CannedExchange.stream(url: Self.url, request: Self.request, events: events).record().only(kind: .llm)
+        #expect(span.status?.code == .error)
+        #expect(span.status?.message == "the stream sent an error: Overloaded")
+        #expect(span.attribute("llm.output_messages.0.message.contents.0.message_content.text") == "Partial")
+        #expect(span.attribute("stack.recording_issue") == nil)
+    }
 }

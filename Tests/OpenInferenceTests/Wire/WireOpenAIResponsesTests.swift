@@ -80,4 +80,17 @@ struct WireOpenAIResponsesTests {
         #expect(span.attribute("llm.output_messages.0.message.contents.0.message_content.text") == "Partial")
         #expect(span.status?.code == .error)
     }
+
+    @Test("A response.failed event ends the span as an error with the response's message")
+    func streamFailed() async throws {
+        let events = [
+            #"{"type":"response.created","response":{"id":"resp_5","model":"gpt-4.1","output":[]}}"#,
+            #"{"type":"response.failed","response":{"id":"resp_5","model":"gpt-4.1","status":"failed","error":{"code":"server_error","message":"The model crashed."},"output":[]}}"#,
+        ]
+        let span = try await CannedExchange.stream(url: Self.url, request: #"{"model":"gpt-4.1","input":"Hi","stream":true}"#, events: events)
+            .record().only(kind: .llm)
+        #expect(span.status?.code == .error)
+        #expect(span.status?.message == "the stream sent an error: The model crashed.")
+        #expect(span.attribute("llm.model_name") == "gpt-4.1")
+    }
 }
