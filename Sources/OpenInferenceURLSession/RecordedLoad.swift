@@ -34,6 +34,11 @@ final class RecordedLoad: @unchecked Sendable {
         // Setting the body replaces a body stream (which was read whole above).
         inner.httpBody = body
         self.request = inner
+        #if canImport(FoundationNetworking)
+        readsPiecesAsTheyArrive = Self.hasDelegate(urlProtocol.task)
+        #else
+        readsPiecesAsTheyArrive = true
+        #endif
         exchange = request.url.flatMap { url in
             WireRecorder().start(method: request.httpMethod ?? "GET", url: url, body: body, context: Self.context(of: request))
         }
@@ -79,7 +84,7 @@ final class RecordedLoad: @unchecked Sendable {
         }
         state.withLock { state in
             guard !state.ended else { return }
-            if Self.deliversWholeBody && !isEventStream { state.wholeBody = Data() }
+            if Self.deliversWholeBody && !(isEventStream && readsPiecesAsTheyArrive) { state.wholeBody = Data() }
             urlProtocol.client?.urlProtocol(urlProtocol, didReceive: response, cacheStoragePolicy: .notAllowed)
         }
         exchange?.receiveResponse(status: http?.statusCode ?? 200, headers: headers)
@@ -99,15 +104,43 @@ final class RecordedLoad: @unchecked Sendable {
         if delivered { exchange?.receiveBody(data) }
     }
 
-    /// Whether a body that is not an event stream goes to the client in one piece at its end:
-    /// FoundationNetworking gives a task's completion handler (`data(for:)`) only the last piece a custom
-    /// protocol loads, where Apple's URL loading joins them. An event stream still goes piece by piece, so
-    /// a delegate reads it as it arrives (and there a completion handler would get the last piece only).
+    /// Whether a body goes to the client in one piece at its end: FoundationNetworking gives a task's
+    /// completion handler (`data(for:)`) only the last piece a custom protocol loads, where Apple's URL
+    /// loading joins them. An event stream still goes piece by piece to a task whose session (or itself)
+    /// has a delegate, which reads it as it arrives (see ``readsPiecesAsTheyArrive``).
     #if canImport(FoundationNetworking)
     private static let deliversWholeBody = true
     #else
     private static let deliversWholeBody = false
     #endif
+
+    /// FoundationNetworking only: whether the task's session or the task has a delegate, which then reads
+    /// each piece of the body (a task without one can only have a completion handler). FoundationNetworking
+    /// exposes neither, so they are read by reflection; when it finds neither field, pieces go as they
+    /// arrive.
+    private let readsPiecesAsTheyArrive: Bool
+
+    private static func hasDelegate(_ task: URLSessionTask?) -> Bool {
+        guard let task else { return true }
+        var mirror: Mirror? = Mirror(reflecting: task)
+        var found = false
+        while let current = mirror {
+            for child in current.children {
+                switch child.label {
+                case "session":
+                    found = true
+                    if (child.value as? URLSession)?.delegate != nil { return true }
+                case "_taskDelegate":
+                    found = true
+                    if Mirror(reflecting: child.value).children.first != nil { return true }
+                default:
+                    break
+                }
+            }
+            mirror = current.superclassMirror
+        }
+        return !found
+    }
 
     func didComplete(_ error: (any Error)?) {
         let wasRunning = state.withLock { state in

@@ -143,6 +143,17 @@ struct WireURLSessionTests {
         #expect(span.status?.code == .ok)
     }
 
+    @Test("data(for:) of a streamed answer gets the whole stream")
+    func dataForAStream() async throws {
+        let server = try LoopbackHTTPServer { _ in .init(contentType: "text/event-stream", chunks: Self.streamEvents) }
+        defer { server.stop() }
+        let marker = "datastream-\(UUID())"
+        let (data, _) = try await Self.session().data(for: Self.chatRequest(server, marker: marker, stream: true))
+        #expect(String(decoding: data, as: UTF8.self) == Self.streamEvents.joined())
+        let span = try await GlobalTracer.span(marked: marker)
+        #expect(span.attribute("llm.output_messages.0.message.content") == "Hello")
+    }
+
     @Test("Cancelling the task mid-stream ends the span as an error with what arrived")
     func cancellation() async throws {
         let server = try LoopbackHTTPServer { _ in .init(contentType: "text/event-stream", chunks: Self.streamEvents, waitBeforeChunk: 1) }
