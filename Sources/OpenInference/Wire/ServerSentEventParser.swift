@@ -14,6 +14,7 @@ public struct ServerSentEventParser: Sendable {
     private var hasData = false
     private var lastWasCR = false
 
+    /// A parser that has read nothing yet.
     public init() {}
 
     /// Feeds more bytes and returns the payloads of the events they complete.

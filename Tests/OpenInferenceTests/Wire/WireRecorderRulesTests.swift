@@ -2,6 +2,7 @@ import Foundation
 import OpenInference
 import OpenInferenceTesting
 import Testing
+import Tracing
 
 @Suite("Wire recorder: what it records and what it leaves alone")
 struct WireRecorderRulesTests {
@@ -119,5 +120,31 @@ struct WireRecorderRulesTests {
         let span = try spans.only(kind: .llm)
         #expect(span.status?.code == .ok)
         #expect(span.errors.isEmpty)
+    }
+}
+
+@Suite("Wire recorder: without a recording tracer, and parts it cannot record")
+struct WireRecorderEdgeTests {
+    @Test("Under a tracer that records nothing, an exchange still takes the whole call and does nothing with it")
+    func noRecordingTracer() {
+        withTracer(NoOpTracer()) {
+            let exchange = WireRecorder().start(method: "POST", url: URL(string: "https://api.openai.com/v1/chat/completions")!, body: Data("{}".utf8))
+            #expect(exchange != nil)
+            exchange?.receiveResponse(status: 200, headers: ["content-type": "text/event-stream"])
+            exchange?.receiveBody(Data("data: {}\n\n".utf8))
+            exchange?.finish()
+        }
+    }
+
+    @Test(
+        "A part of a kind not recorded is left out with a note saying which",
+        arguments: [
+            ("https://api.anthropic.com/v1/messages", #"{"messages":[{"role":"user","content":[{"type":"document","source":{"type":"text","data":"x"}}]}]}"#, "a content block of type document was not recorded"),
+            ("https://api.openai.com/v1/responses", #"{"input":[{"type":"item_reference","id":"msg_1"}]}"#, "an input item of type item_reference was not recorded"),
+        ]
+    )
+    func unrecordedParts(url: String, request: String, note: String) async throws {
+        let span = try #require(await CannedExchange(url: url, request: request, response: ["{}"]).record().first)
+        #expect(span.attribute("stack.recording_issue") == note)
     }
 }
