@@ -16,6 +16,8 @@ struct WireExchangeState {
     private var ended = false
     /// Why something could not be recorded as given; written as `stack.recording_issue`.
     private var notes: [String] = []
+    private var skippedEvents = 0
+    private var firstSkip: String?
 
     init(api: any WireAPI, span: OpenInferenceSpan) {
         self.api = api
@@ -110,12 +112,12 @@ struct WireExchangeState {
         let event: [String: OpenInferenceJSON]
         do {
             guard let object = try OpenInferenceJSON.parse(Data(payload.utf8)).objectValue else {
-                note("stream event \(events) is not a JSON object, so it was skipped")
+                skip("stream event \(events) is not a JSON object")
                 return
             }
             event = object
         } catch {
-            note("stream event \(events) is not JSON (\(Self.describe(error))), so it was skipped")
+            skip("stream event \(events) is not JSON (\(Self.describe(error)))")
             return
         }
         if api.readStreamEvent(event), !sawFirstToken {
@@ -228,7 +230,18 @@ struct WireExchangeState {
         notes.append(issue)
     }
 
+    /// Notes the first stream event skipped, with why, and counts the others (a stream of events that are
+    /// not JSON would otherwise grow the note without bound).
+    private mutating func skip(_ why: String) {
+        skippedEvents += 1
+        if skippedEvents == 1 { firstSkip = why }
+    }
+
     private mutating func end(error: (any Error)?) {
+        if let firstSkip {
+            let others = skippedEvents - 1
+            notes.append(firstSkip + (others > 0 ? ", and \(others) more could not be read either," : ",") + " so they were skipped")
+        }
         if !notes.isEmpty {
             let issues = notes.joined(separator: "; ")
             span.record { $0.set(SemanticConventions.Stack.recordingIssue, issues) }

@@ -148,3 +148,17 @@ struct WireRecorderEdgeTests {
         #expect(span.attribute("stack.recording_issue") == note)
     }
 }
+
+@Suite("Wire recorder: stream events it cannot read")
+struct WireUnreadableEventTests {
+    @Test("Events that are not JSON are skipped, the first named in one note with a count of the others")
+    func skippedEvents() async throws {
+        let events = ["not json", #"{"choices":[{"index":0,"delta":{"content":"ok"}}]}"#, "still not", "[1,2]", "[DONE]"]
+        let span = try await CannedExchange.stream(url: "https://api.openai.com/v1/chat/completions", request: "{}", events: events)
+            .record().only(kind: .llm)
+        #expect(span.attribute("llm.output_messages.0.message.content") == "ok")
+        let note = try #require(span.attribute("stack.recording_issue"))
+        #expect(note.hasPrefix("stream event 1 is not JSON"))
+        #expect(note.hasSuffix(", and 2 more could not be read either, so they were skipped"))
+    }
+}
