@@ -10,7 +10,8 @@ extension URLSessionConfiguration {
     /// changes nothing.
     public func recordOpenInferenceSpans() {
         var classes = protocolClasses ?? []
-        guard !classes.contains(where: { $0 == OpenInferenceURLProtocol.self }) else { return }
+        let recorder = ObjectIdentifier(OpenInferenceURLProtocol.self)
+        guard !classes.contains(where: { ObjectIdentifier($0) == recorder }) else { return }
         classes.insert(OpenInferenceURLProtocol.self, at: 0)
         protocolClasses = classes
     }

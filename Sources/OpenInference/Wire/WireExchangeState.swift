@@ -240,7 +240,9 @@ struct WireExchangeState {
     private mutating func end(error: (any Error)?) {
         if let firstSkip {
             let others = skippedEvents - 1
-            notes.append(firstSkip + (others > 0 ? ", and \(others) more could not be read either," : ",") + " so they were skipped")
+            notes.append(
+                firstSkip + (others > 0 ? ", and \(others) more could not be read either, so they were" : ", so it was") + " skipped"
+            )
         }
         if !notes.isEmpty {
             let issues = notes.joined(separator: "; ")
