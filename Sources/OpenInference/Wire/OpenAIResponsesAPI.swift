@@ -5,7 +5,8 @@ import Foundation
 /// Records what `openinference-instrumentation-openai` records for `Response`: `instructions` as a `system`
 /// input message, a string `input` as a `user` message, input items (`function_call` as an assistant's tool
 /// call, `function_call_output` as a `tool` message with `message.tool_call_id`, `reasoning` as a reasoning
-/// part), the body without `input`, `instructions` and `tools` as invocation parameters; each output item
+/// part), the body without `input`, `instructions` and `tools` as invocation parameters, the tools (those
+/// the response echoes, when it does); each output item
 /// as an output message (`reasoning` items as `reasoning` parts with their `encrypted_content`), and
 /// `usage` with its reasoning and cached-token details. A stream is recorded from its `response.completed`
 /// (or `response.incomplete`, `response.failed`) event, or from the items and text deltas that arrived.
@@ -45,6 +46,7 @@ struct OpenAIResponsesAPI: WireAPI {
     func readResponse(_ body: [String: OpenInferenceJSON]) -> WireResponseRecord {
         var record = WireResponseRecord()
         record.model = body["model"]?.stringValue
+        record.tools = body["tools"]?.arrayValue ?? []
         for item in body["output"]?.arrayValue ?? [] {
             if let message = Self.message(item, isInput: false) {
                 record.messages.append(message)

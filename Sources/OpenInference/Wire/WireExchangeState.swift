@@ -213,6 +213,9 @@ struct WireExchangeState {
                 if response.recordsResponseModel { writer.set(SemanticConventions.LLM.responseModelName, response.model) }
                 writer.set(messages: response.messages, under: SemanticConventions.LLM.outputMessages)
                 writer.set(SemanticConventions.LLM.finishReason, response.finishReason)
+                for (index, tool) in response.tools.enumerated() {
+                    writer.set(AttributeKeys.toolJSONSchema(index), json: tool)
+                }
             }
             writer.set(SemanticConventions.Output.value, outputJSON)
             writer.set(SemanticConventions.Output.mimeType, "application/json")

@@ -11,6 +11,9 @@ struct WireResponseRecord: Sendable {
     var usage: TokenUsage?
     /// `llm.finish_reason`, as the provider said it.
     var finishReason: String?
+    /// The tools the response says were offered, recorded over the request's as `llm.tools.N.tool.json_schema`
+    /// (OpenAI Responses echoes them, as the reference records them).
+    var tools: [OpenInferenceJSON] = []
     /// The vectors of an embeddings response, in the order of the texts.
     var vectors: [[Double]] = []
     /// Why part of the response could not be read, for `stack.recording_issue`.

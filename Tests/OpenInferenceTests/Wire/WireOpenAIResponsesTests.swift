@@ -39,7 +39,7 @@ struct WireOpenAIResponsesTests {
     @Test("Input items: messages, function_call as an assistant tool call, function_call_output as a tool message; output function calls")
     func toolItems() async throws {
         let request = #"{"model":"gpt-4.1","input":[{"role":"user","content":[{"type":"input_text","text":"Weather?"}]},{"type":"function_call","call_id":"call_1","name":"weather","arguments":"{\"city\":\"Oslo\"}"},{"type":"function_call_output","call_id":"call_1","output":"-3°C"}]}"#
-        let response = #"{"id":"resp_2","model":"gpt-4.1","output":[{"type":"function_call","id":"fc_2","call_id":"call_2","name":"time","arguments":"{}"}]}"#
+        let response = #"{"id":"resp_2","model":"gpt-4.1","tools":[{"type":"function","name":"time","parameters":{"type":"object"},"strict":true}],"output":[{"type":"function_call","id":"fc_2","call_id":"call_2","name":"time","arguments":"{}"}]}"#
         let span = try await CannedExchange(url: Self.url, request: request, response: [response]).record().only(kind: .llm)
         #expect(span.attribute("llm.input_messages.0.message.contents.0.message_content.text") == "Weather?")
         #expect(span.attribute("llm.input_messages.1.message.role") == "assistant")
@@ -50,6 +50,7 @@ struct WireOpenAIResponsesTests {
         #expect(span.attribute("llm.input_messages.2.message.content") == "-3°C")
         #expect(span.attribute("llm.output_messages.0.message.tool_calls.0.tool_call.id") == "call_2")
         #expect(span.attribute("llm.output_messages.0.message.tool_calls.0.tool_call.function.name") == "time")
+        #expect(span.jsonAttribute("llm.tools.0.tool.json_schema")?.member("strict") == true)
     }
 
     @Test("A stream is recorded from response.completed, with the first-token event at the first delta")
