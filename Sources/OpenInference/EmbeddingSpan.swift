@@ -33,7 +33,7 @@ public struct EmbeddingSpan: OpenInferenceSpanProtocol {
 /// The span is named `CreateEmbeddings`, as the OpenInference specification requires of embedding spans,
 /// and records the model, the texts (as `embedding.embeddings.N.embedding.text`) and, when given, the
 /// invocation parameters (`embedding.invocation_parameters`, the request without its input), the system and
-/// the provider. `body` records the vectors and token counts.
+/// the provider (lowercased, as on LLM spans). `body` records the vectors and token counts.
 ///
 /// ```swift
 /// let vectors = try await withEmbeddingSpan(model: "text-embedding-3-small", texts: texts) { span in
@@ -66,8 +66,8 @@ public nonisolated(nonsending) func withEmbeddingSpan<T>(
         wrap: EmbeddingSpan.init(base:),
         start: { writer in
             writer.set(SemanticConventions.Embedding.modelName, model)
-            writer.set(SemanticConventions.LLM.system, system)
-            writer.set(SemanticConventions.LLM.provider, provider)
+            writer.set(SemanticConventions.LLM.system, system.map(LLMProvider.normalized))
+            writer.set(SemanticConventions.LLM.provider, provider.map(LLMProvider.normalized))
             writer.set(SemanticConventions.Embedding.invocationParameters, json: parameters)
             for (index, text) in texts.enumerated() {
                 writer.set(AttributeKeys.embedding(index, SemanticConventions.Embedding.text), text)

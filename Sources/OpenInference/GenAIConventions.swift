@@ -8,10 +8,20 @@ import Tracing
 /// The helpers add them when a span ends if ``TraceConfig/enableGenAISemanticConventions`` is set
 /// (`OPENINFERENCE_ENABLE_GENAI_SEMCONV`), from the attributes as recorded, that is after masking, and never
 /// over a `gen_ai.*` key the span already has. The mapping follows the reference Python implementation
-/// (`openinference-instrumentation`'s GenAI conversion, targeting GenAI conventions 1.41).
+/// (`openinference-instrumentation` 0.1.72's GenAI conversion, targeting GenAI conventions v1.41).
+///
+/// With ``TraceConfig/genAILatestExperimental`` (`OTEL_SEMCONV_STABILITY_OPT_IN=gen_ai_latest_experimental`)
+/// they follow the latest experimental GenAI conventions instead, from `open-telemetry/semantic-conventions-genai`
+/// (the repository the GenAI conventions moved to after v1.41; its registry as of its pull request #217):
+/// `gen_ai.request.top_k` is an integer, and `gen_ai.usage.reasoning.output_tokens`,
+/// `gen_ai.system_instructions` (from a `system` invocation parameter, the instructions an API takes apart
+/// from the chat history) and `gen_ai.response.time_to_first_chunk` (``LLMSpan/recordTimeToFirstChunk(_:)``)
+/// are written.
 public enum GenAIConventions {
     /// The `gen_ai.*` attributes that `attributes` imply, in no particular order.
-    public static func attributes(derivedFrom attributes: SpanAttributes) -> [(key: String, value: SpanAttribute)] {
+    ///
+    /// `latest` selects the latest experimental conventions (``TraceConfig/genAILatestExperimental``).
+    public static func attributes(derivedFrom attributes: SpanAttributes, latest: Bool = false) -> [(key: String, value: SpanAttribute)] {
         let reader = Reader(attributes)
         var out: [(key: String, value: SpanAttribute)] = []
         func put(_ key: String, _ value: SpanAttribute?) {
@@ -34,10 +44,17 @@ public enum GenAIConventions {
         put("gen_ai.request.model", model.map(SpanAttribute.string))
         for (target, sources) in [
             ("gen_ai.request.temperature", ["temperature"]), ("gen_ai.request.top_p", ["top_p"]),
-            ("gen_ai.request.top_k", ["top_k"]), ("gen_ai.request.frequency_penalty", ["frequency_penalty"]),
-            ("gen_ai.request.presence_penalty", ["presence_penalty"]),
+            ("gen_ai.request.frequency_penalty", ["frequency_penalty"]), ("gen_ai.request.presence_penalty", ["presence_penalty"]),
         ] {
             put(target, sources.lazy.compactMap { parameters[$0]?.doubleValue }.first.map(SpanAttribute.double))
+        }
+        if let topK = parameters["top_k"]?.doubleValue {
+            // v1.41 types it double; the latest conventions, an integer (a count of candidate tokens).
+            put("gen_ai.request.top_k", latest ? .int64(Int64(topK.rounded())) : .double(topK))
+        }
+        if latest {
+            put("gen_ai.usage.reasoning.output_tokens", reader.int(SemanticConventions.LLM.TokenCount.completionReasoning))
+            put("gen_ai.system_instructions", systemInstructions(parameters["system"]))
         }
         for (target, sources) in [
             ("gen_ai.request.max_tokens", ["max_tokens", "max_completion_tokens", "max_output_tokens"]),
@@ -96,6 +113,22 @@ public enum GenAIConventions {
         return out
     }
 
+    /// `gen_ai.system_instructions`: a `system` parameter (text, or text blocks) as `[{"type":"text","content"}]`.
+    private static func systemInstructions(_ system: OpenInferenceJSON?) -> SpanAttribute? {
+        let texts: [String]
+        switch system {
+        case .string(let text)?: texts = [text]
+        case .array(let blocks)?:
+            texts = blocks.compactMap { block in
+                if case .object(let object) = block { return object["text"]?.stringValue }
+                return block.stringValue
+            }
+        default: return nil
+        }
+        guard !texts.isEmpty else { return nil }
+        return .string(OpenInferenceJSON.array(texts.map { ["type": "text", "content": .string($0)] }).jsonString)
+    }
+
     /// Hides nothing and cuts nothing: the derived attributes come from values already masked.
     private static let passThrough: TraceConfig = {
         var config = TraceConfig.default
@@ -106,9 +139,9 @@ public enum GenAIConventions {
 
     /// Adds the derived `gen_ai.*` attributes to `span`; spans whose tracer cannot give their attributes
     /// back get none.
-    static func record(on span: any Tracing.Span) {
+    static func record(on span: any Tracing.Span, latest: Bool) {
         guard span.isRecording else { return }
-        let derived = attributes(derivedFrom: span.attributes)
+        let derived = attributes(derivedFrom: span.attributes, latest: latest)
         guard !derived.isEmpty else { return }
         if let batched = span as? any SpanAttributeBatchRecording {
             // Derived from values already masked: written as they are.

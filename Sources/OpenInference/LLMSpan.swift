@@ -56,6 +56,16 @@ public struct LLMSpan: OpenInferenceSpanProtocol {
         }
     }
 
+    /// Records how long after the request the first chunk of a streamed answer arrived, as
+    /// `gen_ai.response.time_to_first_chunk` (seconds), when the GenAI attributes follow the latest
+    /// conventions (``TraceConfig/enableGenAISemanticConventions`` and ``TraceConfig/genAILatestExperimental``);
+    /// nothing otherwise. OpenInference has no key of its own for it.
+    public func recordTimeToFirstChunk(_ elapsed: Duration) {
+        guard base.config.enableGenAISemanticConventions, base.config.genAILatestExperimental else { return }
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        base.record { $0.set("gen_ai.response.time_to_first_chunk", seconds) }
+    }
+
     /// Records the prompts of a completions-API call as `llm.prompts.N.prompt.text`.
     public func recordPrompts(_ prompts: [String]) {
         base.record { writer in
@@ -137,11 +147,11 @@ public nonisolated(nonsending) func withLLMSpan<T>(
             writer.set(SemanticConventions.LLM.invocationParameters, json: parameters)
             writer.set(messages: messages, under: SemanticConventions.LLM.inputMessages)
             for (index, tool) in tools.enumerated() {
-                writer.set(AttributeKeys.toolJSONSchema(index), json: tool.jsonSchema)
-                if !tool.name.isEmpty { writer.set(AttributeKeys.tool(index, SemanticConventions.Tool.name), tool.name) }
-                if !tool.description.isEmpty {
-                    writer.set(AttributeKeys.tool(index, SemanticConventions.Tool.description), tool.description)
-                }
+                let keys = ToolDefinitionKeys.of(index: index)
+                writer.set(keys.jsonSchema, json: tool.jsonSchema)
+                // As the reference writes them: only when not empty.
+                if !tool.name.isEmpty { writer.set(keys.name, tool.name) }
+                if !tool.description.isEmpty { writer.set(keys.description, tool.description) }
             }
         },
         body

@@ -82,8 +82,46 @@ public struct OpenInferenceSpan: Sendable {
     /// way a span that records OpenInference attributes ends, whether a helper scoped it or a
     /// ``WireExchange`` ended it when a response did.
     func end() {
-        if config.enableGenAISemanticConventions { GenAIConventions.record(on: span) }
+        if config.enableGenAISemanticConventions {
+            GenAIConventions.record(on: span, latest: config.genAILatestExperimental)
+        }
         span.end()
+    }
+
+    /// Starts a span of OpenInference `kind` on the task's tracer (`InstrumentationSystem.tracer`, or the one
+    /// set with `withTracer`): the one way a helper or a ``WireExchange`` starts one.
+    ///
+    /// A span the configuration's export filter declines is not started on the tracer: the result records
+    /// nothing and carries `context`, so spans started under it become children of the parent. A recording
+    /// span joins the scope's ``withSpanContextCapture(_:)``, if any.
+    static func started(
+        _ name: String,
+        kind: OpenInferenceSpanKind,
+        context: InstrumentationContext,
+        ofKind spanKind: SpanKind,
+        function: String,
+        file fileID: String,
+        line: UInt
+    ) -> OpenInferenceSpan {
+        if SpanExportFilter.inUse.load(ordering: .relaxed), let filter = TraceConfig.current.exportFilter,
+            !filter.shouldExport(SpanExportCandidate(name: name, kind: kind, fileID: fileID, function: function))
+        {
+            return OpenInferenceSpan(NoOpTracer.NoOpSpan(context: context), config: .default)
+        }
+        let span: any Tracing.Span = InstrumentationSystem.tracer.startSpan(
+            name,
+            context: context,
+            ofKind: spanKind,
+            at: DefaultTracerClock.now,
+            function: function,
+            file: fileID,
+            line: line
+        )
+        // A span that records nothing needs no configuration: the no-op path skips reading it (a task-local
+        // and a lock).
+        let base = OpenInferenceSpan(span, config: span.isRecording ? .current : .default)
+        if span.isRecording, let capture = SpanContextCapture.current { capture.add(span.context) }
+        return base
     }
 
     /// Sets the span kind and the context attributes when the span starts.
@@ -207,6 +245,64 @@ extension OpenInferenceSpanProtocol {
                 writer.set(document: document, at: "\(SemanticConventions.Output.documents).\(index).")
             }
         }
+    }
+
+    /// Records feedback in evaluation terms, `evaluations.N.evaluation.*` (or `trace.evaluations…`,
+    /// `session.evaluations…` for `scope`), as an EVALUATOR span carries its verdicts. Results without a
+    /// name and a score, label or explanation are left out, as the specification asks; indices stay contiguous.
+    public func recordEvaluations(_ results: [FeedbackResult], scope: FeedbackResult.Scope = .span) {
+        let prefix: String =
+            switch scope {
+            case .span: SemanticConventions.Feedback.evaluations
+            case .trace: SemanticConventions.Feedback.traceEvaluations
+            case .session: SemanticConventions.Feedback.sessionEvaluations
+            }
+        typealias E = SemanticConventions.Evaluation
+        recordFeedback(results, prefix: prefix, keys: (E.name, E.score, E.label, E.explanation, E.annotatorKind, E.identifier, E.metadata))
+    }
+
+    /// Records feedback in annotation terms, `annotations.N.annotation.*` (or `trace.annotations…`,
+    /// `session.annotations…`); see ``recordEvaluations(_:scope:)``.
+    public func recordAnnotations(_ results: [FeedbackResult], scope: FeedbackResult.Scope = .span) {
+        let prefix: String =
+            switch scope {
+            case .span: SemanticConventions.Feedback.annotations
+            case .trace: SemanticConventions.Feedback.traceAnnotations
+            case .session: SemanticConventions.Feedback.sessionAnnotations
+            }
+        typealias A = SemanticConventions.Annotation
+        recordFeedback(results, prefix: prefix, keys: (A.name, A.score, A.label, A.explanation, A.annotatorKind, A.identifier, A.metadata))
+    }
+
+    private func recordFeedback(
+        _ results: [FeedbackResult],
+        prefix: String,
+        keys: (name: String, score: String, label: String, explanation: String, kind: String, identifier: String, metadata: String)
+    ) {
+        base.record { writer in
+            for (index, result) in results.filter(\.isComplete).enumerated() {
+                let entry = "\(prefix).\(index)."
+                writer.set(entry + keys.name, result.name)
+                writer.set(entry + keys.score, result.score)
+                writer.set(entry + keys.label, result.label)
+                writer.set(entry + keys.explanation, result.explanation)
+                writer.set(entry + keys.kind, result.annotatorKind?.rawValue)
+                writer.set(entry + keys.identifier, result.identifier)
+                if !result.metadata.isEmpty { writer.set(entry + keys.metadata, OpenInferenceJSON.object(result.metadata).jsonString) }
+            }
+        }
+    }
+
+    /// Links this span to the span `target` names (an EVALUATOR span to the span it judged), through the
+    /// active instrument's W3C trace-context extraction; returns whether the link was added (`false` when
+    /// the instrument does not read `traceparent`).
+    @discardableResult
+    public func addLink(to target: TraceParent, attributes: SpanAttributes = [:]) -> Bool {
+        var context = InstrumentationContext.topLevel
+        InstrumentationSystem.instrument.extract(["traceparent": target.header], into: &context, using: TraceParentExtractor())
+        guard TraceParent.of(context)?.spanID == target.spanID else { return false }
+        base.span.addLink(SpanLink(context: context, attributes: attributes))
+        return true
     }
 
     /// Records `metadata` (as a JSON string), merged over any metadata from the context.

@@ -26,6 +26,7 @@ import Synchronization
 /// | `OPENINFERENCE_HIDE_EMBEDDINGS_TEXT` | ``hideEmbeddingsText`` | `embedding.text` becomes `__REDACTED__` |
 /// | `OPENINFERENCE_HIDE_RETRIEVAL_DOCUMENTS` | ``hideRetrievalDocuments`` | retrieved documents' content and metadata become `__REDACTED__` |
 /// | `OPENINFERENCE_ENABLE_GENAI_SEMCONV` | ``enableGenAISemanticConventions`` | spans also carry the OpenTelemetry GenAI attributes (`gen_ai.*`) |
+/// | `OTEL_SEMCONV_STABILITY_OPT_IN` | ``genAILatestExperimental`` | with `gen_ai_latest_experimental` in its comma-separated list, the GenAI attributes follow the latest experimental GenAI conventions rather than v1.41 (see ``GenAIConventions``) |
 /// | `OPENINFERENCE_BASE64_IMAGE_MAX_LENGTH` | ``base64ImageMaxLength`` | longer base64 `data:image/` URLs of images in input or output messages or `input.images`/`output.images` become `__REDACTED__` (default 32000; `0` redacts every one) |
 /// | `OPENINFERENCE_MAX_ATTRIBUTE_LENGTH` | ``maxAttributeLength`` | longer strings are cut (UTF-8 bytes, default 65536); this one is ours, not the reference's |
 ///
@@ -70,12 +71,22 @@ public struct TraceConfig: Sendable, Hashable {
     /// carry the OpenTelemetry GenAI semantic conventions (`gen_ai.*`), derived from the masked OpenInference
     /// attributes when the span ends, so one span serves Phoenix and GenAI-aware backends alike.
     public var enableGenAISemanticConventions = false
+    /// `OTEL_SEMCONV_STABILITY_OPT_IN` lists `gen_ai_latest_experimental`: the GenAI attributes written under
+    /// ``enableGenAISemanticConventions`` follow the latest experimental GenAI conventions
+    /// (`open-telemetry/semantic-conventions-genai`) instead of v1.41, which they follow by default, as
+    /// OpenTelemetry asks of instrumentations that already emit an older version.
+    public var genAILatestExperimental = false
     /// `OPENINFERENCE_BASE64_IMAGE_MAX_LENGTH`: base64 `data:image/` URLs of images longer than this many
     /// characters are replaced by ``redacted``; `0` replaces every one.
     public var base64ImageMaxLength = 32_000
     /// `OPENINFERENCE_MAX_ATTRIBUTE_LENGTH`: string attributes longer than this many UTF-8 bytes are cut, with
     /// a note of the original size; a cut JSON value stays valid JSON (see ``mask(_:_:)``).
     public var maxAttributeLength = 65_536
+    /// A masking function of your own, applied after the rules above to every attribute they keep
+    /// (``AttributeMask``); none by default. Code only, no environment variable.
+    public var attributeMask: AttributeMask?
+    /// Which spans the helpers export (``SpanExportFilter``); all by default. Code only, no environment variable.
+    public var exportFilter: SpanExportFilter?
 
     /// The value that replaces a hidden input, output, text or vector.
     public static let redacted = "__REDACTED__"
@@ -127,12 +138,19 @@ public struct TraceConfig: Sendable, Hashable {
         config.hideEmbeddingVectors = vectorFlags.contains { name in
             (try? EnvironmentValue.bool(name, in: environment)) == true
         }
+        config.genAILatestExperimental = optsIntoLatestGenAI(environment)
         for number in numbers {
             if let value = try? Self.number(number.name, anyInteger: number.anyInteger, in: environment) {
                 config[keyPath: number.field] = value
             }
         }
         return config
+    }
+
+    /// Whether `OTEL_SEMCONV_STABILITY_OPT_IN`, a comma-separated list, holds `gen_ai_latest_experimental`.
+    static func optsIntoLatestGenAI(_ environment: [String: String]) -> Bool {
+        guard let list = environment["OTEL_SEMCONV_STABILITY_OPT_IN"] else { return false }
+        return list.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == "gen_ai_latest_experimental" }
     }
 
     /// The `OPENINFERENCE_*` variables in `environment` that are set but do not parse, each with what was
@@ -171,12 +189,16 @@ public struct TraceConfig: Sendable, Hashable {
     /// `… [truncated from N bytes]`. Where the key holds JSON (`llm.invocation_parameters`, `metadata`,
     /// tool schemas, …), the cut text is recorded as a JSON string, so the value stays valid JSON;
     /// ``AttributeWriter`` relabels a cut `input.value` or `output.value` as `text/plain`.
+    ///
+    /// An ``attributeMask`` sees each value these rules keep, before the size limit.
     public func mask(_ key: String, _ value: SpanAttribute) -> SpanAttribute? {
         guard hidesSomething else { return limited(key, value) }
         switch rule(for: key) {
         case .drop: return nil
         case .redact: return .string(Self.redacted)
-        case .keep: return limited(key, value)
+        case .keep:
+            guard let attributeMask else { return limited(key, value) }
+            return attributeMask.apply(key, value).map { limited(key, $0) }
         }
     }
 
@@ -257,7 +279,7 @@ public struct TraceConfig: Sendable, Hashable {
     var hidesSomething: Bool {
         hideInputs || hideOutputs || hideInputMessages || hideOutputMessages || hideInputImages || hideInputText
             || hideOutputText || hideLLMTools || hideEmbeddingVectors || hideEmbeddingsText || hideRetrievalDocuments
-            || hideLLMInvocationParameters || hidePrompts || hideChoices
+            || hideLLMInvocationParameters || hidePrompts || hideChoices || attributeMask != nil
     }
 
     /// Whether `url` is a `data:image/…;base64,…` URL, the only kind the image length limit applies to.

@@ -20,6 +20,12 @@ public struct TraceParent: Sendable, Hashable {
     /// Whether the caller sampled (recorded) the trace.
     public let sampled: Bool
 
+    /// A value naming the span `spanID` of the trace `traceID` (32 and 16 hexadecimal characters); `nil`
+    /// when either is not valid.
+    public init?(traceID: String, spanID: String, sampled: Bool = true) {
+        self.init(header: "00-\(traceID)-\(spanID)-\(sampled ? "01" : "00")")
+    }
+
     /// Parses a `traceparent` header value (`00-<trace id>-<span id>-<flags>`); `nil` when it is not
     /// a valid version-00 value or its ids are all zeros.
     public init?(header: String) {
@@ -42,10 +48,22 @@ public struct TraceParent: Sendable, Hashable {
     /// The trace context of the span active in this task, as the active instrument injects it; `nil` when
     /// no span is active or the instrument does not propagate W3C trace context.
     public static var current: TraceParent? {
-        guard let context = InstrumentationContext.current else { return nil }
+        InstrumentationContext.current.flatMap(of)
+    }
+
+    /// The trace context of the span `context` belongs to, as the active instrument injects it; `nil` when
+    /// the instrument does not propagate W3C trace context.
+    public static func of(_ context: InstrumentationContext) -> TraceParent? {
         var carrier: [String: String] = [:]
         InstrumentationSystem.instrument.inject(context, into: &carrier, using: DictionaryInjector())
         return carrier["traceparent"].flatMap(TraceParent.init(header:))
+    }
+}
+
+/// Reads values to extract from a dictionary of header names and values.
+struct TraceParentExtractor: Extractor {
+    func extract(key: String, from carrier: [String: String]) -> String? {
+        carrier[key]
     }
 }
 

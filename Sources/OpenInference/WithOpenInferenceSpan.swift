@@ -56,22 +56,13 @@ nonisolated(nonsending) func withKindSpan<Wrapped, T>(
     start: (inout AttributeWriter) -> Void,
     _ body: nonisolated(nonsending) (Wrapped) async throws -> T
 ) async rethrows -> T {
-    let span: any Tracing.Span = InstrumentationSystem.tracer.startSpan(
-        name,
-        context: context,
-        ofKind: spanKind,
-        at: DefaultTracerClock.now,
-        function: function,
-        file: fileID,
-        line: line
+    let base = OpenInferenceSpan.started(
+        name, kind: kind, context: context, ofKind: spanKind, function: function, file: fileID, line: line
     )
-    // A span that records nothing needs no configuration: the no-op path skips reading it (a task-local
-    // and a lock).
-    let base = OpenInferenceSpan(span, config: span.isRecording ? .current : .default)
     defer { base.end() }
     base.start(kind: kind, start)
     do {
-        let result = try await InstrumentationContext.$current.withValue(span.context) {
+        let result = try await InstrumentationContext.$current.withValue(base.span.context) {
             try await body(wrap(base))
         }
         base.markSucceeded()

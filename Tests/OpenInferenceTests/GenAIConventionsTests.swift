@@ -97,4 +97,46 @@ struct GenAIConventionsTests {
         #expect(tool.attribute("gen_ai.tool.type") == "extension")
         #expect(tool.attribute("gen_ai.tool.call.result") == "__REDACTED__")
     }
+
+    static let optIns: [(value: String?, latest: Bool)] = [
+        (nil, false), ("", false), ("http", false), ("gen_ai_latest_experimental", true),
+        ("http, gen_ai_latest_experimental", true), ("database,gen_ai_latest_experimental,http", true),
+        ("gen_ai_latest_experimental/dup", false), ("GEN_AI_LATEST_EXPERIMENTAL", false),
+    ]
+
+    @Test("OTEL_SEMCONV_STABILITY_OPT_IN selects the latest GenAI conventions when its list holds gen_ai_latest_experimental", arguments: optIns)
+    func stabilityOptIn(value: String?, latest: Bool) {
+        let environment = value.map { ["OTEL_SEMCONV_STABILITY_OPT_IN": $0] } ?? [:]
+        #expect(TraceConfig.fromEnvironment(environment).genAILatestExperimental == latest)
+        #expect(TraceConfig.environmentIssues(environment).isEmpty)
+    }
+
+    static let versions: [(latest: Bool, key: String, value: SpanAttribute?)] = [
+        (false, "gen_ai.request.top_k", .double(40)),
+        (true, "gen_ai.request.top_k", .int64(40)),
+        (false, "gen_ai.usage.reasoning.output_tokens", nil),
+        (true, "gen_ai.usage.reasoning.output_tokens", .int64(3)),
+        (false, "gen_ai.system_instructions", nil),
+        (true, "gen_ai.system_instructions", .string(#"[{"content":"Be brief.","type":"text"}]"#)),
+        (false, "gen_ai.response.time_to_first_chunk", nil),
+        (true, "gen_ai.response.time_to_first_chunk", .double(0.25)),
+        (true, "gen_ai.request.temperature", .double(0.2)),
+        (false, "gen_ai.request.temperature", .double(0.2)),
+    ]
+
+    @Test("v1.41 by default, the latest experimental GenAI conventions when opted in", arguments: versions)
+    func conventionVersions(latest: Bool, key: String, value: SpanAttribute?) async throws {
+        var config = Self.enabled
+        config.genAILatestExperimental = latest
+        let llm = try await recordSpans(config: config) {
+            await withLLMSpan(
+                model: "claude", system: "anthropic", messages: [.user("hi")],
+                parameters: ["top_k": 40, "temperature": 0.2, "system": [["type": "text", "text": "Be brief."]]]
+            ) { span in
+                span.recordTimeToFirstChunk(.milliseconds(250))
+                span.recordTokenUsage(TokenUsage(prompt: 4, completion: 9, completionReasoning: 3))
+            }
+        }.only(kind: .llm)
+        #expect(llm.attributes.get(key) == value)
+    }
 }

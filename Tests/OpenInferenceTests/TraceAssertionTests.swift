@@ -68,7 +68,7 @@ struct TraceAssertionTests {
 
 /// A foreign tracer for the test: swift-distributed-tracing's in-memory tracer, made to inject W3C
 /// `traceparent` as OpenTelemetry tracers do.
-private struct W3CInMemoryTracer: Tracer {
+struct W3CInMemoryTracer: Tracer {
     let inner = InMemoryTracer(
         idGenerator: .init(
             nextTraceID: { String((0..<32).map { _ in "0123456789abcdef".randomElement()! }) },
@@ -97,5 +97,8 @@ private struct W3CInMemoryTracer: Tracer {
     }
 
     func extract<Carrier, Extract: Extractor>(_ carrier: Carrier, into context: inout InstrumentationContext, using extractor: Extract)
-    where Carrier == Extract.Carrier {}
+    where Carrier == Extract.Carrier {
+        guard let header = extractor.extract(key: "traceparent", from: carrier), let parent = TraceParent(header: header) else { return }
+        context.inMemorySpanContext = InMemorySpanContext(traceID: parent.traceID, spanID: parent.spanID, parentSpanID: nil)
+    }
 }

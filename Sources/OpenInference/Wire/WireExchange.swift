@@ -4,7 +4,7 @@ import Tracing
 
 /// One model-API call being recorded: takes the response as it arrives and ends the span when it ends.
 ///
-/// ``WireRecorder/start(method:url:body:context:)`` returns one when it recognises a request. Give it the
+/// ``WireRecorder/start(method:url:body:context:function:file:line:)`` returns one when it recognises a request. Give it the
 /// response head with ``receiveResponse(status:headers:)``, each piece of the body with
 /// ``receiveBody(_:)`` as it arrives (a server-sent-event stream is read event by event, never held back),
 /// then ``finish()`` when the body ends or ``fail(_:)`` when the call fails or is cancelled. The span
@@ -19,12 +19,16 @@ public final class WireExchange: Sendable {
 
     private let state: Mutex<WireExchangeState>
 
-    init(api: any WireAPI, url: URL, body: Data?, context: InstrumentationContext) {
-        let span = InstrumentationSystem.tracer.startSpan(api.spanName, context: context, ofKind: .client)
-        // A span that records nothing needs no configuration and no parsing.
-        let base = OpenInferenceSpan(span, config: span.isRecording ? .current : .default)
+    init(
+        api: any WireAPI, url: URL, body: Data?, context: InstrumentationContext, function: String, file fileID: String,
+        line: UInt
+    ) {
+        let base = OpenInferenceSpan.started(
+            api.spanName, kind: api.kind, context: context, ofKind: .client, function: function, file: fileID, line: line
+        )
         var state = WireExchangeState(api: api, span: base)
-        if span.isRecording { state.recordRequest(url: url, body: body) }
+        // A span that records nothing (no tracer, suppressed, or declined by the export filter) needs no parsing.
+        if base.span.isRecording { state.recordRequest(url: url, body: body) }
         self.state = Mutex(state)
     }
 

@@ -4,7 +4,7 @@ import Tracing
 /// Recognises the HTTP calls of known model APIs and records each one as an OpenInference span, read from
 /// the request and response bodies as they cross the wire.
 ///
-/// ``start(method:url:body:context:)`` looks at a request before it is sent. A call to a known API starts
+/// ``start(method:url:body:context:function:file:line:)`` looks at a request before it is sent. A call to a known API starts
 /// an LLM span (EMBEDDING for embeddings) with what the request says, input messages, invocation
 /// parameters, tools and model, and returns the ``WireExchange`` that takes the response as it arrives and
 /// ends the span with what it says. Any other call returns `nil`: it is not recorded and nothing about it
@@ -50,18 +50,23 @@ public struct WireRecorder: Sendable {
     /// Starts recording the call `method` `url` with request `body`, when it is a known API's; returns
     /// `nil` for any other call, which is then not recorded.
     ///
-    /// The span starts now, as a child of `context` (by default the task's current span).
+    /// The span starts now, as a child of `context` (by default the task's current span), on the task's
+    /// tracer, unless the configuration's export filter declines it (by this name, kind and the calling
+    /// `function`, `fileID` and `line`).
     public func start(
         method: String,
         url: URL,
         body: Data?,
-        context: @autoclosure () -> InstrumentationContext = .current ?? .topLevel
+        context: @autoclosure () -> InstrumentationContext = .current ?? .topLevel,
+        function: String = #function,
+        file fileID: String = #fileID,
+        line: UInt = #line
     ) -> WireExchange? {
         guard let api = Self.api(method: method, url: url) else { return nil }
-        return WireExchange(api: api, url: url, body: body, context: context())
+        return WireExchange(api: api, url: url, body: body, context: context(), function: function, file: fileID, line: line)
     }
 
-    /// Whether ``start(method:url:body:context:)`` would record the call `method` `url`: a seam that has to
+    /// Whether ``start(method:url:body:context:function:file:line:)`` would record the call `method` `url`: a seam that has to
     /// copy a request body to record it asks first, and leaves every other call alone.
     public func recognizes(method: String, url: URL) -> Bool {
         Self.api(method: method, url: url) != nil

@@ -34,6 +34,7 @@ def record(tracer):
         attributes = {
             "openinference.span.kind": "LLM",
             "llm.model_name": "gpt-4o-mini",
+            "llm.request.model_name": "gpt-4o-mini",
             "llm.system": "openai",
             "llm.invocation_parameters": json.dumps(PARAMETERS, sort_keys=True, separators=(",", ":")),
         }

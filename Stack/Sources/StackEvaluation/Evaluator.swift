@@ -23,12 +23,14 @@ public enum EvaluatorKind: String, Sendable, Hashable {
 }
 
 extension Evaluator {
-    /// The verdict on `sample`, recorded as an EVALUATOR span (input, output, label, score, explanation;
-    /// an error status when there is no verdict).
+    /// The verdict on `sample`, recorded as an EVALUATOR span as the OpenInference annotations
+    /// specification has it: the verdict as `evaluations.0.evaluation.*` (name, score, label, explanation,
+    /// annotator kind), and the input and output as JSON; an error status when there is no verdict.
     ///
     /// - Parameters:
-    ///   - evaluated: the trace and span the sample came from, recorded as the span's metadata
-    ///     `evaluated_trace_id` and `evaluated_span_id` so the evaluation links to what it judged.
+    ///   - evaluated: the trace and span the sample came from: the span gets one link to the judged span
+    ///     (under a tracer that propagates W3C trace context), and the metadata `evaluated_trace_id` and
+    ///     `evaluated_span_id`, which Phoenix shows and filters on.
     ///   - onStart: called inside the span, for reading its trace id while it is current.
     public func evaluateTraced(
         _ sample: EvaluationSample,
@@ -44,12 +46,21 @@ extension Evaluator {
                 metadata["evaluated_span_id"] = .string(evaluated.spanID)
             }
             span.recordMetadata(metadata)
+            if let evaluated, let judged = TraceParent(traceID: evaluated.traceID, spanID: evaluated.spanID) {
+                span.addLink(to: judged)
+            }
             do throws(EvaluationError) {
                 let evaluation = try await evaluate(sample)
                 span.recordOutput(json: .object([
                     "label": .string(evaluation.label), "score": .double(evaluation.score),
                     "explanation": .string(evaluation.explanation),
                 ]))
+                span.recordEvaluations([
+                    FeedbackResult(
+                        name: name, score: evaluation.score, label: evaluation.label, explanation: evaluation.explanation,
+                        annotatorKind: kind == .llm ? .llm : .code
+                    )
+                ])
                 return .success(evaluation)
             } catch {
                 span.recordError(error)

@@ -23,6 +23,7 @@ extension LLMClient {
         return try await withTracedChat(request, model: model, parameters: parameters) { span in
             // Encoded once: the same text goes to the server and, unless images must be hidden, to the span.
             recordInput(request, text: text, on: span)
+            let requested = ContinuousClock.now
             let response = try await send(path: "/chat/completions", body: text, stream: true)
             var parser = ServerSentEventParser()
             var accumulator = StreamAccumulator()
@@ -48,6 +49,7 @@ extension LLMClient {
                         if !sawFirstDelta, chunk.choices?.contains(where: { $0.delta != nil }) == true {
                             sawFirstDelta = true
                             span.addEvent(LLMClient.firstTokenEvent)
+                            span.recordTimeToFirstChunk(ContinuousClock.now - requested)
                         }
                         if let text { await onText(text) }
                     }

@@ -70,6 +70,11 @@ struct TraceEvaluationTests {
                 continue
             }
             #expect(metadata["evaluated_trace_id"] == .string(Self.run.traceID))
+            // The verdict, as the annotations specification puts it on an EVALUATOR span.
+            #expect(span.attribute("evaluations.0.evaluation.name") == metadata["evaluator"]?.stringValue)
+            #expect(span.attribute("evaluations.0.evaluation.label") != nil)
+            #expect(span.attributes.get("evaluations.0.evaluation.score") != nil)
+            #expect(span.attribute("evaluations.0.evaluation.annotator_kind") == metadata["annotator_kind"]?.stringValue)
         }
     }
 

@@ -74,6 +74,7 @@ enum SeedSpan {
         defer { span.end() }
         span.attributes["openinference.span.kind"] = "LLM"
         span.attributes["llm.model_name"] = "gpt-4o-mini"
+        span.attributes["llm.request.model_name"] = "gpt-4o-mini"
         span.attributes["llm.system"] = "openai"
         span.attributes["llm.invocation_parameters"] = parameters.jsonString
         for index in inputKeys.indices {
@@ -109,6 +110,7 @@ enum SeedSpan {
         span.updateAttributes { attributes in
             attributes["openinference.span.kind"] = "LLM"
             attributes["llm.model_name"] = "gpt-4o-mini"
+            attributes["llm.request.model_name"] = "gpt-4o-mini"
             attributes["llm.system"] = "openai"
             attributes["llm.invocation_parameters"] = parameters.jsonString
             for index in inputKeys.indices {
