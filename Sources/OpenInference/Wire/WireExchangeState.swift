@@ -13,6 +13,8 @@ struct WireExchangeState {
     private var events = 0
     private var sawDone = false
     private var sawFirstToken = false
+    /// When the request was recorded, for the time to the first chunk.
+    private let requested = ContinuousClock.now
     private var ended = false
     /// Why something could not be recorded as given; written as `stack.recording_issue`.
     private var notes: [String] = []
@@ -123,6 +125,7 @@ struct WireExchangeState {
         if api.readStreamEvent(event), !sawFirstToken {
             sawFirstToken = true
             span.addEvent(WireExchange.firstTokenEvent)
+            LLMSpan(base: span).recordTimeToFirstChunk(ContinuousClock.now - requested)
         }
     }
 

@@ -77,6 +77,21 @@ struct WireOpenAIChatTests {
         #expect(span.attribute("stack.recording_issue") == nil)
     }
 
+    @Test("With the latest GenAI conventions a stream also records its time to first chunk")
+    func timeToFirstChunk() async throws {
+        var config = TraceConfig()
+        config.enableGenAISemanticConventions = true
+        config.genAILatestExperimental = true
+        let spans = await CannedExchange.stream(
+            url: "https://api.openai.com/v1/chat/completions",
+            request: Self.streamRequest,
+            events: [#"{"choices":[{"index":0,"delta":{"content":"Hi"}}]}"#, "[DONE]"]
+        ).record(config: config)
+        let span = try spans.only(kind: .llm)
+        #expect((span.doubleAttribute("gen_ai.response.time_to_first_chunk") ?? -1) >= 0)
+        #expect(span.attribute("gen_ai.operation.name") == "chat")
+    }
+
     @Test("Streamed tool-call fragments are joined by index into whole calls")
     func streamedToolCalls() async throws {
         let spans = await CannedExchange.stream(
