@@ -12,6 +12,10 @@ let package = Package(
     products: [
         // Layer 1: OpenInference semantic conventions and span helpers.
         .library(name: "OpenInference", targets: ["OpenInference"]),
+        // Every URLSession call to a known model API recorded as an OpenInference span (a URLProtocol).
+        // A product of its own so that adopting OpenInference alone does not link FoundationNetworking
+        // (and with it libcurl) on Linux.
+        .library(name: "OpenInferenceURLSession", targets: ["OpenInferenceURLSession"]),
         // Trace assertions for an adopter's own tests, on swift-distributed-tracing's InMemoryTracing.
         .library(name: "OpenInferenceTesting", targets: ["OpenInferenceTesting"]),
     ],
@@ -23,6 +27,13 @@ let package = Package(
             name: "OpenInference",
             dependencies: [
                 .product(name: "Tracing", package: "swift-distributed-tracing")
+            ]
+        ),
+        .target(
+            name: "OpenInferenceURLSession",
+            dependencies: [
+                "OpenInference",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]
         ),
         .target(
@@ -42,6 +53,14 @@ let package = Package(
             ],
             // What the reference Python packages define, saved by scripts/refresh-semconv-keys.sh.
             resources: [.copy("Resources/semconv-keys.txt"), .copy("Resources/masking-cases.json")]
+        ),
+        .testTarget(
+            name: "OpenInferenceURLSessionTests",
+            dependencies: [
+                "OpenInference", "OpenInferenceURLSession", "OpenInferenceTesting",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+            ]
         ),
     ]
 )

@@ -78,6 +78,52 @@ public struct OpenInferenceSpan: Sendable {
         span.attributes = attributes
     }
 
+    /// Ends the span, first deriving the GenAI attributes when the configuration asks for them: the one
+    /// way a span that records OpenInference attributes ends, whether a helper scoped it or a
+    /// ``WireExchange`` ended it when a response did.
+    func end() {
+        if config.enableGenAISemanticConventions {
+            GenAIConventions.record(on: span, latest: config.genAILatestExperimental)
+        }
+        span.end()
+    }
+
+    /// Starts a span of OpenInference `kind` on the task's tracer (`InstrumentationSystem.tracer`, or the one
+    /// set with `withTracer`): the one way a helper or a ``WireExchange`` starts one.
+    ///
+    /// A span the configuration's export filter declines is not started on the tracer: the result records
+    /// nothing and carries `context`, so spans started under it become children of the parent. A recording
+    /// span joins the scope's ``withSpanContextCapture(_:)``, if any.
+    static func started(
+        _ name: String,
+        kind: OpenInferenceSpanKind,
+        context: InstrumentationContext,
+        ofKind spanKind: SpanKind,
+        function: String,
+        file fileID: String,
+        line: UInt
+    ) -> OpenInferenceSpan {
+        if SpanExportFilter.inUse.load(ordering: .relaxed), let filter = TraceConfig.current.exportFilter,
+            !filter.shouldExport(SpanExportCandidate(name: name, kind: kind, fileID: fileID, function: function))
+        {
+            return OpenInferenceSpan(NoOpTracer.NoOpSpan(context: context), config: .default)
+        }
+        let span: any Tracing.Span = InstrumentationSystem.tracer.startSpan(
+            name,
+            context: context,
+            ofKind: spanKind,
+            at: DefaultTracerClock.now,
+            function: function,
+            file: fileID,
+            line: line
+        )
+        // A span that records nothing needs no configuration: the no-op path skips reading it (a task-local
+        // and a lock).
+        let base = OpenInferenceSpan(span, config: span.isRecording ? .current : .default)
+        if span.isRecording, let capture = SpanContextCapture.current { capture.add(span.context) }
+        return base
+    }
+
     /// Sets the span kind and the context attributes when the span starts.
     func start(kind: OpenInferenceSpanKind, _ build: (inout AttributeWriter) -> Void) {
         record { writer in

@@ -56,35 +56,13 @@ nonisolated(nonsending) func withKindSpan<Wrapped, T>(
     start: (inout AttributeWriter) -> Void,
     _ body: nonisolated(nonsending) (Wrapped) async throws -> T
 ) async rethrows -> T {
-    if SpanExportFilter.inUse.load(ordering: .relaxed), let filter = TraceConfig.current.exportFilter,
-        !filter.shouldExport(SpanExportCandidate(name: name, kind: kind, fileID: fileID, function: function))
-    {
-        // Not started on the tracer: the body runs with a span that records nothing and carries the
-        // parent's context, so the spans inside become children of the parent.
-        return try await body(wrap(OpenInferenceSpan(NoOpTracer.NoOpSpan(context: context), config: .default)))
-    }
-    let span: any Tracing.Span = InstrumentationSystem.tracer.startSpan(
-        name,
-        context: context,
-        ofKind: spanKind,
-        at: DefaultTracerClock.now,
-        function: function,
-        file: fileID,
-        line: line
+    let base = OpenInferenceSpan.started(
+        name, kind: kind, context: context, ofKind: spanKind, function: function, file: fileID, line: line
     )
-    // A span that records nothing needs no configuration: the no-op path skips reading it (a task-local
-    // and a lock).
-    let base = OpenInferenceSpan(span, config: span.isRecording ? .current : .default)
-    if span.isRecording, let capture = SpanContextCapture.current { capture.add(span.context) }
-    defer {
-        if base.config.enableGenAISemanticConventions {
-            GenAIConventions.record(on: span, latest: base.config.genAILatestExperimental)
-        }
-        span.end()
-    }
+    defer { base.end() }
     base.start(kind: kind, start)
     do {
-        let result = try await InstrumentationContext.$current.withValue(span.context) {
+        let result = try await InstrumentationContext.$current.withValue(base.span.context) {
             try await body(wrap(base))
         }
         base.markSucceeded()

@@ -2,7 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
-import OpenInference
+@_spi(Wire) import OpenInference
 import StackHTTP
 import Tracing
 

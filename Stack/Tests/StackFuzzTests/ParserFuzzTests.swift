@@ -1,5 +1,5 @@
 import Foundation
-import OpenInference
+@_spi(Wire) import OpenInference
 import PropertyBased
 import StackAgent
 import StackLLM

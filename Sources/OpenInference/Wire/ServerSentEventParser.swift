@@ -4,12 +4,17 @@
 /// LF, CR or CRLF; `data:` lines accumulate (joined by LF) until a blank line dispatches the event;
 /// comment lines (`:`) and other fields are ignored; bytes may arrive split anywhere, even inside a
 /// UTF-8 sequence.
+///
+/// The ``WireRecorder`` reads streamed answers with it; it is SPI (`@_spi(Wire) import OpenInference`)
+/// for the project's own client, not API an adopter should lean on.
+@_spi(Wire)
 public struct ServerSentEventParser: Sendable {
     private var buffer: [UInt8] = []
     private var data: [UInt8] = []
     private var hasData = false
     private var lastWasCR = false
 
+    /// A parser that has read nothing yet.
     public init() {}
 
     /// Feeds more bytes and returns the payloads of the events they complete.
