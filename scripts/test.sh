@@ -47,6 +47,7 @@ phase check-prompts scripts/check-prompts.sh "$model_url" "$phoenix_url"
 phase check-experiments scripts/check-experiments.sh "$model_url" "$phoenix_url"
 phase check-eval scripts/check-eval.sh "$model_url" "$phoenix_url"
 phase check-mcp scripts/check-mcp.sh "$model_url" "$phoenix_url"
+phase check-sdk-disabled scripts/check-sdk-disabled.sh "$model_url"
 scripts/phoenix.sh stop "$run_dir/phoenix"
 scripts/model-server.sh stop "$run_dir/model"
 # Nothing lost (about 8 minutes): its own Phoenix frozen for 60 s, then killed and restarted, under 50
