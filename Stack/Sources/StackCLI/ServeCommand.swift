@@ -72,7 +72,10 @@ struct ServeCommand: AsyncParsableCommand {
             MetricsSystem.bootstrap(prometheus)
         }
 
-        let client = try CommandEnvironment.current.llmClient()
+        // A model server's error body is redacted of the service's own keys too, before any span has it.
+        var clientConfiguration = try LLMClientConfiguration.fromEnvironment(CommandEnvironment.current.variables)
+        clientConfiguration.redactedSecrets = configuration.apiKeys.keysToRedact
+        let client = LLMClient(configuration: clientConfiguration)
         let phoenix = try CommandEnvironment.current.phoenix()
         // STACK_MCP_SERVERS: started before the agent (their tools join its registry), closed after the
         // HTTP server has drained.

@@ -34,6 +34,9 @@ public struct LLMClientConfiguration: Sendable {
     public var provider: String?
     /// Turns token counts into `llm.cost.*` attributes and the cost metric.
     public var prices: ModelPriceTable
+    /// Other secrets of the process (a service's own API keys, say) to take out of the server's error
+    /// bodies before they reach an error or a span; ``apiKey`` and the credentials in ``baseURL`` always are.
+    public var redactedSecrets: [String] = []
 
     public init(
         baseURL: URL = URL(string: "https://api.openai.com/v1")!,

@@ -166,12 +166,14 @@ public struct StackAPI: Sendable {
         return session
     }
 
-    /// A model-server failure as the client should see it: which side failed and what to do.
+    /// A model-server failure as the client should see it: which side failed, what to check and the
+    /// trace holding the details. Never the server's URL or body (those are on the span, redacted).
     static func upstreamError(_ error: LLMClientError) -> APIError {
+        let trace = TraceParent.current.map { "; trace \($0.traceID) holds the details" } ?? ""
         if case .timedOut = error {
-            return APIError(.gatewayTimeout, type: "upstream_timeout", message: "the model server did not answer in time: \(error)")
+            return APIError(.gatewayTimeout, type: "upstream_timeout", message: "the model call timed out: \(error.summary)\(trace)")
         }
-        return APIError(.badGateway, type: "upstream_error", message: "the model server call failed: \(error)")
+        return APIError(.badGateway, type: "upstream_error", message: "the model call failed: \(error.summary)\(trace)")
     }
 
     // MARK: - POST /v1/chat/completions
@@ -273,7 +275,12 @@ public struct StackAPI: Sendable {
             // Headers are gone already; the error travels as an event, as OpenAI's streams do.
             let apiError = (error as? LLMClientError).map(Self.upstreamError)
                 ?? APIError(.internalServerError, type: "internal_error", message: "the stream failed")
-            let failure: OpenInferenceJSON = ["error": ["message": .string(apiError.message), "type": .string(apiError.type)]]
+            let failure: OpenInferenceJSON = [
+                "error": [
+                    "message": .string(apiError.message), "type": .string(apiError.type),
+                    "trace_id": TraceParent.current.map { .string($0.traceID) } ?? .null,
+                ]
+            ]
             try await writer.write(event(failure.jsonString))
         }
         try await writer.write(ByteBuffer(string: "data: [DONE]\n\n"))
