@@ -116,7 +116,7 @@ let package = Package(
         .target(
             name: "StackMCP",
             dependencies: [
-                openInference, "StackAgent", "StackConfiguration",
+                openInference, "StackAgent", "StackConfiguration", "StackHTTP",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
@@ -143,7 +143,7 @@ let package = Package(
         .target(
             name: "StackService",
             dependencies: [
-                "StackConfiguration",
+                "StackConfiguration", "StackHTTP",
                 openInference, "StackTelemetry", "StackLLM", "StackAgent", "PhoenixClient", "StackEvaluation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -161,7 +161,7 @@ let package = Package(
         .executableTarget(
             name: "StackCLI",
             dependencies: [
-                "StackConfiguration",
+                "StackConfiguration", "StackHTTP",
                 openInference, "StackTelemetry", "StackLLM", "StackAgent", "StackRetrieval", "PhoenixClient", "StackService", "StackMCP",
                 "StackEvaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

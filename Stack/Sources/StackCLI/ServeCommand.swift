@@ -6,6 +6,7 @@ import Metrics
 import Prometheus
 import ServiceLifecycle
 import StackAgent
+import StackHTTP
 import StackLLM
 import StackMCP
 import StackService
@@ -125,6 +126,8 @@ struct ServeCommand: AsyncParsableCommand {
                 judge: { try await client.chat($0).message.content ?? "" }, logger: Logger(label: "stack.online-eval")
             ) : nil
         api.onlineEvaluator = onlineEvaluator
+        // DNS rebinding: only this address's own names (and STACK_ALLOWED_HOSTS) in Host and Origin.
+        api.allowedHosts = AllowedHosts(listeningOn: configuration.host, port: configuration.port, extra: configuration.allowedHosts)
         let logger = Logger(label: "stack.serve")
         let pageHost = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
         let app = Application(

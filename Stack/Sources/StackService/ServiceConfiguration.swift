@@ -8,6 +8,7 @@ import StackConfiguration
 /// | `STACK_HOST` | ``host`` | `127.0.0.1` |
 /// | `STACK_PORT` | ``port`` | `8080` |
 /// | `STACK_MAX_BODY_BYTES` | ``maxBodyBytes`` | 1 MiB |
+/// | `STACK_ALLOWED_HOSTS` | ``allowedHosts``: names (`name` or `name:port`, comma-separated) accepted in `Host` and `Origin` besides the address's own (see `AllowedHosts`) | none |
 /// | `STACK_API_KEYS` | ``apiKeys``: `key=user-id[:role],…` (role `admin`) | none |
 /// | `STACK_API_KEYS_FILE` | ``apiKeys``: a file of `key=user-id[:role]` lines (added to `STACK_API_KEYS`) | none |
 /// | `STACK_FEEDBACK_SECRET` | ``feedbackSecret``: at least 32 bytes, e.g. from `openssl rand -hex 32` | none; required |
@@ -23,6 +24,9 @@ public struct ServiceConfiguration: Sendable {
     public var port: Int
     /// Larger request bodies get 413.
     public var maxBodyBytes: Int
+    /// Names accepted in `Host` and `Origin` besides the listening address's own (a proxy's public
+    /// name); on a wildcard address, giving any turns the check on.
+    public var allowedHosts: [String] = []
     /// Who may call the API.
     public var apiKeys: APIKeyStore
     /// Keys the feedback tokens that tie a trace to the user it answered.
@@ -94,6 +98,9 @@ public struct ServiceConfiguration: Sendable {
             throw .invalidValue(variable: error.variable, value: error.value, expected: error.expected)
         }
         if let host = reader.string("STACK_HOST") { configuration.host = host }
+        if let names = reader.string("STACK_ALLOWED_HOSTS") {
+            configuration.allowedHosts = names.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
         if let path = reader.string("STACK_FEEDBACK_QUEUE") { configuration.feedbackQueuePath = path }
         configuration.onlineEvaluation = try OnlineEvaluationConfiguration.read(reader)
         return configuration

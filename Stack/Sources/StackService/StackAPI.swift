@@ -7,6 +7,7 @@ import OpenInference
 import PhoenixClient
 import Prometheus
 import StackAgent
+import StackHTTP
 import StackLLM
 import StackTelemetry
 import Tracing
@@ -44,6 +45,9 @@ public struct StackAPI: Sendable {
     public var maxBodyBytes: Int
     /// The chat page at `/`; `nil` when it is off.
     public var page: ChatPage?
+    /// The `Host` and `Origin` values answered (``HostCheckMiddleware``); the loopback names unless set,
+    /// as `stack serve` does, for the address it listens on.
+    public var allowedHosts = AllowedHosts(listeningOn: "127.0.0.1", port: 0)
 
     /// Where the agent's system prompt comes from when it is kept in Phoenix (`STACK_PROMPT`); `nil` keeps
     /// the agent's own prompt.
@@ -90,6 +94,7 @@ public struct StackAPI: Sendable {
         router.add(middleware: RequestMetricsMiddleware())
         router.add(middleware: AccessLogMiddleware())
         router.add(middleware: ErrorResponseMiddleware())
+        router.add(middleware: HostCheckMiddleware(allowed: allowedHosts))
         router.add(middleware: UploadLimitMiddleware(maxUploadSize: maxBodyBytes))
         router.add(middleware: PageAccessMiddleware(page: page))
         let openPaths: Set<String> = ["/healthz", "/metrics"]
