@@ -50,7 +50,15 @@ public struct RequestSpanMiddleware<Context: RequestSpanContext>: RouterMiddlewa
         let body = response.body
         response.body = ResponseBody(contentLength: body.contentLength) { writer in
             defer { ending.end() }
-            try await body.write(writer)
+            do {
+                try await body.write(writer)
+            } catch {
+                // The status line is out (200, say), but the client did not get the whole answer: the
+                // span says so itself instead of ending UNSET under a success code.
+                span.attributes["stack.response.incomplete"] = true
+                span.setStatus(SpanStatus(code: .error, message: "the answer was cut off while it was written: \(error)"))
+                throw error
+            }
         }
         return response
     }

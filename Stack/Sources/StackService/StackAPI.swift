@@ -90,6 +90,7 @@ public struct StackAPI: Sendable {
         // Outermost first: the span is current for everything inside it, and errors are answers before
         // they reach metrics, the access log and the span.
         router.add(middleware: RequestSpanMiddleware())
+        router.add(middleware: HeadRequestMiddleware())
         router.add(middleware: ResponseHeadersMiddleware())
         router.add(middleware: RequestMetricsMiddleware())
         router.add(middleware: AccessLogMiddleware())
@@ -184,7 +185,17 @@ public struct StackAPI: Sendable {
     // MARK: - POST /v1/chat/completions
 
     func chatCompletions(_ request: Request, context: StackRequestContext) async throws -> Response {
-        let wire = try await request.decodeJSON(OpenAIWire.ChatCompletionRequest.self, context: context)
+        var wire = try await request.decodeJSON(OpenAIWire.ChatCompletionRequest.self, context: context)
+        if let n = wire.extra["n"], n != .int(1) {
+            throw APIError.badRequest("field 'n' should be 1 or absent: this service answers one choice per request")
+        }
+        // Only the OpenAI API's own fields go to the model server; the rest (an `api_key`, a server's
+        // private option) are dropped, and named on the request span.
+        let dropped = wire.extra.keys.filter { !Self.forwardedChatFields.contains($0) }.sorted()
+        if !dropped.isEmpty {
+            for key in dropped { wire.extra[key] = nil }
+            context.requestSpan?.attributes["stack.chat.dropped_fields"] = dropped
+        }
         guard !wire.messages.isEmpty else { throw APIError.badRequest("field 'messages' is empty; send an array of {role, content} objects") }
         if let index = wire.messages.firstIndex(where: { $0.role == nil }) {
             throw APIError.badRequest("missing field 'messages[\(index)].role': every message needs a role such as user or assistant")
@@ -230,6 +241,15 @@ public struct StackAPI: Sendable {
             body: events
         )
     }
+
+    /// The fields of OpenAI's chat completions request forwarded besides those ``OpenAIWire/ChatCompletionRequest``
+    /// decodes itself (`model`, `messages`, `temperature`, `max_tokens`, `max_completion_tokens`, `tools`,
+    /// `tool_choice`, `stream`, `stream_options`). `n` is refused unless 1.
+    static let forwardedChatFields: Set<String> = [
+        "frequency_penalty", "presence_penalty", "logit_bias", "logprobs", "top_logprobs", "response_format", "seed",
+        "stop", "top_p", "user", "parallel_tool_calls", "reasoning_effort", "metadata", "service_tier", "prediction",
+        "verbosity", "modalities", "audio", "store", "functions", "function_call", "web_search_options",
+    ]
 
     /// Streams the answer to `chat` into `writer`; returns it when the model answered.
     private static func stream(

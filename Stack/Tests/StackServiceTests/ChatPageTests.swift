@@ -310,6 +310,9 @@ struct ChatPageTests {
                 uri: "/v1/browser-spans", method: .post, headers: Self.pageHeaders(token), body: Self.spansBody(first.traceID, token: first.answerToken, spans: "[\(huge)]")
             )
             #expect(tooLarge.status == .contentTooLarge)
+            // The report's bound is fixed: the answer names it, not a setting that would not raise it.
+            #expect(tooLarge.errorMessage?.contains("\(BrowserSpanReport.maxBodyBytes) bytes") == true)
+            #expect(tooLarge.errorMessage?.contains("STACK_MAX_BODY_BYTES") == false)
         }
         #expect(!harness.recorder.spans.contains { $0.name.hasPrefix("browser.") })
     }
