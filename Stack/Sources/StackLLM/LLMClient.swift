@@ -55,10 +55,12 @@ public struct LLMClient: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         let provider = self.provider ?? configuration.system
+        let model = configuration.metricLabel(model: model)
         do {
             let result = try await call()
             LLMMetrics.recordGenAIOperation(
-                operation: operation, provider: provider, requestModel: model, responseModel: responseModel(result),
+                operation: operation, provider: provider, requestModel: model,
+                responseModel: responseModel(result).map(configuration.metricLabel(model:)),
                 duration: start.duration(to: clock.now), usage: usage(result), errorType: nil
             )
             return result

@@ -9,8 +9,25 @@ import StackTestSupport
 import Testing
 import Tracing
 
-@Suite("Small gaps: HEAD, pass-through fields, the queue file, cut answers")
+@Suite("Bounds and small gaps: labels, HEAD, pass-through fields, the queue file, cut answers")
 struct ServiceLimitsTests {
+    @Test("Models a client picks are counted as 'other' in metrics; configured and priced ones by name")
+    func boundedModelLabels() async throws {
+        let harness = try await ServiceHarness(modelReplies: Array(repeating: ServiceHarness.textReply("ok"), count: 3))
+        let text = try await harness.test { client in
+            for model in ["scripted", "client-pick-1a2b", "client-pick-3c4d"] {
+                let body = #"{"model":"\#(model)","messages":[{"role":"user","content":"hi"}]}"#
+                try await client.execute(uri: "/v1/chat/completions", method: .post, headers: ServiceHarness.authorized, body: ByteBuffer(string: body)) {
+                    #expect($0.status == .ok)
+                }
+            }
+            return try await client.execute(uri: "/metrics", method: .get) { String(buffer: $0.body) }
+        }
+        #expect(!text.contains("client-pick"))
+        #expect(text.contains(#"gen_ai_request_model="other""#) || text.contains(#"gen_ai.request.model="other""#))
+        #expect(text.contains(#"llm_tokens_total{model="scripted",kind="prompt"}"#))
+    }
+
     @Test("HEAD is answered like GET, without a body")
     func headLikeGet() async throws {
         let harness = try await ServiceHarness(modelReplies: [])
