@@ -26,6 +26,7 @@ import Synchronization
 /// | `OPENINFERENCE_ENABLE_GENAI_SEMCONV` | ``enableGenAISemanticConventions`` | spans also carry the OpenTelemetry GenAI attributes (`gen_ai.*`) |
 /// | `OPENINFERENCE_BASE64_IMAGE_MAX_LENGTH` | ``base64ImageMaxLength`` | longer base64 `data:image/` URLs, in input or output messages, become `__REDACTED__` (default 32000) |
 /// | `OPENINFERENCE_MAX_ATTRIBUTE_LENGTH` | ``maxAttributeLength`` | longer strings are cut (UTF-8 bytes, default 65536); this one is ours, not the reference's |
+/// | `OPENINFERENCE_MAX_MESSAGES` | ``maxRecordedMessages`` | a list of more messages records the first and the latest (default 128); ours too |
 ///
 /// Values are read with ``EnvironmentValue``'s rules: booleans accept `true`/`false` (any case),
 /// `yes`/`no` and `1`/`0`; numbers must be positive integers. A value that does not parse keeps
@@ -68,6 +69,10 @@ public struct TraceConfig: Sendable, Hashable {
     /// `OPENINFERENCE_MAX_ATTRIBUTE_LENGTH`: string attributes longer than this many UTF-8 bytes are cut, with
     /// a note of the original size; a cut JSON value stays valid JSON (see ``mask(_:_:)``).
     public var maxAttributeLength = 65_536
+    /// `OPENINFERENCE_MAX_MESSAGES`: a span records at most this many messages of a list (the first and
+    /// the latest), and counts the rest; ours, not the reference's. Bounds a span's attributes whatever
+    /// the size of a conversation.
+    public var maxRecordedMessages = 128
 
     /// The value that replaces a hidden input, output, text or vector.
     public static let redacted = "__REDACTED__"
@@ -99,6 +104,7 @@ public struct TraceConfig: Sendable, Hashable {
         [
             ("OPENINFERENCE_BASE64_IMAGE_MAX_LENGTH", \.base64ImageMaxLength),
             ("OPENINFERENCE_MAX_ATTRIBUTE_LENGTH", \.maxAttributeLength),
+            ("OPENINFERENCE_MAX_MESSAGES", \.maxRecordedMessages),
         ]
     }
 

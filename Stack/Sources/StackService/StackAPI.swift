@@ -336,6 +336,12 @@ public struct StackAPI: Sendable {
         if let score = body.score, !score.isFinite { throw APIError.badRequest("field 'score' should be a finite number") }
         let name = body.name ?? "user_feedback"
         guard !name.isEmpty, name.count <= 100 else { throw APIError.badRequest("field 'name' should be 1 to 100 characters") }
+        if let label = body.label, label.isEmpty || label.count > Feedback.maxLabelCharacters {
+            throw APIError.badRequest("field 'label' should be 1 to \(Feedback.maxLabelCharacters) characters, e.g. thumbs_down")
+        }
+        if let explanation = body.explanation, explanation.count > Feedback.maxExplanationCharacters {
+            throw APIError.badRequest("field 'explanation' should be at most \(Feedback.maxExplanationCharacters) characters")
+        }
         // The token proves this service answered the trace for this user; an admin needs none.
         let token = body.feedback_token ?? request.headers[FeedbackTokenSigner.header]
         var feedbackID = UUID().uuidString.lowercased()
@@ -348,6 +354,8 @@ public struct StackAPI: Sendable {
             proven = true
         } else if let token, let user = context.userID {
             proven = feedbackTokens.verifies(token, traceID: traceID, userID: user)
+            // A replayed token updates the one annotation it made, on any replica, as a page token does.
+            if proven { feedbackID = FeedbackTokenSigner.feedbackID(token: token, name: name) }
         } else {
             proven = false
         }

@@ -9,8 +9,14 @@ import StackTestSupport
 import Testing
 import Tracing
 
-@Suite("Bounds and small gaps: labels, HEAD, pass-through fields, the queue file, cut answers")
+@Suite("Bounds and small gaps: labels, sizes, HEAD, pass-through fields, the queue file, cut answers")
 struct ServiceLimitsTests {
+    static let traceID = "0af7651916cd43dd8448eb211c80319c"
+
+    static func feedback(_ fields: String) -> ByteBuffer {
+        ByteBuffer(string: #"{"trace_id":"\#(traceID)","feedback_token":"\#(ServiceHarness.token(traceID))",\#(fields)}"#)
+    }
+
     @Test("Models a client picks are counted as 'other' in metrics; configured and priced ones by name")
     func boundedModelLabels() async throws {
         let harness = try await ServiceHarness(modelReplies: Array(repeating: ServiceHarness.textReply("ok"), count: 3))
@@ -26,6 +32,40 @@ struct ServiceLimitsTests {
         #expect(!text.contains("client-pick"))
         #expect(text.contains(#"gen_ai_request_model="other""#) || text.contains(#"gen_ai.request.model="other""#))
         #expect(text.contains(#"llm_tokens_total{model="scripted",kind="prompt"}"#))
+    }
+
+    @Test(
+        "Oversized feedback fields are refused with 400 naming the field and the bound",
+        arguments: [
+            (#""label":"\#(String(repeating: "l", count: 101))""#, "'label'"),
+            (#""score":0,"explanation":"\#(String(repeating: "e", count: 4001))""#, "'explanation'"),
+            (#""label":"""#, "'label'"),
+        ]
+    )
+    func feedbackCaps(fields: String, named: String) async throws {
+        let harness = try await ServiceHarness(modelReplies: [])
+        try await harness.test { client in
+            try await client.execute(uri: "/v1/feedback", method: .post, headers: ServiceHarness.authorized, body: Self.feedback(fields)) {
+                #expect($0.status == .badRequest)
+                #expect($0.errorMessage?.contains(named) == true)
+            }
+        }
+        #expect(try harness.queue.count() == 0)
+    }
+
+    @Test("A v1 feedback token replayed makes one annotation: its id comes from the token")
+    func replayedTokenKeepsOneID() async throws {
+        let harness = try await ServiceHarness(modelReplies: [])
+        try await harness.test { client in
+            for _ in 0..<4 {
+                try await client.execute(uri: "/v1/feedback", method: .post, headers: ServiceHarness.authorized, body: Self.feedback(#""score":1"#)) {
+                    #expect($0.status == .accepted)
+                }
+            }
+        }
+        let pending = try harness.queue.pending()
+        #expect(pending.count == 1)
+        #expect(pending.first?.id.hasPrefix("fbk-") == true)
     }
 
     @Test("HEAD is answered like GET, without a body")
