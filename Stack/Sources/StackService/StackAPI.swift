@@ -89,7 +89,15 @@ public struct StackAPI: Sendable {
         let router = Router(context: StackRequestContext.self)
         // Outermost first: the span is current for everything inside it, and errors are answers before
         // they reach metrics, the access log and the span.
-        router.add(middleware: RequestSpanMiddleware())
+        // A page token's request continues only its own page's trace (the token's trace-id prefix);
+        // any other `traceparent` it names is ignored, so it cannot join (or feed) anyone else's trace.
+        router.add(middleware: RequestSpanMiddleware { [page] request, traceID in
+            guard let text = request.headers[ChatPage.tokenHeader], APIKeyMiddleware<StackRequestContext>.presentedKey(request.headers) == nil else {
+                return true
+            }
+            guard let page, let token = try? page.signer.verify(text, purpose: .page, userID: page.configuration.userID) else { return false }
+            return traceID.hasPrefix(token.subject)
+        })
         router.add(middleware: HeadRequestMiddleware())
         router.add(middleware: ResponseHeadersMiddleware())
         router.add(middleware: RequestMetricsMiddleware())
