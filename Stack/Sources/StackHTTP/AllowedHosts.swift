@@ -1,7 +1,7 @@
 /// The `Host` and `Origin` values a server listening on an address accepts: the guard against DNS
 /// rebinding shared by `stack serve` and `stack mcp --http`.
 ///
-/// - A loopback address (`127.0.0.1`, `localhost`, `::1`) accepts the loopback names on any port.
+/// - A loopback address (`127.0.0.1`, `localhost`, `::1`) accepts the loopback names on any port (or none).
 /// - Another address accepts itself on the bound port (any port when that is 0, chosen at bind time)
 ///   and the loopback names.
 /// - A wildcard address (`0.0.0.0`, `::`, `*`) cannot know the names it is reached by, so it checks
@@ -30,7 +30,8 @@ public struct AllowedHosts: Sendable, Hashable {
 
     /// The rule for a server listening on `host`:`port`, plus `extra` names.
     public init(listeningOn host: String, port: Int, extra: [String] = []) {
-        let loopback = Self.loopbackNames.map { "\($0):*" }
+        // A loopback name without a port is port 80's; DNS rebinding needs a name of the attacker's.
+        let loopback = Self.loopbackNames.flatMap { [$0, "\($0):*"] }
         // `name` alone: on any port, and without one (the scheme's default, as a proxy names it).
         let extras = extra.flatMap { $0.contains(":") && !$0.hasSuffix("]") ? [$0.lowercased()] : [$0.lowercased(), "\($0.lowercased()):*"] }
         if ["127.0.0.1", "localhost", "::1"].contains(host) {

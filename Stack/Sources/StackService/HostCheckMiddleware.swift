@@ -18,9 +18,10 @@ public struct HostCheckMiddleware<Context: RequestContext>: RouterMiddleware {
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard allowed.isChecking else { return try await next(request, context) }
-        // HTTP/1.1's `Host` becomes the request's authority, kept apart from the fields (a field named
-        // Host only survives where no HTTP/1 codec ran, as in tests).
-        if let host = request.head.authority ?? request.headers[Self.hostField], !allowed.allows(host: host) {
+        // HTTP/1.1's `Host` becomes the request's authority, kept apart from the fields; a field named
+        // Host survives where no HTTP/1 codec ran (tests, proxies speaking HTTP/2). Both must pass.
+        let named = [request.head.authority, request.headers[Self.hostField]].compactMap { $0 }
+        if named.contains(where: { !allowed.allows(host: $0) }) {
             throw APIError(
                 .misdirectedRequest, type: "misdirected_request",
                 message: "this server does not answer to the host named in the request; call it by its own address "

@@ -7,7 +7,7 @@ struct AllowedHostsTests {
         "Host follows the address listened on: loopback names on loopback, the address itself elsewhere, nothing on a wildcard",
         arguments: [
             ("127.0.0.1", 8080, "localhost:8080", true), ("127.0.0.1", 8080, "127.0.0.1:9999", true),
-            ("127.0.0.1", 8080, "[::1]:8080", true), ("::1", 8080, "attacker.example:8080", false),
+            ("127.0.0.1", 8080, "[::1]:8080", true), ("127.0.0.1", 8080, "localhost", true), ("::1", 8080, "attacker.example:8080", false),
             ("127.0.0.1", 8080, "attacker.example", false), ("127.0.0.1", 8080, "localhost.attacker.example:8080", false),
             ("192.168.1.5", 9000, "192.168.1.5:9000", true), ("192.168.1.5", 9000, "192.168.1.5:9001", false),
             ("192.168.1.5", 0, "192.168.1.5:4242", true), ("192.168.1.5", 9000, "evil.example:9000", false),

@@ -22,8 +22,11 @@ struct HostCheckTests {
     func foreignHost(route: Int) async throws {
         let (path, method, body) = Self.routes[route]
         let harness = try await ServiceHarness(modelReplies: [ServiceHarness.textReply("hi")], page: PageConfiguration()) { _, _ in [] }
-        var headers = ServiceHarness.authorized
-        headers[Self.host] = "attacker.example:8080"
+        let headers = {
+            var headers = ServiceHarness.authorized
+            headers[Self.host] = "attacker.example:8080"
+            return headers
+        }()
         try await harness.test { client in
             try await client.execute(uri: path, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }) { response in
                 #expect(response.status == .misdirectedRequest)
