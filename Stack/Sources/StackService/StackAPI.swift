@@ -86,7 +86,8 @@ public struct StackAPI: Sendable {
 
     /// The router with every route, behind the telemetry, API-key and feedback-token middleware.
     public func router(keys: APIKeyStore) -> Router<StackRequestContext> {
-        let router = Router(context: StackRequestContext.self)
+        // HEAD is answered like GET, without a body, on every GET route.
+        let router = Router(context: StackRequestContext.self, options: .autoGenerateHeadEndpoints)
         // Outermost first: the span is current for everything inside it, and errors are answers before
         // they reach metrics, the access log and the span.
         // A page token's request continues only its own page's trace (the token's trace-id prefix);
@@ -98,7 +99,6 @@ public struct StackAPI: Sendable {
             guard let page, let token = try? page.signer.verify(text, purpose: .page, userID: page.configuration.userID) else { return false }
             return traceID.hasPrefix(token.subject)
         })
-        router.add(middleware: HeadRequestMiddleware())
         router.add(middleware: ResponseHeadersMiddleware())
         router.add(middleware: RequestMetricsMiddleware())
         router.add(middleware: AccessLogMiddleware())
@@ -197,6 +197,7 @@ public struct StackAPI: Sendable {
         if let n = wire.extra["n"], n != .int(1) {
             throw APIError.badRequest("field 'n' should be 1 or absent: this service answers one choice per request")
         }
+        wire.extra["n"] = nil
         // Only the OpenAI API's own fields go to the model server; the rest (an `api_key`, a server's
         // private option) are dropped, and named on the request span.
         let dropped = wire.extra.keys.filter { !Self.forwardedChatFields.contains($0) }.sorted()

@@ -114,7 +114,7 @@ struct ServiceLimitsTests {
         let fresh = directory.appendingPathComponent("fresh.sqlite").path
         _ = try FeedbackQueue(path: fresh)
         let old = directory.appendingPathComponent("old.sqlite").path
-        FileManager.default.createFile(atPath: old, contents: nil, attributes: [.posixPermissions: 0o644])
+        _ = FileManager.default.createFile(atPath: old, contents: nil, attributes: [.posixPermissions: 0o644])
         _ = try FeedbackQueue(path: old)
         for path in [fresh, old] {
             let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
