@@ -135,12 +135,21 @@ public final class FeedbackDesk: Sendable {
             )
             // The session is the one the trace's own spans name, not one the caller claims.
             let spans = try await phoenix.spans(project: projectName, traceID: feedback.traceID)
-            let sessionID = Self.session(of: spans, for: feedback.userID)
-            if let sessionID {
-                try await phoenix.annotate(
-                    .session(sessionID), name: feedback.name, annotatorKind: .human, result: feedback.result,
-                    metadata: feedback.annotationMetadata, identifier: feedback.id
-                )
+            var sessionID = Self.session(of: spans, for: feedback.userID)
+            if let session = sessionID {
+                do {
+                    try await phoenix.annotate(
+                        .session(session), name: feedback.name, annotatorKind: .human, result: feedback.result,
+                        metadata: feedback.annotationMetadata, identifier: feedback.id
+                    )
+                } catch .httpStatus(404, _, _) {
+                    // Phoenix gives a trace one session, from the first span it stored with one; the
+                    // sender's may not be it. The trace annotation stands; no other session is annotated.
+                    logger.info("feedback's session is not one Phoenix knows; only the trace is annotated", metadata: [
+                        "trace_id": .string(feedback.traceID), "session_id": .string(session),
+                    ])
+                    sessionID = nil
+                }
             }
             try? queue.remove(id: feedback.id)
             logger.info("feedback delivered", metadata: ["trace_id": .string(feedback.traceID), "session_id": "\(sessionID ?? "none")"])
