@@ -45,6 +45,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.34.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
@@ -116,7 +117,7 @@ let package = Package(
         .target(
             name: "StackMCP",
             dependencies: [
-                openInference, "StackAgent", "StackConfiguration",
+                openInference, "StackAgent", "StackConfiguration", "StackHTTP",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
@@ -143,7 +144,7 @@ let package = Package(
         .target(
             name: "StackService",
             dependencies: [
-                "StackConfiguration",
+                "StackConfiguration", "StackHTTP",
                 openInference, "StackTelemetry", "StackLLM", "StackAgent", "PhoenixClient", "StackEvaluation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -154,6 +155,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                // The connection guard of `stack serve` sits in Hummingbird's NIO pipeline.
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
             ],
             // The chat page served at `/` (HTML, CSS, JavaScript; no build step, no external assets).
             resources: [.copy("Resources/page")]
@@ -161,7 +167,7 @@ let package = Package(
         .executableTarget(
             name: "StackCLI",
             dependencies: [
-                "StackConfiguration",
+                "StackConfiguration", "StackHTTP",
                 openInference, "StackTelemetry", "StackLLM", "StackAgent", "StackRetrieval", "PhoenixClient", "StackService", "StackMCP",
                 "StackEvaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

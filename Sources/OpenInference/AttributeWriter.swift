@@ -86,7 +86,22 @@ public struct AttributeWriter {
     }
 
     /// Records messages flattened under `prefix` (`llm.input_messages` or `llm.output_messages`).
+    ///
+    /// At most ``TraceConfig/maxRecordedMessages`` are recorded: beyond that, the first message (the
+    /// system prompt, usually) and the latest ones, renumbered in order, with the count left out in
+    /// ``SemanticConventions/Stack/droppedMessages`` and a note in ``SemanticConventions/Stack/recordingIssue``.
     public mutating func set(messages: [LLMMessage], under prefix: String) {
+        let limit = max(1, config.maxRecordedMessages)
+        guard messages.count <= limit else {
+            let kept = [messages[0]] + messages.suffix(limit - 1)
+            set(messages: kept, under: prefix)
+            set(SemanticConventions.Stack.droppedMessages, messages.count - kept.count)
+            set(
+                SemanticConventions.Stack.recordingIssue,
+                "\(prefix): recorded the first and the last \(limit - 1) of \(messages.count) messages (OPENINFERENCE_MAX_MESSAGES)"
+            )
+            return
+        }
         // Each field is read in place (`messages[index].role`): taking a whole `LLMMessage` out of the
         // array copies all seven of its fields through a value-witness call.
         for index in messages.indices {

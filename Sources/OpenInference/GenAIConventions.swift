@@ -134,6 +134,7 @@ public enum GenAIConventions {
         var config = TraceConfig.default
         config.maxAttributeLength = .max
         config.base64ImageMaxLength = .max
+        config.maxRecordedMessages = .max
         return config
     }()
 

@@ -421,5 +421,7 @@ public enum SemanticConventions {
         public static let retrievalTopK = "stack.retrieval.top_k"
         /// Set on a span when a value could not be recorded as given (for example it was not JSON-encodable).
         public static let recordingIssue = "stack.recording_issue"
+        /// How many messages of a list were not recorded, over ``TraceConfig/maxRecordedMessages``.
+        public static let droppedMessages = "stack.dropped_messages"
     }
 }

@@ -29,6 +29,7 @@ import Synchronization
 /// | `OTEL_SEMCONV_STABILITY_OPT_IN` | ``genAILatestExperimental`` | with `gen_ai_latest_experimental` in its comma-separated list, the GenAI attributes follow the latest experimental GenAI conventions rather than v1.41 (see ``GenAIConventions``) |
 /// | `OPENINFERENCE_BASE64_IMAGE_MAX_LENGTH` | ``base64ImageMaxLength`` | longer base64 `data:image/` URLs of images in input or output messages or `input.images`/`output.images` become `__REDACTED__` (default 32000; `0` redacts every one) |
 /// | `OPENINFERENCE_MAX_ATTRIBUTE_LENGTH` | ``maxAttributeLength`` | longer strings are cut (UTF-8 bytes, default 65536); this one is ours, not the reference's |
+/// | `OPENINFERENCE_MAX_MESSAGES` | ``maxRecordedMessages`` | a list of more messages records the first and the latest (default 128); ours too |
 ///
 /// Values are read with ``EnvironmentValue``'s rules: booleans accept `true`/`false` (any case),
 /// `yes`/`no` and `1`/`0`; `OPENINFERENCE_MAX_ATTRIBUTE_LENGTH` must be a positive integer and
@@ -87,6 +88,10 @@ public struct TraceConfig: Sendable, Hashable {
     public var attributeMask: AttributeMask?
     /// Which spans the helpers export (``SpanExportFilter``); all by default. Code only, no environment variable.
     public var exportFilter: SpanExportFilter?
+    /// `OPENINFERENCE_MAX_MESSAGES`: a span records at most this many messages of a list (the first and
+    /// the latest), and counts the rest; ours, not the reference's. Bounds a span's attributes whatever
+    /// the size of a conversation.
+    public var maxRecordedMessages = 128
 
     /// The value that replaces a hidden input, output, text or vector.
     public static let redacted = "__REDACTED__"
@@ -121,6 +126,7 @@ public struct TraceConfig: Sendable, Hashable {
             // The reference reads any integer here; 0 (or less) redacts every base64 image.
             ("OPENINFERENCE_BASE64_IMAGE_MAX_LENGTH", \.base64ImageMaxLength, true),
             ("OPENINFERENCE_MAX_ATTRIBUTE_LENGTH", \.maxAttributeLength, false),
+            ("OPENINFERENCE_MAX_MESSAGES", \.maxRecordedMessages, false),
         ]
     }
 

@@ -2,7 +2,7 @@ import Foundation
 import StackTestSupport
 
 // The tools of `make soak` (scripts/soak.sh): `StackBench load URL SECONDS CONCURRENCY` drives `stack serve`,
-// `StackBench fake-model` is an instant model. The tracing benchmarks are in the Benchmarks package
+// `StackBench fake-model` is an instant model, `StackBench echo-model` one that echoes its request headers in a 500. The tracing benchmarks are in the Benchmarks package
 // (ordo-one/benchmark; see docs/performance.md).
 
 let arguments = CommandLine.arguments
@@ -35,7 +35,15 @@ case "fake-model":
     FileHandle.standardOutput.write(Data("\(try await server.start().absoluteString)\n".utf8))
     while true { try await Task.sleep(for: .seconds(3600)) }
 
+case "echo-model":
+    // stack-bench echo-model: a misbehaving model server that answers every request 500 with the
+    // request line and headers (the caller's Authorization included) as its body, for
+    // scripts/check-security.sh. Prints its API root, then serves until it is stopped.
+    let server = ScriptedHTTPServer([.echoingRequest(status: 500)], cycle: true, recordRequests: false)
+    FileHandle.standardOutput.write(Data("\(try await server.start().absoluteString)\n".utf8))
+    while true { try await Task.sleep(for: .seconds(3600)) }
+
 default:
-    FileHandle.standardError.write(Data("unknown mode '\(mode)'; use load or fake-model\n".utf8))
+    FileHandle.standardError.write(Data("unknown mode '\(mode)'; use load, fake-model or echo-model\n".utf8))
     exit(2)
 }

@@ -44,7 +44,14 @@ public struct SearchDocsTool: AgentTool {
         self.search = search
     }
 
+    /// The longest query searched, in characters (as `POST /v1/passages` allows); a longer one is
+    /// refused before any embedding or index work.
+    public static let maxQueryCharacters = 4000
+
     public func call(_ arguments: Arguments) async throws -> String {
+        guard arguments.query.count <= Self.maxQueryCharacters else {
+            throw ToolError.invalidArguments(tool: name, reason: "'query' has more than \(Self.maxQueryCharacters) characters; ask in fewer words")
+        }
         let documents = try await search(arguments.query, max(1, min(arguments.limit ?? 4, 20)))
         guard !documents.isEmpty else { return "No passages match '\(arguments.query)'." }
         RetrievedPassages.add(documents)

@@ -82,8 +82,12 @@ public struct ToolRegistry: Sendable {
     /// The definitions to offer the model, in registration order.
     public var definitions: [LLMToolDefinition] { order.compactMap { entries[$0]?.definition } }
 
-    /// Runs one call inside a TOOL span. Unknown tools and bad arguments throw ``ToolError``; the
-    /// span then records the error and ends with status ERROR.
+    /// The most UTF-8 bytes of JSON arguments one call may carry (the model's or an MCP client's);
+    /// larger ones are refused with ``ToolError/invalidArguments(tool:reason:)`` before the tool runs.
+    public static let maxArgumentBytes = 16 * 1024
+
+    /// Runs one call inside a TOOL span. Unknown tools, bad arguments and arguments over
+    /// ``maxArgumentBytes`` throw ``ToolError``; the span then records the error and ends with status ERROR.
     public func execute(_ call: LLMToolCall) async throws -> String {
         let entry = entries[call.name]
         let started = ContinuousClock.now
@@ -102,6 +106,10 @@ public struct ToolRegistry: Sendable {
             toolCallID: call.id
         ) { span in
             guard let entry else { throw ToolError.unknownTool(call.name, available: order) }
+            let size = call.arguments.utf8.count
+            guard size <= Self.maxArgumentBytes else {
+                throw ToolError.invalidArguments(tool: call.name, reason: "\(size) bytes of arguments, more than the \(Self.maxArgumentBytes) a call may carry")
+            }
             let output = try await entry.run(call.arguments)
             span.recordOutput(output)
             outcome = "ok"

@@ -6,6 +6,7 @@ import Metrics
 import Prometheus
 import ServiceLifecycle
 import StackAgent
+import StackHTTP
 import StackLLM
 import StackMCP
 import StackService
@@ -20,7 +21,7 @@ struct ServeCommand: AsyncParsableCommand {
             API keys come from STACK_API_KEYS (key=user-id[:admin],…) or STACK_API_KEYS_FILE; requests \
             without one get 401. Feedback tokens are keyed by STACK_FEEDBACK_SECRET or \
             STACK_FEEDBACK_SECRET_FILE (required; e.g. `openssl rand -hex 32`). STACK_PORT, STACK_HOST, \
-            STACK_MAX_BODY_BYTES, STACK_FEEDBACK_QUEUE, the chat page's STACK_PAGE (auto: on for \
+            STACK_MAX_BODY_BYTES, STACK_ALLOWED_HOSTS, STACK_HEADER_TIMEOUT, STACK_READ_TIMEOUT, STACK_IDLE_TIMEOUT, STACK_FEEDBACK_QUEUE, the chat page's STACK_PAGE (auto: on for \
             loopback addresses; on; off), STACK_PAGE_USER, STACK_PAGE_TOKEN_TTL and STACK_PAGE_RATE, and \
             online evaluation's STACK_ONLINE_EVAL_RATIO (0 to 1, default 0: off) and its bounds are \
             described in the README.
@@ -72,7 +73,10 @@ struct ServeCommand: AsyncParsableCommand {
             MetricsSystem.bootstrap(prometheus)
         }
 
-        let client = try CommandEnvironment.current.llmClient()
+        // A model server's error body is redacted of the service's own keys too, before any span has it.
+        var clientConfiguration = try LLMClientConfiguration.fromEnvironment(CommandEnvironment.current.variables)
+        clientConfiguration.redactedSecrets = configuration.apiKeys.keysToRedact
+        let client = LLMClient(configuration: clientConfiguration)
         let phoenix = try CommandEnvironment.current.phoenix()
         // STACK_MCP_SERVERS: started before the agent (their tools join its registry), closed after the
         // HTTP server has drained.
@@ -122,10 +126,14 @@ struct ServeCommand: AsyncParsableCommand {
                 judge: { try await client.chat($0).message.content ?? "" }, logger: Logger(label: "stack.online-eval")
             ) : nil
         api.onlineEvaluator = onlineEvaluator
+        // DNS rebinding: only this address's own names (and STACK_ALLOWED_HOSTS) in Host and Origin.
+        api.allowedHosts = AllowedHosts(listeningOn: configuration.host, port: configuration.port, extra: configuration.allowedHosts)
         let logger = Logger(label: "stack.serve")
         let pageHost = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
         let app = Application(
             router: api.router(keys: configuration.apiKeys),
+            // Trickled or idle connections are closed, and so is one NIO could not parse (STACK_*_TIMEOUT).
+            server: .guardedHTTP1(timeouts: configuration.timeouts),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "stack"),
             services: [FeedbackDeliveryService(desk: desk)],
             onServerRunning: { channel in

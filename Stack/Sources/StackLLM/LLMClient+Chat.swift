@@ -89,6 +89,6 @@ extension LLMClient {
         let price = configuration.prices[requestedModel] ?? response.model.flatMap { configuration.prices[$0] }
         let cost = price?.cost(of: usage)
         if let cost { span.recordCost(cost) }
-        LLMMetrics.record(model: requestedModel, usage: usage, cost: cost)
+        LLMMetrics.record(model: configuration.metricLabel(model: requestedModel), usage: usage, cost: cost)
     }
 }

@@ -59,7 +59,9 @@ extension LLMClient {
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
-                throw LLMClientError.connectionFailed(url: endpoint("/chat/completions"), reason: "stream broke: \(error)")
+                throw LLMClientError.connectionFailed(
+                    url: shownEndpoint("/chat/completions"), reason: redactor.redact("stream broke: \(error)")
+                )
             }
             guard finished else { throw LLMClientError.truncatedStream(received: events) }
             let result = ChatResponse(

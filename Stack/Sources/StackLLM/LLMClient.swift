@@ -55,10 +55,12 @@ public struct LLMClient: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         let provider = self.provider ?? configuration.system
+        let model = configuration.metricLabel(model: model)
         do {
             let result = try await call()
             LLMMetrics.recordGenAIOperation(
-                operation: operation, provider: provider, requestModel: model, responseModel: responseModel(result),
+                operation: operation, provider: provider, requestModel: model,
+                responseModel: responseModel(result).map(configuration.metricLabel(model:)),
                 duration: start.duration(to: clock.now), usage: usage(result), errorType: nil
             )
             return result
@@ -77,11 +79,24 @@ public struct LLMClient: Sendable {
         return base + path
     }
 
+    /// `endpoint(path)` as errors and spans name it: without the URL's user and password.
+    func shownEndpoint(_ path: String) -> String {
+        SecretRedactor.withoutCredentials(endpoint(path))
+    }
+
+    /// Redacts the key, the base URL's credentials, ``LLMClientConfiguration/redactedSecrets`` and any
+    /// credential-shaped value from text the server sent (or an error that may quote the request).
+    var redactor: SecretRedactor {
+        SecretRedactor(secrets: configuration.redactedSecrets + [configuration.apiKey].compactMap { $0 })
+            .adding(credentialsOf: configuration.baseURL)
+    }
+
     /// POSTs `body` with the project's ``HTTPRetryPolicy`` (408, 429, 5xx and failed connections are
     /// retried; a timeout is not, the caller's deadline has passed); returns a 2xx response whose body is unread.
     func send(path: String, body: String, stream: Bool) async throws -> HTTPClientResponse {
-        let url = endpoint(path)
-        var request = HTTPClientRequest(url: url)
+        var request = HTTPClientRequest(url: endpoint(path))
+        // Errors name the endpoint without credentials, and quote nothing unredacted.
+        let url = shownEndpoint(path)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "Accept", value: stream ? "text/event-stream" : "application/json")
@@ -98,13 +113,14 @@ public struct LLMClient: Sendable {
         } catch is CancellationError {
             throw CancellationError()
         } catch let failed as HTTPAttemptsFailed {
-            throw LLMClientError.connectionFailed(url: url, reason: String(describing: failed.lastError))
+            throw LLMClientError.connectionFailed(url: url, reason: redactor.redact(String(describing: failed.lastError)))
         } catch {
             if RetryingHTTPClient.isTimeout(error) { throw LLMClientError.timedOut(url: url, after: configuration.timeout) }
-            throw LLMClientError.connectionFailed(url: url, reason: String(describing: error))
+            throw LLMClientError.connectionFailed(url: url, reason: redactor.redact(String(describing: error)))
         }
         guard (200..<300).contains(answer.status) else {
-            let message = Self.errorMessage((try? await answer.response.body.collect(upTo: 1 << 20)) ?? ByteBuffer())
+            let body = (try? await answer.response.body.collect(upTo: 1 << 20)) ?? ByteBuffer()
+            let message = Self.errorMessage(body, redactor: redactor)
             throw LLMClientError.httpStatus(answer.status, url: url, message: message)
         }
         return answer.response
@@ -120,12 +136,14 @@ public struct LLMClient: Sendable {
         }
     }
 
-    /// The server's own error message (`{"error":{"message":…}}`), or the start of the body.
-    private static func errorMessage(_ body: ByteBuffer) -> String {
-        let data = Data(body.readableBytesView)
+    /// The server's own error message (`{"error":{"message":…}}`), or the start of the body, redacted
+    /// before it is cut, so a secret the cut would split is still recognised whole.
+    private static func errorMessage(_ body: ByteBuffer, redactor: SecretRedactor) -> String {
+        let data = Data(body.readableBytesView.prefix(64 << 10))
         if let decoded = try? JSONDecoder().decode(OpenAIWire.ErrorBody.self, from: data), let message = decoded.error?.message {
-            return message.count > 500 ? String(message.prefix(500)) + "…" : message
+            let redacted = redactor.redact(message)
+            return redacted.count > 500 ? String(redacted.prefix(500)) + "…" : redacted
         }
-        return String(String(decoding: data, as: UTF8.self).prefix(300))
+        return String(redactor.redact(String(decoding: data, as: UTF8.self)).prefix(300))
     }
 }

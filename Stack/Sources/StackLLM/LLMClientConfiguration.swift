@@ -13,6 +13,9 @@ import StackConfiguration
 /// | `OPENAI_TIMEOUT` | ``timeout``, in seconds | 60 |
 /// | `OPENAI_MAX_RETRIES` | ``maxRetries`` | 3 |
 /// | `STACK_MODEL_PRICES` | ``prices``, extended by `model=prompt:completion,…` (USD per million tokens) | ``ModelPriceTable/default`` |
+///
+/// Metrics label a model by its name only when it is configured here or priced (``metricModelNames``);
+/// others are `other`.
 public struct LLMClientConfiguration: Sendable {
     /// The API root, ending in `/v1` (OpenAI, Ollama's `/v1`, vLLM, llama.cpp's server).
     public var baseURL: URL
@@ -34,6 +37,9 @@ public struct LLMClientConfiguration: Sendable {
     public var provider: String?
     /// Turns token counts into `llm.cost.*` attributes and the cost metric.
     public var prices: ModelPriceTable
+    /// Other secrets of the process (a service's own API keys, say) to take out of the server's error
+    /// bodies before they reach an error or a span; ``apiKey`` and the credentials in ``baseURL`` always are.
+    public var redactedSecrets: [String] = []
 
     public init(
         baseURL: URL = URL(string: "https://api.openai.com/v1")!,
@@ -64,6 +70,21 @@ public struct LLMClientConfiguration: Sendable {
     /// Reads the variables in the table above over the defaults.
     ///
     /// - Throws: ``LLMClientError/invalidConfiguration(_:)`` when `OPENAI_BASE_URL` is not an http(s) URL.
+    /// The model names metrics carry as themselves: the configured models and those the price table
+    /// names. Any other name a caller picks (or a server answers with) is counted as
+    /// ``otherModelLabel``, so callers cannot grow the number of series without bound.
+    public var metricModelNames: Set<String> {
+        prices.modelNames.union([model, embeddingModel] + (rerankModel.map { [$0] } ?? []))
+    }
+
+    /// The `model` label of every model outside ``metricModelNames``.
+    public static let otherModelLabel = "other"
+
+    /// `name` as a metric label: itself when in ``metricModelNames``, else ``otherModelLabel``.
+    public func metricLabel(model name: String) -> String {
+        metricModelNames.contains(name) ? name : Self.otherModelLabel
+    }
+
     public static func fromEnvironment(
         _ environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(LLMClientError) -> LLMClientConfiguration {

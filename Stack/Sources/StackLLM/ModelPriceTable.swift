@@ -63,6 +63,9 @@ public struct ModelPriceTable: Sendable, Hashable {
     ])
 
     /// The price of `model`: an exact entry, else the longest entry that `model` starts with.
+    /// The models priced by name (exactly as listed, not the dated variants the lookup also matches).
+    public var modelNames: Set<String> { Set(prices.keys) }
+
     public subscript(model: String) -> ModelPrice? {
         get {
             if let exact = prices[model] { return exact }

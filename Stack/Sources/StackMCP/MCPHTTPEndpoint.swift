@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import MCP
 import NIOCore
+import StackHTTP
 
 /// An ``MCPToolServer`` served over MCP's Streamable HTTP transport at ``path`` (`/mcp`): a Hummingbird
 /// application whose one route converts each request to the SDK's framework-agnostic `HTTPRequest`,
@@ -14,11 +15,12 @@ import NIOCore
 /// try await endpoint.application().runService()  // POST http://127.0.0.1:8765/mcp
 /// ```
 ///
-/// Requests must name the endpoint's host in `Host` (and `Origin`, when a browser sends one): a
-/// loopback address accepts the loopback names on any port, another address accepts itself on the
-/// bound port, so a web page elsewhere cannot reach the tools through DNS rebinding. A wildcard address
-/// (`0.0.0.0`, `::`) cannot know the names it is reached by, so it checks neither: serving every
-/// interface is a deliberate exposure, to put behind a proxy that authenticates.
+/// Requests must name the endpoint's host in `Host` (and `Origin`, when a browser sends one), by the
+/// rule of ``AllowedHosts`` that `stack serve` follows too: a loopback address accepts the loopback
+/// names on any port, another address accepts itself on the bound port, so a web page elsewhere cannot
+/// reach the tools through DNS rebinding. A wildcard address (`0.0.0.0`, `::`) cannot know the names it
+/// is reached by, so it checks neither: serving every interface is a deliberate exposure, to put behind
+/// a proxy that authenticates.
 public struct MCPHTTPEndpoint: Sendable {
     /// Where the endpoint answers.
     public static let path = "/mcp"
@@ -62,14 +64,12 @@ public struct MCPHTTPEndpoint: Sendable {
         )
     }
 
-    /// The loopback names on any port for a loopback `host`; nothing checked for a wildcard address;
-    /// otherwise `host` on `port` (any port when `port` is 0, chosen at bind time) and the loopback names.
+    /// The SDK's `Host`/`Origin` check with the patterns of ``AllowedHosts`` for `host`:`port` (the rule
+    /// `stack serve` applies too): nothing checked for a wildcard address.
     package static func originValidator(host: String, port: Int) -> OriginValidator {
-        if ["127.0.0.1", "localhost", "::1"].contains(host) { return .localhost() }
-        if ["0.0.0.0", "::", "*"].contains(host) { return .disabled }
-        let named = host.contains(":") ? "[\(host)]" : host
-        let hosts = ["\(named):\(port == 0 ? "*" : String(port))", "127.0.0.1:*", "localhost:*", "[::1]:*"]
-        return OriginValidator(allowedHosts: hosts, allowedOrigins: hosts.flatMap { ["http://\($0)", "https://\($0)"] })
+        let allowed = AllowedHosts(listeningOn: host, port: port)
+        guard allowed.isChecking else { return .disabled }
+        return OriginValidator(allowedHosts: allowed.hostPatterns, allowedOrigins: allowed.originPatterns)
     }
 
     /// One Hummingbird request through ``MCPToolServer/respond(to:validation:)``.

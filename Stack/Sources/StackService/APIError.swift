@@ -26,11 +26,13 @@ public struct APIError: HTTPResponseError, Sendable, Hashable, CustomStringConve
         APIError(.badRequest, type: "invalid_request_error", message: message)
     }
 
-    static func tooLarge(limit: Int) -> APIError {
+    /// A body over `limit`; `setting` is what raises it (`nil` for a route's fixed bound).
+    static func tooLarge(limit: Int, setting: String? = "STACK_MAX_BODY_BYTES") -> APIError {
         APIError(
             .contentTooLarge,
             type: "request_too_large",
-            message: "the request body is larger than \(limit) bytes; send less or raise STACK_MAX_BODY_BYTES"
+            message: "the request body is larger than \(limit) bytes; "
+                + (setting.map { "send less or raise \($0)" } ?? "this route's limit is fixed; send less")
         )
     }
 

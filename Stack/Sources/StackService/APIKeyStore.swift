@@ -22,6 +22,9 @@ public struct APIKeyStore: Sendable, CustomStringConvertible, CustomDebugStringC
         self.users = keysToUserIDs.mapValues { APIUser(id: $0) }
     }
 
+    /// The keys themselves, only for taking them out of text from elsewhere (``SecretRedactor``-style).
+    package var keysToRedact: [String] { Array(users.keys) }
+
     /// Whether any key is configured.
     public var isEmpty: Bool { users.isEmpty }
 

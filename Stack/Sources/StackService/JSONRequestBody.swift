@@ -3,12 +3,19 @@ import Hummingbird
 import NIOCore
 
 extension Request {
-    /// Reads at most `limit` bytes of body and decodes it as JSON.
+    /// Reads at most the context's `maxUploadSize` bytes of body (or `fixedLimit`, a route's own bound
+    /// that no setting raises) and decodes it as JSON.
     ///
-    /// - Throws: ``APIError`` 413 when the body is larger than `limit`, 400 naming the field that is
-    ///   missing or has the wrong type, or saying the body is not JSON at all.
-    func decodeJSON<T: Decodable>(_ type: T.Type, context: some RequestContext) async throws(APIError) -> T {
-        let buffer = try await collectBody(limit: context.maxUploadSize)
+    /// - Throws: ``APIError`` 413 naming the limit (and `STACK_MAX_BODY_BYTES` unless the limit is
+    ///   fixed) when the body is larger, 400 naming the field that is missing or has the wrong type, or
+    ///   saying the body is not JSON at all.
+    func decodeJSON<T: Decodable>(_ type: T.Type, context: some RequestContext, fixedLimit: Int? = nil) async throws(APIError) -> T {
+        let buffer: ByteBuffer
+        if let fixedLimit, fixedLimit < context.maxUploadSize {
+            buffer = try await collectBody(limit: fixedLimit, setting: nil)
+        } else {
+            buffer = try await collectBody(limit: context.maxUploadSize)
+        }
         guard buffer.readableBytes > 0 else { throw .badRequest("the request body is empty; send a JSON object") }
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
@@ -20,13 +27,13 @@ extension Request {
     }
 
     /// Reads at most `limit` bytes of body; a larger one is refused before it is buffered when it
-    /// announces its length.
-    func collectBody(limit: Int) async throws(APIError) -> ByteBuffer {
-        if let declared = headers[.contentLength].flatMap({ Int($0) }), declared > limit { throw .tooLarge(limit: limit) }
+    /// announces its length. The 413 names `setting` as the way to raise the limit, when there is one.
+    func collectBody(limit: Int, setting: String? = "STACK_MAX_BODY_BYTES") async throws(APIError) -> ByteBuffer {
+        if let declared = headers[.contentLength].flatMap({ Int($0) }), declared > limit { throw .tooLarge(limit: limit, setting: setting) }
         do {
             return try await body.collect(upTo: limit)
         } catch is NIOTooManyBytesError {
-            throw .tooLarge(limit: limit)
+            throw .tooLarge(limit: limit, setting: setting)
         } catch {
             throw .badRequest("the request body could not be read: \(error)")
         }

@@ -14,12 +14,21 @@ public struct RequestSpanMiddleware<Context: RequestSpanContext>: RouterMiddlewa
     /// `X-Trace-Id`: the trace of the answer, 32 hex characters.
     public static var traceIDHeader: HTTPField.Name { HTTPField.Name("X-Trace-Id")! }
 
-    /// The middleware.
-    public init() {}
+    /// Whether a request may continue the trace its `traceparent` names (its trace id given); one that
+    /// may not starts a trace of its own.
+    let admitsParent: @Sendable (Request, String) -> Bool
+
+    /// The middleware; `admitsParent` decides which requests may continue their caller's trace (all by default).
+    public init(admitsParent: @escaping @Sendable (Request, String) -> Bool = { _, _ in true }) {
+        self.admitsParent = admitsParent
+    }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var parent = InstrumentationContext.current ?? .topLevel
-        InstrumentationSystem.instrument.extract(request.headers, into: &parent, using: HTTPFieldsExtractor())
+        let named = request.headers[HTTPField.Name("traceparent")!].flatMap(TraceParent.init(header:))
+        if let named, admitsParent(request, named.traceID) {
+            InstrumentationSystem.instrument.extract(request.headers, into: &parent, using: HTTPFieldsExtractor())
+        }
         let span: any Span = InstrumentationSystem.tracer.startSpan(
             "\(request.method.rawValue) \(request.uri.path)",
             context: parent,
@@ -50,7 +59,15 @@ public struct RequestSpanMiddleware<Context: RequestSpanContext>: RouterMiddlewa
         let body = response.body
         response.body = ResponseBody(contentLength: body.contentLength) { writer in
             defer { ending.end() }
-            try await body.write(writer)
+            do {
+                try await body.write(writer)
+            } catch {
+                // The status line is out (200, say), but the client did not get the whole answer: the
+                // span says so itself instead of ending UNSET under a success code.
+                span.attributes["stack.response.incomplete"] = true
+                span.setStatus(SpanStatus(code: .error, message: "the answer was cut off while it was written: \(error)"))
+                throw error
+            }
         }
         return response
     }

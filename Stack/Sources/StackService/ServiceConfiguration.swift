@@ -8,12 +8,14 @@ import StackConfiguration
 /// | `STACK_HOST` | ``host`` | `127.0.0.1` |
 /// | `STACK_PORT` | ``port`` | `8080` |
 /// | `STACK_MAX_BODY_BYTES` | ``maxBodyBytes`` | 1 MiB |
+/// | `STACK_ALLOWED_HOSTS` | ``allowedHosts``: names (`name` or `name:port`, comma-separated) accepted in `Host` and `Origin` besides the address's own (see `AllowedHosts`) | none |
 /// | `STACK_API_KEYS` | ``apiKeys``: `key=user-id[:role],…` (role `admin`) | none |
 /// | `STACK_API_KEYS_FILE` | ``apiKeys``: a file of `key=user-id[:role]` lines (added to `STACK_API_KEYS`) | none |
 /// | `STACK_FEEDBACK_SECRET` | ``feedbackSecret``: at least 32 bytes, e.g. from `openssl rand -hex 32` | none; required |
 /// | `STACK_FEEDBACK_SECRET_FILE` | ``feedbackSecret``: a file holding it (trimmed); instead of `STACK_FEEDBACK_SECRET` | none |
 /// | `STACK_FEEDBACK_QUEUE` | ``feedbackQueuePath``: the SQLite file holding feedback not yet in Phoenix | `~/.cache/stack/feedback.sqlite` |
 /// | `STACK_FEEDBACK_MAX_WAIT` | ``feedbackMaxWait``: seconds feedback waits for its trace to reach Phoenix before it expires (logged and counted) | 3600 |
+/// | `STACK_HEADER_TIMEOUT`, `STACK_READ_TIMEOUT`, `STACK_IDLE_TIMEOUT` | ``timeouts``: seconds per connection stage (see ``ConnectionTimeouts``) | 10, 30, 15 |
 /// | `STACK_PAGE`, `STACK_PAGE_USER`, `STACK_PAGE_TOKEN_TTL`, `STACK_PAGE_RATE` | ``page`` (see ``PageConfiguration``) | on for loopback addresses |
 /// | `STACK_ONLINE_EVAL_RATIO`, `STACK_ONLINE_EVAL_CONCURRENCY`, `STACK_ONLINE_EVAL_QUEUE`, `STACK_ONLINE_EVAL_TRACE_WAIT`, `STACK_ONLINE_EVAL_DRAIN` | ``onlineEvaluation`` (see ``OnlineEvaluationConfiguration``) | off |
 public struct ServiceConfiguration: Sendable {
@@ -23,6 +25,9 @@ public struct ServiceConfiguration: Sendable {
     public var port: Int
     /// Larger request bodies get 413.
     public var maxBodyBytes: Int
+    /// Names accepted in `Host` and `Origin` besides the listening address's own (a proxy's public
+    /// name); on a wildcard address, giving any turns the check on.
+    public var allowedHosts: [String] = []
     /// Who may call the API.
     public var apiKeys: APIKeyStore
     /// Keys the feedback tokens that tie a trace to the user it answered.
@@ -32,6 +37,8 @@ public struct ServiceConfiguration: Sendable {
     /// How long accepted feedback waits for its trace to reach Phoenix (a sampled-out trace never does)
     /// before it expires, visibly: logged and counted in `stack_feedback_expired_total`.
     public var feedbackMaxWait: Duration = .seconds(3600)
+    /// How long a connection may take to send a request's headers and body, and sit idle.
+    public var timeouts = ConnectionTimeouts()
     /// The chat page at `/` (`STACK_PAGE` and friends, see ``PageConfiguration``).
     public var page: PageConfiguration
     /// Background evaluation of a share of the answered runs (`STACK_ONLINE_EVAL_RATIO` and friends,
@@ -90,10 +97,16 @@ public struct ServiceConfiguration: Sendable {
             if let port = try reader.int("STACK_PORT", in: 0...65535, expected: "a port number from 0 to 65535") { configuration.port = port }
             if let bytes = try reader.positiveInt("STACK_MAX_BODY_BYTES", example: 1_048_576) { configuration.maxBodyBytes = bytes }
             if let wait = try reader.seconds("STACK_FEEDBACK_MAX_WAIT") { configuration.feedbackMaxWait = wait }
+            if let header = try reader.seconds("STACK_HEADER_TIMEOUT") { configuration.timeouts.header = header }
+            if let read = try reader.seconds("STACK_READ_TIMEOUT") { configuration.timeouts.read = read }
+            if let idle = try reader.seconds("STACK_IDLE_TIMEOUT") { configuration.timeouts.idle = idle }
         } catch {
             throw .invalidValue(variable: error.variable, value: error.value, expected: error.expected)
         }
         if let host = reader.string("STACK_HOST") { configuration.host = host }
+        if let names = reader.string("STACK_ALLOWED_HOSTS") {
+            configuration.allowedHosts = names.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
         if let path = reader.string("STACK_FEEDBACK_QUEUE") { configuration.feedbackQueuePath = path }
         configuration.onlineEvaluation = try OnlineEvaluationConfiguration.read(reader)
         return configuration

@@ -7,6 +7,7 @@ import OpenInference
 import PhoenixClient
 import Prometheus
 import StackAgent
+import StackHTTP
 import StackLLM
 import StackTelemetry
 import Tracing
@@ -44,6 +45,9 @@ public struct StackAPI: Sendable {
     public var maxBodyBytes: Int
     /// The chat page at `/`; `nil` when it is off.
     public var page: ChatPage?
+    /// The `Host` and `Origin` values answered (``HostCheckMiddleware``); the loopback names unless set,
+    /// as `stack serve` does, for the address it listens on.
+    public var allowedHosts = AllowedHosts(listeningOn: "127.0.0.1", port: 0)
 
     /// Where the agent's system prompt comes from when it is kept in Phoenix (`STACK_PROMPT`); `nil` keeps
     /// the agent's own prompt.
@@ -82,14 +86,24 @@ public struct StackAPI: Sendable {
 
     /// The router with every route, behind the telemetry, API-key and feedback-token middleware.
     public func router(keys: APIKeyStore) -> Router<StackRequestContext> {
-        let router = Router(context: StackRequestContext.self)
+        // HEAD is answered like GET, without a body, on every GET route.
+        let router = Router(context: StackRequestContext.self, options: .autoGenerateHeadEndpoints)
         // Outermost first: the span is current for everything inside it, and errors are answers before
         // they reach metrics, the access log and the span.
-        router.add(middleware: RequestSpanMiddleware())
+        // A page token's request continues only its own page's trace (the token's trace-id prefix);
+        // any other `traceparent` it names is ignored, so it cannot join (or feed) anyone else's trace.
+        router.add(middleware: RequestSpanMiddleware { [page] request, traceID in
+            guard let text = request.headers[ChatPage.tokenHeader], APIKeyMiddleware<StackRequestContext>.presentedKey(request.headers) == nil else {
+                return true
+            }
+            guard let page, let token = try? page.signer.verify(text, purpose: .page, userID: page.configuration.userID) else { return false }
+            return traceID.hasPrefix(token.subject)
+        })
         router.add(middleware: ResponseHeadersMiddleware())
         router.add(middleware: RequestMetricsMiddleware())
         router.add(middleware: AccessLogMiddleware())
         router.add(middleware: ErrorResponseMiddleware())
+        router.add(middleware: HostCheckMiddleware(allowed: allowedHosts))
         router.add(middleware: UploadLimitMiddleware(maxUploadSize: maxBodyBytes))
         router.add(middleware: PageAccessMiddleware(page: page))
         let openPaths: Set<String> = ["/healthz", "/metrics"]
@@ -166,18 +180,31 @@ public struct StackAPI: Sendable {
         return session
     }
 
-    /// A model-server failure as the client should see it: which side failed and what to do.
+    /// A model-server failure as the client should see it: which side failed, what to check and the
+    /// trace holding the details. Never the server's URL or body (those are on the span, redacted).
     static func upstreamError(_ error: LLMClientError) -> APIError {
+        let trace = TraceParent.current.map { "; trace \($0.traceID) holds the details" } ?? ""
         if case .timedOut = error {
-            return APIError(.gatewayTimeout, type: "upstream_timeout", message: "the model server did not answer in time: \(error)")
+            return APIError(.gatewayTimeout, type: "upstream_timeout", message: "the model call timed out: \(error.summary)\(trace)")
         }
-        return APIError(.badGateway, type: "upstream_error", message: "the model server call failed: \(error)")
+        return APIError(.badGateway, type: "upstream_error", message: "the model call failed: \(error.summary)\(trace)")
     }
 
     // MARK: - POST /v1/chat/completions
 
     func chatCompletions(_ request: Request, context: StackRequestContext) async throws -> Response {
-        let wire = try await request.decodeJSON(OpenAIWire.ChatCompletionRequest.self, context: context)
+        var wire = try await request.decodeJSON(OpenAIWire.ChatCompletionRequest.self, context: context)
+        if let n = wire.extra["n"], n != .int(1) {
+            throw APIError.badRequest("field 'n' should be 1 or absent: this service answers one choice per request")
+        }
+        wire.extra["n"] = nil
+        // Only the OpenAI API's own fields go to the model server; the rest (an `api_key`, a server's
+        // private option) are dropped, and named on the request span.
+        let dropped = wire.extra.keys.filter { !Self.forwardedChatFields.contains($0) }.sorted()
+        if !dropped.isEmpty {
+            for key in dropped { wire.extra[key] = nil }
+            context.requestSpan?.attributes["stack.chat.dropped_fields"] = dropped
+        }
         guard !wire.messages.isEmpty else { throw APIError.badRequest("field 'messages' is empty; send an array of {role, content} objects") }
         if let index = wire.messages.firstIndex(where: { $0.role == nil }) {
             throw APIError.badRequest("missing field 'messages[\(index)].role': every message needs a role such as user or assistant")
@@ -223,6 +250,15 @@ public struct StackAPI: Sendable {
             body: events
         )
     }
+
+    /// The fields of OpenAI's chat completions request forwarded besides those ``OpenAIWire/ChatCompletionRequest``
+    /// decodes itself (`model`, `messages`, `temperature`, `max_tokens`, `max_completion_tokens`, `tools`,
+    /// `tool_choice`, `stream`, `stream_options`). `n` is refused unless 1.
+    static let forwardedChatFields: Set<String> = [
+        "frequency_penalty", "presence_penalty", "logit_bias", "logprobs", "top_logprobs", "response_format", "seed",
+        "stop", "top_p", "user", "parallel_tool_calls", "reasoning_effort", "metadata", "service_tier", "prediction",
+        "verbosity", "modalities", "audio", "store", "functions", "function_call", "web_search_options",
+    ]
 
     /// Streams the answer to `chat` into `writer`; returns it when the model answered.
     private static func stream(
@@ -273,7 +309,12 @@ public struct StackAPI: Sendable {
             // Headers are gone already; the error travels as an event, as OpenAI's streams do.
             let apiError = (error as? LLMClientError).map(Self.upstreamError)
                 ?? APIError(.internalServerError, type: "internal_error", message: "the stream failed")
-            let failure: OpenInferenceJSON = ["error": ["message": .string(apiError.message), "type": .string(apiError.type)]]
+            let failure: OpenInferenceJSON = [
+                "error": [
+                    "message": .string(apiError.message), "type": .string(apiError.type),
+                    "trace_id": TraceParent.current.map { .string($0.traceID) } ?? .null,
+                ]
+            ]
             try await writer.write(event(failure.jsonString))
         }
         try await writer.write(ByteBuffer(string: "data: [DONE]\n\n"))
@@ -304,6 +345,12 @@ public struct StackAPI: Sendable {
         if let score = body.score, !score.isFinite { throw APIError.badRequest("field 'score' should be a finite number") }
         let name = body.name ?? "user_feedback"
         guard !name.isEmpty, name.count <= 100 else { throw APIError.badRequest("field 'name' should be 1 to 100 characters") }
+        if let label = body.label, label.isEmpty || label.count > Feedback.maxLabelCharacters {
+            throw APIError.badRequest("field 'label' should be 1 to \(Feedback.maxLabelCharacters) characters, e.g. thumbs_down")
+        }
+        if let explanation = body.explanation, explanation.count > Feedback.maxExplanationCharacters {
+            throw APIError.badRequest("field 'explanation' should be at most \(Feedback.maxExplanationCharacters) characters")
+        }
         // The token proves this service answered the trace for this user; an admin needs none.
         let token = body.feedback_token ?? request.headers[FeedbackTokenSigner.header]
         var feedbackID = UUID().uuidString.lowercased()
@@ -316,6 +363,8 @@ public struct StackAPI: Sendable {
             proven = true
         } else if let token, let user = context.userID {
             proven = feedbackTokens.verifies(token, traceID: traceID, userID: user)
+            // A replayed token updates the one annotation it made, on any replica, as a page token does.
+            if proven { feedbackID = FeedbackTokenSigner.feedbackID(token: token, name: name) }
         } else {
             proven = false
         }

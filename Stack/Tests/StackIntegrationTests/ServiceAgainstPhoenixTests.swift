@@ -158,4 +158,56 @@ struct ServiceAgainstPhoenixTests {
         #expect(data.first?["identifier"] as? String == feedback.id)
         await telemetry.shutdown()
     }
+
+    @Test("Feedback's session is the sender's, read from Phoenix: a span someone joined the trace with, naming another session, does not move it")
+    func joinedSpanDoesNotMoveFeedback() async throws {
+        let phoenixURL = try #require(LiveServers.phoenix, "STACK_PHOENIX_URL is not set; run `make test`")
+        let project = "stack-join-it-\(UUID().uuidString.prefix(8).lowercased())"
+        var configuration = TelemetryConfiguration(serviceName: "stack-join-it")
+        configuration.endpoint = phoenixURL.absoluteString + "/v1/traces"
+        configuration.projectName = project
+        let telemetry = try Telemetry(configuration: configuration)
+        let phoenix = PhoenixClient(baseURL: phoenixURL)
+        let desk = FeedbackDesk(phoenix: phoenix, projectName: project, queue: try FeedbackQueue(path: ":memory:"))
+
+        // Alice's request, then Bob's, which named her trace in traceparent and a session of his choice.
+        let alice = telemetry.tracer.startSpan("POST /v1/agent/runs", context: .topLevel)
+        alice.attributes["user.id"] = "alice"
+        alice.attributes["session.id"] = "alice-\(project)"
+        let bob = telemetry.tracer.startSpan("POST /v1/chat/completions", context: alice.context)
+        bob.attributes["user.id"] = "bob"
+        bob.attributes["session.id"] = "carol-\(project)"
+        let traceID = try #require(alice.context.spanContext?.traceIDHex)
+        alice.end()
+        await telemetry.forceFlush()
+        _ = try await phoenix.waitForTrace(project: project, traceID: traceID, count: 1)
+        bob.end()
+        await telemetry.forceFlush()
+        _ = try await phoenix.waitForTrace(project: project, traceID: traceID, count: 2)
+
+        let feedback = Feedback(traceID: traceID, label: "thumbs_down", userID: "alice")
+        var delivered = 0
+        if case .delivered(_, let sessionID) = try await desk.submit(feedback) {
+            #expect(sessionID == "alice-\(project)")
+            delivered = 1
+        }
+        // Phoenix may list the spans a moment before it annotates their trace: the queue retries.
+        for _ in 0..<120 where delivered == 0 {
+            delivered = await desk.deliverPending()
+            if delivered == 0 { try await Task.sleep(for: .milliseconds(500)) }
+        }
+        #expect(delivered == 1)
+        // Read back with Phoenix's REST API: Alice's session has the annotation, Bob's chosen one none
+        // (Phoenix may not even know it: it gives a trace the session of the first span it stored).
+        for (session, expected) in [("alice-\(project)", 1), ("carol-\(project)", 0)] {
+            let response = try await HTTPClient.shared.execute(
+                HTTPClientRequest(url: "\(phoenixURL.absoluteString)/v1/projects/\(project)/session_annotations?session_ids=\(session)"),
+                timeout: .seconds(30)
+            )
+            let body = try await response.body.collect(upTo: 1 << 20)
+            let sessions = (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any]
+            #expect((sessions?["data"] as? [[String: Any]] ?? []).count == expected, "session \(session): \(String(buffer: body))")
+        }
+        await telemetry.shutdown()
+    }
 }

@@ -61,6 +61,31 @@ struct MCPToolServerTests {
         #expect(tool.attributes.get("input.value") == .string(#"{"timezone":"UTC"}"#))
     }
 
+    @Test("Oversized arguments over MCP are refused before the tool runs: isError naming the bound; a long search query too")
+    func oversizedArguments() async throws {
+        let recorder = InMemorySpanRecorder()
+        let searched = SearchCount()
+        let search = SearchDocsTool { _, _ in
+            await searched.increment()
+            return []
+        }
+        let (huge, long) = try await Self.withServedTools(ToolRegistry([search]), recorder: recorder) { client in
+            let huge = try await client.callTool(name: "search_docs", arguments: ["query": .string(String(repeating: "q", count: 400_000))])
+            let long = try await client.callTool(name: "search_docs", arguments: ["query": .string(String(repeating: "w ", count: 2_500))])
+            return (huge, long)
+        }
+        #expect(huge.isError == true)
+        #expect(long.isError == true)
+        guard case .text(let hugeText, _, _) = huge.content.first, case .text(let longText, _, _) = long.content.first else {
+            Issue.record("no text")
+            return
+        }
+        #expect(hugeText.contains("more than the \(ToolRegistry.maxArgumentBytes)"))
+        #expect(longText.contains("more than \(SearchDocsTool.maxQueryCharacters) characters"))
+        #expect(await searched.value == 0)
+        #expect(recorder.spans.filter { $0.name == "search_docs" }.allSatisfy { $0.status?.code == .error })
+    }
+
     @Test("A failing tool answers isError with the error's text and ends its span in ERROR; an unknown tool is a JSON-RPC error")
     func failures() async throws {
         let recorder = InMemorySpanRecorder()
@@ -87,4 +112,10 @@ struct MCPToolServerTests {
         #expect(traceparent == nil)
         #expect(TraceContextMetadata.injecting(into: nil, context: nil) == nil)
     }
+}
+
+/// Counts searches, to prove a refused call never reached the index.
+private actor SearchCount {
+    private(set) var value = 0
+    func increment() { value += 1 }
 }

@@ -60,13 +60,17 @@ struct ChatPageTests {
             #expect(answerToken.hasPrefix("v2.answer."))
             let answer = try ServiceHarness.signer.verify(answerToken, purpose: .answer, userID: "visitor")
             #expect(answer.subject == traceID)
-            // Someone else's trace: the request is answered, but earns no token for that trace.
+            // Someone else's trace: the request is answered in a fresh trace of its own, never in that one.
             let foreign = try await client.execute(
                 uri: "/v1/chat/completions", method: .post,
                 headers: Self.pageHeaders(token, traceID: "4bf92f3577b34da6a3ce929d0e0e4736"), body: ByteBuffer(string: Self.chatBody)
             )
             #expect(foreign.status == .ok)
-            #expect(foreign.feedbackToken == nil)
+            let fresh = try #require(foreign.traceID)
+            #expect(fresh != "4bf92f3577b34da6a3ce929d0e0e4736")
+            if let issued = foreign.feedbackToken {
+                #expect(try ServiceHarness.signer.verify(issued, purpose: .answer, userID: "visitor").subject == fresh)
+            }
         }
         let server = try #require(harness.recorder.spans.first { $0.kind == .server && $0.name.contains("chat") })
         #expect(server.attributes.get("user.id") == .string("visitor"))
@@ -310,6 +314,9 @@ struct ChatPageTests {
                 uri: "/v1/browser-spans", method: .post, headers: Self.pageHeaders(token), body: Self.spansBody(first.traceID, token: first.answerToken, spans: "[\(huge)]")
             )
             #expect(tooLarge.status == .contentTooLarge)
+            // The report's bound is fixed: the answer names it, not a setting that would not raise it.
+            #expect(tooLarge.errorMessage?.contains("\(BrowserSpanReport.maxBodyBytes) bytes") == true)
+            #expect(tooLarge.errorMessage?.contains("STACK_MAX_BODY_BYTES") == false)
         }
         #expect(!harness.recorder.spans.contains { $0.name.hasPrefix("browser.") })
     }

@@ -58,13 +58,21 @@ struct ServiceHarness {
         phoenix: URL? = nil,
         maxBodyBytes: Int = 1 << 20,
         page: PageConfiguration? = nil,
-        search: (@Sendable (String, Int) async throws -> [RetrievalDocument])? = nil
+        search: (@Sendable (String, Int) async throws -> [RetrievalDocument])? = nil,
+        modelAPIKey: String? = nil,
+        modelURLCredentials: String? = nil
     ) async throws {
         model = ScriptedHTTPServer(modelReplies)
-        let modelURL = try await model.start()
-        let client = LLMClient(
-            configuration: LLMClientConfiguration(baseURL: modelURL, model: "scripted", maxRetries: 0, prices: ModelPriceTable(["scripted": ModelPrice(promptPerMillion: 1, completionPerMillion: 2)]))
+        var modelURL = try await model.start()
+        if let modelURLCredentials, let port = modelURL.port {
+            modelURL = URL(string: "http://\(modelURLCredentials)@127.0.0.1:\(port)/v1")!
+        }
+        var configuration = LLMClientConfiguration(
+            baseURL: modelURL, apiKey: modelAPIKey, model: "scripted", maxRetries: 0,
+            prices: ModelPriceTable(["scripted": ModelPrice(promptPerMillion: 1, completionPerMillion: 2)])
         )
+        configuration.redactedSecrets = Self.keys.keysToRedact
+        let client = LLMClient(configuration: configuration)
         queue = try FeedbackQueue(path: ":memory:")
         let desk = FeedbackDesk(
             phoenix: PhoenixClient(baseURL: phoenix ?? URL(string: "http://127.0.0.1:9")!, requestTimeout: .seconds(2)),

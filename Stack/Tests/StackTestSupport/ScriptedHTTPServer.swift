@@ -15,6 +15,9 @@ public final class ScriptedHTTPServer: Sendable {
         public var chunks: [String]
         /// How long the server waits before answering (a slow model or collector).
         public var delay: Duration = .zero
+        /// Answers with the request's line and headers as the body instead of ``chunks`` (a misbehaving
+        /// server that echoes what it was sent, credentials included).
+        public var echoesRequest = false
 
         public init(status: Int = 200, headers: [(String, String)] = [("Content-Type", "application/json")], chunks: [String]) {
             self.status = status
@@ -24,6 +27,14 @@ public final class ScriptedHTTPServer: Sendable {
 
         public static func json(_ body: String, status: Int = 200, headers: [(String, String)] = []) -> Reply {
             Reply(status: status, headers: [("Content-Type", "application/json")] + headers, chunks: [body])
+        }
+
+        /// A `status` answer whose plain-text body echoes the request line and every header, as a
+        /// debugging proxy or a careless server would.
+        public static func echoingRequest(status: Int = 500) -> Reply {
+            var reply = Reply(status: status, headers: [("Content-Type", "text/plain")], chunks: [])
+            reply.echoesRequest = true
+            return reply
         }
 
         /// This reply, answered after `delay`.
@@ -45,6 +56,8 @@ public final class ScriptedHTTPServer: Sendable {
         public var path: String
         public var headers: [String: String]
         public var body: String
+        /// The headers as sent, names as written, in order.
+        public var rawHeaders: [(String, String)] = []
 
         public var json: [String: Any]? {
             (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any]
@@ -96,8 +109,12 @@ public final class ScriptedHTTPServer: Sendable {
             guard !replies.isEmpty else {
                 return .json(#"{"error":{"message":"no scripted reply left"}}"#, status: 500)
             }
-            let reply = replies.removeFirst()
+            var reply = replies.removeFirst()
             if cycles { replies.append(reply) }
+            if reply.echoesRequest {
+                let lines = ["\(request.method) \(request.path) HTTP/1.1"] + request.rawHeaders.map { "\($0.0): \($0.1)" }
+                reply.chunks = [lines.joined(separator: "\r\n") + "\r\n"]
+            }
             return reply
         }
     }
@@ -128,7 +145,8 @@ public final class ScriptedHTTPServer: Sendable {
                     method: head.method.rawValue,
                     path: head.uri,
                     headers: Dictionary(head.headers.map { ($0.name.lowercased(), $0.value) }, uniquingKeysWith: { $1 }),
-                    body: server.recordsRequests ? String(buffer: body) : ""
+                    body: server.recordsRequests ? String(buffer: body) : "",
+                    rawHeaders: head.headers.map { ($0.name, $0.value) }
                 )
                 let reply = server.nextReply(for: request)
                 var headers = HTTPHeaders(reply.headers)

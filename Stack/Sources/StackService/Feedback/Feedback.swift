@@ -1,9 +1,15 @@
+import Crypto
 import Foundation
 import OpenInference
 import PhoenixClient
 
 /// One piece of user feedback on a trace, as `POST /v1/feedback` accepts it.
 public struct Feedback: Sendable, Hashable, Codable {
+    /// The longest `label` accepted, in characters.
+    public static let maxLabelCharacters = 100
+    /// The longest `explanation` accepted, in characters.
+    public static let maxExplanationCharacters = 4000
+
     /// Which server-side record this is; also the annotation's identifier in Phoenix, so a retried
     /// delivery updates instead of duplicating.
     public var id: String
@@ -62,4 +68,13 @@ public enum FeedbackReceipt: Sendable, Hashable {
     case delivered(annotationID: String, sessionID: String?)
     /// Stored durably and retried until Phoenix holds the trace (`reason` says why it waits).
     case queued(reason: String)
+}
+
+extension Feedback {
+    /// An id determined by the token that proved the feedback and its name: `prefix` and 32 hex
+    /// characters of their SHA-256, so every replica and every replay give the same annotation id.
+    static func derivedID(token: String, name: String, prefix: String) -> String {
+        let digest = SHA256.hash(data: Data("\(name)\n\(token)".utf8))
+        return prefix + digest.prefix(16).map { String(format: "%02x", $0) }.joined()
+    }
 }

@@ -135,15 +135,21 @@ public final class FeedbackDesk: Sendable {
             )
             // The session is the one the trace's own spans name, not one the caller claims.
             let spans = try await phoenix.spans(project: projectName, traceID: feedback.traceID)
-            let sessionID = spans.lazy.compactMap { span -> String? in
-                guard case .string(let id) = span.attributes[SemanticConventions.Context.sessionID] else { return nil }
-                return id
-            }.first
-            if let sessionID {
-                try await phoenix.annotate(
-                    .session(sessionID), name: feedback.name, annotatorKind: .human, result: feedback.result,
-                    metadata: feedback.annotationMetadata, identifier: feedback.id
-                )
+            var sessionID = Self.session(of: spans, for: feedback.userID)
+            if let session = sessionID {
+                do {
+                    try await phoenix.annotate(
+                        .session(session), name: feedback.name, annotatorKind: .human, result: feedback.result,
+                        metadata: feedback.annotationMetadata, identifier: feedback.id
+                    )
+                } catch .httpStatus(404, _, _) {
+                    // Phoenix gives a trace one session, from the first span it stored with one; the
+                    // sender's may not be it. The trace annotation stands; no other session is annotated.
+                    logger.info("feedback's session is not one Phoenix knows; only the trace is annotated", metadata: [
+                        "trace_id": .string(feedback.traceID), "session_id": .string(session),
+                    ])
+                    sessionID = nil
+                }
             }
             try? queue.remove(id: feedback.id)
             logger.info("feedback delivered", metadata: ["trace_id": .string(feedback.traceID), "session_id": "\(sessionID ?? "none")"])
@@ -157,5 +163,23 @@ public final class FeedbackDesk: Sendable {
             }
             return .phoenixUnavailable(String(describing: error))
         }
+    }
+
+    /// The session feedback from `userID` belongs to: the one `userID`'s own spans of the trace name,
+    /// else the root span's. A span someone else added by joining the trace (`traceparent` naming
+    /// it, with a session of their own) never moves the feedback to their session.
+    static func session(of spans: [PhoenixSpan], for userID: String?) -> String? {
+        func session(_ span: PhoenixSpan) -> String? {
+            guard case .string(let id) = span.attributes[SemanticConventions.Context.sessionID] else { return nil }
+            return id
+        }
+        func user(_ span: PhoenixSpan) -> String? {
+            guard case .string(let id) = span.attributes[SemanticConventions.Context.userID] else { return nil }
+            return id
+        }
+        if let userID, let own = spans.lazy.filter({ user($0) == userID }).compactMap(session).first {
+            return own
+        }
+        return spans.lazy.filter { $0.parentID == nil }.compactMap(session).first
     }
 }

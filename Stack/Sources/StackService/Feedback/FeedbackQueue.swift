@@ -13,6 +13,14 @@ public struct FeedbackQueue: Sendable {
                 at: URL(fileURLWithPath: path).deletingLastPathComponent(),
                 withIntermediateDirectories: true
             )
+            // Feedback names users and traces: the file (and the journals SQLite gives the same mode)
+            // is the owner's alone, created so and corrected if an older run left it readable.
+            if !FileManager.default.fileExists(atPath: path) {
+                _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+            }
+            for file in [path, path + "-wal", path + "-shm", path + "-journal"] where FileManager.default.fileExists(atPath: file) {
+                try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
+            }
         }
         database = path == ":memory:" ? try DatabaseQueue() : try DatabaseQueue(path: path)
         try database.write { db in

@@ -39,6 +39,12 @@ public struct FeedbackTokenSigner: Sendable {
         return "\(Self.version).\(Self.base64URL(Data(mac)))"
     }
 
+    /// The id of feedback `name` given with `token`: the same on every replica and every replay, so
+    /// sending it again updates the annotation instead of adding one.
+    static func feedbackID(token: String, name: String) -> String {
+        Feedback.derivedID(token: token, name: name, prefix: "fbk-")
+    }
+
     /// Whether `token` is the one issued for `userID` on `traceID`. The codes are compared in
     /// constant time; a token of another version, another user or another trace, or one altered
     /// in any character, is refused.

@@ -135,7 +135,6 @@ extension ChatPage {
     /// The id of feedback given with an answer token: the same on every replica, so a replay
     /// elsewhere updates the annotation instead of adding one.
     static func feedbackID(token: String, name: String) -> String {
-        let digest = SHA256.hash(data: Data("\(name)\n\(token)".utf8))
-        return "page-" + digest.prefix(16).map { String(format: "%02x", $0) }.joined()
+        Feedback.derivedID(token: token, name: name, prefix: "page-")
     }
 }

@@ -67,9 +67,7 @@ extension StackAPI {
         guard let page else {
             throw APIError(.notFound, type: "page_disabled", message: "browser spans come from the chat page, which is turned off on this server (STACK_PAGE)")
         }
-        var limited = context
-        limited.maxUploadSize = min(context.maxUploadSize, BrowserSpanReport.maxBodyBytes)
-        let report = try await request.decodeJSON(BrowserSpanReport.self, context: limited)
+        let report = try await request.decodeJSON(BrowserSpanReport.self, context: context, fixedLimit: BrowserSpanReport.maxBodyBytes)
         try report.validate()
         guard let user = context.userID else { throw APIError.unauthorized }
         // Page requests are limited by PageAccessMiddleware; API-key users here, per user.
