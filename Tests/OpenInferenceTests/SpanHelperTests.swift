@@ -141,6 +141,47 @@ struct SpanHelperTests {
         #expect(span.attribute("reranker.output_documents.0.document.metadata") == #"{"source":"b.md"}"#)
     }
 
+    @Test("A decision span records the requested and answering model, lowercased vendor names, input, answer and tokens")
+    func decisionSpanRecordsModelsAndTokens() async throws {
+        let spans = await recordSpans {
+            await withDecisionSpan(model: "router", system: "TypeSafe", provider: "TypeSafe", input: ["state": "open"]) { span in
+                span.recordResponseModel("router-2025-11")
+                span.recordOutput(json: ["choice": "escalate"])
+                span.recordTokenCounts(input: 12, output: 3)
+            }
+        }
+        let span = try #require(spans.first)
+        #expect(span.openInferenceKind == .decision)
+        #expect(span.attribute("decision.request.model_name") == "router")
+        #expect(span.attribute("decision.response.model_name") == "router-2025-11")
+        #expect(span.attribute("decision.model_name") == "router-2025-11")
+        #expect(span.attribute("decision.system") == "typesafe")
+        #expect(span.attribute("decision.provider") == "typesafe")
+        #expect(span.attribute("input.value") == #"{"state":"open"}"#)
+        #expect(span.attribute("output.value") == #"{"choice":"escalate"}"#)
+        #expect(span.intAttribute("decision.token_count.input") == 12)
+        #expect(span.intAttribute("decision.token_count.output") == 3)
+    }
+
+    @Test("Agents that delegate record their graph nodes, the delegate naming its parent")
+    func delegatingAgentsRecordGraphNodes() async throws {
+        let spans = await recordSpans {
+            await withAgentSpan(agentName: "planner", goal: "plan") { planner in
+                planner.base.recordGraphNode(id: "planner", name: "Planner")
+                await withAgentSpan(agentName: "researcher", goal: "look up") { researcher in
+                    researcher.base.recordGraphNode(id: "researcher", name: "Researcher", parentID: "planner")
+                }
+            }
+        }
+        let planner = try #require(spans.first { $0.attribute("agent.name") == "planner" })
+        let researcher = try #require(spans.first { $0.attribute("agent.name") == "researcher" })
+        #expect(planner.attribute("graph.node.id") == "planner")
+        #expect(planner.attribute("graph.node.name") == "Planner")
+        #expect(planner.attribute("graph.node.parent_id") == nil)
+        #expect(researcher.attribute("graph.node.id") == "researcher")
+        #expect(researcher.attribute("graph.node.parent_id") == "planner")
+    }
+
     @Test("Every OpenInference kind can be started with the generic helper", arguments: OpenInferenceSpanKind.allCases)
     func genericHelperSetsAnyKind(kind: OpenInferenceSpanKind) async throws {
         let spans = await recordSpans {
