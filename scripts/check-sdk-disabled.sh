@@ -2,6 +2,7 @@
 # OTEL_SDK_DISABLED=true, the standard kill switch, turns tracing off and nothing else: `stack serve`
 # starts against the model server at $1, answers a chat completion and an agent run with status 200,
 # and exits 0 on SIGTERM; `stack ask` answers and exits 0. No Phoenix is involved: nothing is exported.
+# Then a masking variable that cannot be read: `stack serve` refuses to start and names it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -45,4 +46,9 @@ pid=""
 output="$("$stack_bin" ask "Name one database." --no-waterfall --max-iterations 1 --index "$work/no-index.sqlite" 2>"$work/ask.err")" ||
   { cat "$work/ask.err" >&2; die "stack ask with OTEL_SDK_DISABLED=true failed"; }
 grep -q '^trace_id: ' <<<"$output" || die "stack ask with tracing off printed no trace_id line: $output"
+# A masking setting it cannot read stops stack serve at start, naming the variable (inputs would be in clear).
+if refused="$(OPENINFERENCE_HIDE_INPUTS=maybe STACK_API_KEYS="sk-check=user-check" "$stack_bin" serve --port "$(free_port)" 2>&1)"; then
+  die "stack serve started with OPENINFERENCE_HIDE_INPUTS=maybe"
+fi
+grep -q 'OPENINFERENCE_HIDE_INPUTS=maybe is not valid' <<<"$refused" || die "stack serve's refusal does not name the variable: $refused"
 log "OTEL_SDK_DISABLED=true: stack serve answered chat and agent runs (200) and exited 0; stack ask answered"

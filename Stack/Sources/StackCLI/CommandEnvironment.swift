@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OpenInference
 import PhoenixClient
 import StackConfiguration
 import StackLLM
@@ -50,6 +51,15 @@ struct CommandEnvironment: Sendable {
         for line in discovered {
             FileHandle.standardError.write(Data("stack: using the local \(line)\n".utf8))
         }
+        for issue in traceConfigIssues {
+            FileHandle.standardError.write(Data("stack: warning: \(issue); its default is used\n".utf8))
+        }
+    }
+
+    /// The `OPENINFERENCE_*` masking variables that are set but cannot be read (``TraceConfig`` keeps
+    /// their defaults): every command warns of them at start, and `stack serve` refuses to start.
+    var traceConfigIssues: [String] {
+        TraceConfig.environmentIssues(variables).map(\.description)
     }
 
     /// The Phoenix project spans go to (`PHOENIX_PROJECT_NAME`, read by the telemetry configuration).

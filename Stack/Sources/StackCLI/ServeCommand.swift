@@ -52,6 +52,13 @@ struct ServeCommand: AsyncParsableCommand {
         if let host { configuration.host = host }
 
         let telemetryConfiguration = TelemetryConfiguration.fromEnvironment(CommandEnvironment.current.variables, serviceName: "stack-serve")
+        // A service does not start on a setting it cannot read: masking or export would silently differ.
+        let unreadable = CommandEnvironment.current.traceConfigIssues + telemetryConfiguration.diagnostics
+        if !unreadable.isEmpty {
+            throw ValidationError(
+                "stack serve does not start on settings it cannot read; fix or unset each: " + unreadable.joined(separator: " | ")
+            )
+        }
         // Logging first, so telemetry's own warnings are logs like any other: they carry the active
         // span's trace_id and span_id and go to OTLP too when a logs endpoint is configured.
         let logBuffer = telemetryConfiguration.logsEndpoint.map { _ in OTLPLogBuffer(capacity: telemetryConfiguration.logQueueSize) }
