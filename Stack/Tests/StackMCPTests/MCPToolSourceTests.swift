@@ -78,7 +78,7 @@ struct MCPToolSourceTests {
             .json(#"{"choices":[{"finish_reason":"stop","message":{"role":"assistant","content":"The probe failed."}}]}"#),
         ])
         let url = try await model.start()
-        let server = try await Self.start(mode, timeout: .seconds(5))
+        let server = try await Self.start(mode, timeout: .seconds(12))
         var tools = ToolRegistry()
         try await tools.register(source: server)
         let recorder = InMemorySpanRecorder()
@@ -95,7 +95,7 @@ struct MCPToolSourceTests {
         #expect(tool.status?.code == .error)
         #expect(Self.isReaped(server.processID))
         // The code behind the message, from a direct call on a fresh server of the same mode.
-        let again = try await Self.start(mode, timeout: .seconds(5))
+        let again = try await Self.start(mode, timeout: .seconds(12))
         var thrown: MCPServerError?
         do {
             _ = try await again.callTool("probe", arguments: "{}")
