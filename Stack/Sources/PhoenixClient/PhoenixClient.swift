@@ -85,18 +85,34 @@ public struct PhoenixClient: Sendable {
         count: Int,
         timeout: Duration = .seconds(30)
     ) async throws(PhoenixClientError) -> [PhoenixSpan] {
+        try await waitForTrace(project: project, traceID: traceID, timeout: timeout, waitingFor: "\(count) spans") {
+            $0.count >= count
+        }
+    }
+
+    /// Polls until the spans Phoenix holds of a trace satisfy `isComplete` (ingestion is asynchronous,
+    /// and spans from several processes arrive in any order), or the timeout passes.
+    ///
+    /// - Parameter waitingFor: what `isComplete` waits for, named in the timeout error.
+    public func waitForTrace(
+        project: String,
+        traceID: String,
+        timeout: Duration = .seconds(30),
+        waitingFor: String,
+        until isComplete: ([PhoenixSpan]) -> Bool
+    ) async throws(PhoenixClientError) -> [PhoenixSpan] {
         let deadline = ContinuousClock.now.advanced(by: timeout)
         var seen: [PhoenixSpan] = []
         while ContinuousClock.now < deadline {
             do {
                 seen = try await spans(project: project, traceID: traceID)
-                if seen.count >= count { return seen }
+                if isComplete(seen) { return seen }
             } catch .httpStatus(404, _, _) {
                 // The project appears with its first span.
             }
             try? await Task.sleep(for: .milliseconds(250))
         }
-        throw .timedOut(waitingFor: "\(count) spans of trace \(traceID)", seen: seen.count)
+        throw .timedOut(waitingFor: "\(waitingFor) of trace \(traceID)", seen: seen.count)
     }
 
     /// Phoenix's id for a project name, used in UI links.

@@ -77,7 +77,15 @@ struct MCPAcrossLanguagesTests {
         #expect(output == "3")
 
         // Ours: AGENT > TOOL word_count. Python's: the mcp SDK's own request span and the fixture's TOOL span.
-        let spans = try await PhoenixClient(baseURL: phoenixURL).waitForTrace(project: project, traceID: traceID, count: 4, timeout: .seconds(60))
+        // Spans of the two processes arrive in any order: wait until the chain from the Python TOOL span up to ours is whole.
+        let spans = try await PhoenixClient(baseURL: phoenixURL).waitForTrace(
+            project: project, traceID: traceID, timeout: .seconds(60), waitingFor: "Python's word_count span under our TOOL span"
+        ) { spans in
+            guard let agent = spans.first(where: { $0.spanKind == "AGENT" }),
+                let client = spans.first(where: { $0.name == "word_count" && $0.parentID == agent.context.spanID })
+            else { return false }
+            return spans.contains { $0.name == "word_count" && $0.context.spanID != client.context.spanID && MCPPeers.descends($0, from: client.context.spanID, in: spans) }
+        }
         let names = spans.map { "\($0.name) \($0.context.spanID) < \($0.parentID ?? "root")" }
         let agent = try #require(spans.first { $0.spanKind == "AGENT" }, "spans: \(names)")
         let client = try #require(spans.first { $0.name == "word_count" && $0.parentID == agent.context.spanID }, "spans: \(names)")
@@ -147,7 +155,12 @@ struct MCPAcrossLanguagesTests {
         #expect(answer.is_error == false)
         #expect(answer.result.contains("+01:00") || answer.result.contains("+02:00"))
 
-        let spans = try await PhoenixClient(baseURL: phoenixURL).waitForTrace(project: project, traceID: answer.trace_id, count: 2, timeout: .seconds(60))
+        // Spans of the two processes arrive in any order: wait until the chain from our TOOL span up to Python's is whole.
+        let spans = try await PhoenixClient(baseURL: phoenixURL).waitForTrace(
+            project: project, traceID: answer.trace_id, timeout: .seconds(60), waitingFor: "our now span under Python's span"
+        ) { spans in
+            spans.contains { $0.name == "now" && MCPPeers.descends($0, from: answer.span_id, in: spans) }
+        }
         let names = spans.map { "\($0.name) \($0.context.spanID) < \($0.parentID ?? "root")" }
         let tool = try #require(spans.first { $0.name == "now" && $0.string("tool.name") == "now" }, "spans: \(names)")
         // Our span descends from the Python span (through the mcp SDK's own request span, if any).
@@ -169,4 +182,16 @@ enum MCPPeers {
     static var phoenix: URL? { ProcessInfo.processInfo.environment["STACK_PHOENIX_URL"].flatMap(URL.init(string:)) }
     static var python: String? { ProcessInfo.processInfo.environment["STACK_MCP_PYTHON"] }
     static var isRequired: Bool { ProcessInfo.processInfo.environment["STACK_REQUIRE_PHOENIX"] == "1" }
+
+    /// Whether `span`'s parents, as far as `spans` holds them, lead to `ancestor`.
+    static func descends(_ span: PhoenixSpan, from ancestor: String, in spans: [PhoenixSpan]) -> Bool {
+        var parent = span.parentID
+        var steps = 0
+        while let id = parent, steps < spans.count {
+            if id == ancestor { return true }
+            parent = spans.first { $0.context.spanID == id }?.parentID
+            steps += 1
+        }
+        return false
+    }
 }
