@@ -1,5 +1,5 @@
 import Foundation
-import StackTelemetry
+import OpenInferenceTelemetry
 import Tracing
 
 /// Resident memory of this process, from `/proc/self/statm`.

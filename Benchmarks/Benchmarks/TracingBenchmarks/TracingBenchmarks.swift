@@ -1,9 +1,9 @@
 import Benchmark
 import Foundation
 import OpenInference
+import OpenInferenceTelemetry
 import StackAgent
 import StackLLM
-import StackTelemetry
 import StackTestSupport
 import Tracing
 
