@@ -4,14 +4,6 @@ import Tracing
 public struct AgentSpan: OpenInferenceSpanProtocol {
     /// The recording span underneath.
     public let base: OpenInferenceSpan
-
-    /// Records why the loop ended and how many model calls it made.
-    public func recordStop(reason: String, iterations: Int) {
-        base.record { writer in
-            writer.set(SemanticConventions.Stack.agentStopReason, reason)
-            writer.set(SemanticConventions.Stack.agentIterations, iterations)
-        }
-    }
 }
 
 /// Runs `body` inside an AGENT span whose input is `goal`.
@@ -20,7 +12,6 @@ public struct AgentSpan: OpenInferenceSpanProtocol {
 /// let answer = try await withAgentSpan(agentName: "research", goal: goal) { span in
 ///     let answer = try await loop(goal)
 ///     span.recordOutput(answer.text)
-///     span.recordStop(reason: "final_answer", iterations: answer.iterations)
 ///     return answer
 /// }
 /// ```

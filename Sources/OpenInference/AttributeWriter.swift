@@ -19,13 +19,13 @@ public struct AttributeWriter {
 
     /// A writer that appends each masked attribute to `sink` (a tracer's span storage; see
     /// ``SpanAttributeBatchRecording``). ``takeSink()`` gives it back when the step is done.
-    public init(config: TraceConfig, sink: consuming some SpanAttributeSink) {
+    package init(config: TraceConfig, sink: consuming some SpanAttributeSink) {
         self.config = config
         self.sink = sink
     }
 
     /// Hands the sink back, with everything written into it.
-    public consuming func takeSink() -> any SpanAttributeSink {
+    package consuming func takeSink() -> any SpanAttributeSink {
         sink
     }
 
@@ -89,15 +89,15 @@ public struct AttributeWriter {
     ///
     /// At most ``TraceConfig/maxRecordedMessages`` are recorded: beyond that, the first message (the
     /// system prompt, usually) and the latest ones, renumbered in order, with the count left out in
-    /// ``SemanticConventions/Stack/droppedMessages`` and a note in ``SemanticConventions/Stack/recordingIssue``.
+    /// ``SemanticConventions/Recording/droppedMessages`` and a note in ``SemanticConventions/Recording/issue``.
     public mutating func set(messages: [LLMMessage], under prefix: String) {
         let limit = max(1, config.maxRecordedMessages)
         guard messages.count <= limit else {
             let kept = [messages[0]] + messages.suffix(limit - 1)
             set(messages: kept, under: prefix)
-            set(SemanticConventions.Stack.droppedMessages, messages.count - kept.count)
+            set(SemanticConventions.Recording.droppedMessages, messages.count - kept.count)
             set(
-                SemanticConventions.Stack.recordingIssue,
+                SemanticConventions.Recording.issue,
                 "\(prefix): recorded the first and the last \(limit - 1) of \(messages.count) messages (OPENINFERENCE_MAX_MESSAGES)"
             )
             return

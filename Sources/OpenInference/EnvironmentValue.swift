@@ -10,7 +10,7 @@ import Foundation
 ///
 /// An unset or empty variable is `nil`; a set one that does not parse throws an ``EnvironmentValueError``
 /// naming the variable, the value and a valid example.
-public enum EnvironmentValue {
+@_spi(OpenInferenceInternal) public enum EnvironmentValue {
     /// The boolean in `name`, or `nil` when it is unset or empty.
     public static func bool(_ name: String, in environment: [String: String]) throws(EnvironmentValueError) -> Bool? {
         guard let raw = trimmed(name, in: environment) else { return nil }

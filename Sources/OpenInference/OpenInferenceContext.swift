@@ -94,12 +94,3 @@ public nonisolated(nonsending) func withOpenInferenceContext<T>(
     return try await OpenInferenceContext.$current.withValue(OpenInferenceContext.current.merged(with: inner), operation: body)
 }
 
-/// Runs `body` in a conversation: every OpenInference span inside carries `session.id`.
-public nonisolated(nonsending) func withSession<T>(id: String, _ body: nonisolated(nonsending) () async throws -> T) async rethrows -> T {
-    try await withOpenInferenceContext(sessionID: id, body)
-}
-
-/// Runs `body` on behalf of a user: every OpenInference span inside carries `user.id`.
-public nonisolated(nonsending) func withUser<T>(id: String, _ body: nonisolated(nonsending) () async throws -> T) async rethrows -> T {
-    try await withOpenInferenceContext(userID: id, body)
-}

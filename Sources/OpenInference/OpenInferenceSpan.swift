@@ -179,7 +179,7 @@ extension OpenInferenceSpanProtocol {
     }
 
     /// Records `input.value` as the JSON encoding of `value`; a value that cannot be encoded is
-    /// recorded as text, with the reason in ``SemanticConventions/Stack/recordingIssue``.
+    /// recorded as text, with the reason in ``SemanticConventions/Recording/issue``.
     public func recordInput(encoding value: some Encodable) {
         recordEncoded(value, valueKey: SemanticConventions.Input.value, mimeKey: SemanticConventions.Input.mimeType)
     }
@@ -340,7 +340,7 @@ extension OpenInferenceSpanProtocol {
             base.record { writer in
                 writer.set(valueKey, String(describing: value))
                 writer.set(mimeKey, "text/plain")
-                writer.set(SemanticConventions.Stack.recordingIssue, error.description)
+                writer.set(SemanticConventions.Recording.issue, error.description)
             }
         }
     }

@@ -14,7 +14,7 @@ public struct RetrieverSpan: OpenInferenceSpanProtocol {
 /// Runs `body` inside a RETRIEVER span for `query`.
 ///
 /// ```swift
-/// let documents = try await withRetrieverSpan(query: question, topK: 5) { span in
+/// let documents = try await withRetrieverSpan(query: question) { span in
 ///     let documents = try await index.search(question, limit: 5)
 ///     span.recordDocuments(documents)
 ///     return documents
@@ -23,7 +23,6 @@ public struct RetrieverSpan: OpenInferenceSpanProtocol {
 public nonisolated(nonsending) func withRetrieverSpan<T>(
     _ name: String = "retrieve",
     query: String,
-    topK: Int? = nil,
     context: @autoclosure () -> InstrumentationContext = .current ?? .topLevel,
     function: String = #function,
     file fileID: String = #fileID,
@@ -42,7 +41,6 @@ public nonisolated(nonsending) func withRetrieverSpan<T>(
         start: { writer in
             writer.set(SemanticConventions.Input.value, query)
             writer.set(SemanticConventions.Input.mimeType, "text/plain")
-            writer.set(SemanticConventions.Stack.retrievalTopK, topK)
         },
         body
     )

@@ -409,19 +409,13 @@ public enum SemanticConventions {
         public static let text = "completion.text"
     }
 
-    /// Keys this project adds beyond the OpenInference specification, in a `stack.` namespace of our own
-    /// so they never collide with a key the specification may define later. Phoenix shows them as
-    /// ordinary attributes.
-    public enum Stack {
-        /// Why an agent loop ended: `final_answer`, `max_iterations` or `error`.
-        public static let agentStopReason = "stack.agent.stop_reason"
-        /// How many model calls an agent loop made.
-        public static let agentIterations = "stack.agent.iterations"
-        /// How many documents a retriever was asked for.
-        public static let retrievalTopK = "stack.retrieval.top_k"
+    /// Keys this library adds beyond the OpenInference specification, to say what it could not record as
+    /// given. They live in an `openinference.swift.` namespace of their own so they never collide with a key
+    /// the specification may define later; Phoenix shows them as ordinary attributes.
+    public enum Recording {
         /// Set on a span when a value could not be recorded as given (for example it was not JSON-encodable).
-        public static let recordingIssue = "stack.recording_issue"
+        public static let issue = "openinference.swift.recording_issue"
         /// How many messages of a list were not recorded, over ``TraceConfig/maxRecordedMessages``.
-        public static let droppedMessages = "stack.dropped_messages"
+        public static let droppedMessages = "openinference.swift.dropped_messages"
     }
 }

@@ -4,7 +4,7 @@ import Tracing
 /// copy that `Span.updateAttributes` makes of everything recorded so far and without building a
 /// dictionary. Tracers implement it for speed; the helpers fall back to `Span.attributes` for spans
 /// that do not.
-public protocol SpanAttributeBatchRecording: Sendable {
+package protocol SpanAttributeBatchRecording: Sendable {
     /// Runs `write` with a writer whose sink is this span's storage, so each attribute it sets is
     /// masked by `config` and stored in order (a later value for a key replaces an earlier one).
     ///

@@ -9,7 +9,7 @@ import Tracing
 ///
 /// A sink receives each attribute once per call, already masked; when a key arrives a second time the later
 /// value is the one the span keeps.
-public protocol SpanAttributeSink {
+package protocol SpanAttributeSink {
     /// Appends one attribute.
     mutating func append(_ key: String, _ value: SpanAttribute)
     /// Appends a text attribute; the most common kind, so a sink can take it without the `SpanAttribute` enum.
@@ -21,12 +21,12 @@ public protocol SpanAttributeSink {
 
 extension SpanAttributeSink {
     /// Appends a text attribute as `.string(value)`.
-    public mutating func append(_ key: String, string value: String) {
+    package mutating func append(_ key: String, string value: String) {
         append(key, .string(value))
     }
 
     /// Appends `value.jsonString` when it is within `maxLength`.
-    public mutating func append(_ key: String, json value: OpenInferenceJSON, maxLength: Int) -> Bool {
+    package mutating func append(_ key: String, json value: OpenInferenceJSON, maxLength: Int) -> Bool {
         let text = value.jsonString
         guard text.utf8.count <= maxLength else { return false }
         append(key, string: text)

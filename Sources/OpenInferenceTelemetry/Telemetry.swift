@@ -214,14 +214,6 @@ public final class Telemetry: Service {
     /// Spans dropped because a queue was full or telemetry was shut down.
     public var droppedSpans: Int { batchProcessors.reduce(0) { $0 + $1.droppedSpans } }
 
-    /// The trace id of the current task's active span as 32 hex characters, or `nil` outside any span.
-    ///
-    /// Read through OpenInference's ``TraceParent/current``, so it works under any tracer that propagates
-    /// W3C trace context, not only ``StackTracer``.
-    public static var currentTraceID: String? { TraceParent.current?.traceID }
-
-    /// The span id of the current task's active span as 16 hex characters, or `nil` outside any span.
-    public static var currentSpanID: String? { InstrumentationContext.current?.spanContext?.spanIDHex }
 
     static func resource(for configuration: TelemetryConfiguration) -> SpanAttributes {
         var resource = SpanAttributes()

@@ -35,7 +35,7 @@ struct SemanticConventionKeysTests {
     func listedKeyIsReference(key: String) {
         #expect(
             Self.referenceKeys.contains(key),
-            "\(key) is in SemanticConventions.allKeys but not in openinference-semantic-conventions 0.1.42: a typo, or a key of our own that belongs under SemanticConventions.Stack"
+            "\(key) is in SemanticConventions.allKeys but not in openinference-semantic-conventions 0.1.42: a typo, or a key of our own that belongs under SemanticConventions.Recording or in the application"
         )
     }
 

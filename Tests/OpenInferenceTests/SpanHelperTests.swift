@@ -88,13 +88,12 @@ struct SpanHelperTests {
                 async let first: Void = withToolSpan(tool: "search_docs", arguments: #"{"query":"postgres"}"#) { tool in
                     tool.recordOutput("3 chunks")
                 }
-                async let second: Void = withRetrieverSpan(query: "sqlite", topK: 2) { retriever in
+                async let second: Void = withRetrieverSpan(query: "sqlite") { retriever in
                     await withEmbeddingSpan(model: "embed", texts: ["sqlite"]) { $0.recordVectors([[0.1, 0.2]]) }
                     retriever.recordDocuments([RetrievalDocument(id: "a", content: "SQLite is a library", score: 0.9)])
                 }
                 _ = await (first, second)
                 agent.recordOutput("Use Postgres.")
-                agent.recordStop(reason: "final_answer", iterations: 1)
             }
         }
         #expect(spans.count == 4)
@@ -109,13 +108,14 @@ struct SpanHelperTests {
         #expect(Set(spans.map(\.traceID)).count == 1)
         #expect(agent.attribute("input.value") == "compare databases")
         #expect(agent.attribute("agent.name") == "helper")
-        #expect(agent.attribute("stack.agent.stop_reason") == "final_answer")
-        #expect(agent.intAttribute("stack.agent.iterations") == 1)
+        // The library writes no key of the application's.
+        var applicationKeys: [String] = []
+        for span in spans { span.attributes.forEach { key, _ in if key.hasPrefix("stack.") { applicationKeys.append(key) } } }
+        #expect(applicationKeys.isEmpty)
         #expect(tool.attribute("tool.name") == "search_docs")
         #expect(tool.operationName == "search_docs")
         #expect(tool.attribute("input.value") == #"{"query":"postgres"}"#)
         #expect(tool.attribute("output.value") == "3 chunks")
-        #expect(retriever.intAttribute("stack.retrieval.top_k") == 2)
         #expect(retriever.attribute("retrieval.documents.0.document.id") == "a")
         #expect(retriever.attribute("retrieval.documents.0.document.content") == "SQLite is a library")
         #expect(retriever.attributes.get("retrieval.documents.0.document.score") == .double(0.9))
@@ -220,7 +220,7 @@ struct SpanHelperTests {
         let span = try #require(spans.first)
         #expect(span.attribute("output.mime_type") == "text/plain")
         #expect(span.attribute("output.value")?.contains("nan") == true)
-        #expect(span.attribute("stack.recording_issue")?.contains("could not be encoded as JSON") == true)
+        #expect(span.attribute("openinference.swift.recording_issue")?.contains("could not be encoded as JSON") == true)
     }
 
     @Test("An encodable value is recorded as sorted JSON")

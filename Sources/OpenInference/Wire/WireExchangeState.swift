@@ -16,7 +16,7 @@ struct WireExchangeState {
     /// When the request was recorded, for the time to the first chunk.
     private let requested = ContinuousClock.now
     private var ended = false
-    /// Why something could not be recorded as given; written as `stack.recording_issue`.
+    /// Why something could not be recorded as given; written as `openinference.swift.recording_issue`.
     private var notes: [String] = []
     private var skippedEvents = 0
     private var firstSkip: String?
@@ -64,7 +64,7 @@ struct WireExchangeState {
                 writer.set(SemanticConventions.Input.mimeType, input.isJSON ? "application/json" : "text/plain")
             }
             if let request { Self.write(request, kind: kind, into: &writer) }
-            if !notes.isEmpty { writer.set(SemanticConventions.Stack.recordingIssue, notes.joined(separator: "; ")) }
+            if !notes.isEmpty { writer.set(SemanticConventions.Recording.issue, notes.joined(separator: "; ")) }
         }
     }
 
@@ -252,7 +252,7 @@ struct WireExchangeState {
         }
         if !notes.isEmpty {
             let issues = notes.joined(separator: "; ")
-            span.record { $0.set(SemanticConventions.Stack.recordingIssue, issues) }
+            span.record { $0.set(SemanticConventions.Recording.issue, issues) }
         }
         if let error { span.recordError(error) }
         span.markSucceeded()

@@ -24,7 +24,7 @@ import Tracing
 ///
 /// The recorder never fails, delays or changes the call: it reads copies of the bytes, and a body it
 /// cannot read still gets a span, with what could be read and why the rest could not in
-/// ``SemanticConventions/Stack/recordingIssue``.
+/// ``SemanticConventions/Recording/issue``.
 ///
 /// ```swift
 /// // In an HTTP client's send path, before the request goes out:

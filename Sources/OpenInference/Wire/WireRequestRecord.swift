@@ -12,6 +12,6 @@ struct WireRequestRecord: Sendable {
     var tools: [OpenInferenceJSON] = []
     /// The texts of an embeddings request, as `embedding.embeddings.N.embedding.text`.
     var embeddingTexts: [String] = []
-    /// Why part of the request could not be read, for `stack.recording_issue`.
+    /// Why part of the request could not be read, for `openinference.swift.recording_issue`.
     var notes: [String] = []
 }

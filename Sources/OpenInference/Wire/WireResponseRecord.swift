@@ -16,6 +16,6 @@ struct WireResponseRecord: Sendable {
     var tools: [OpenInferenceJSON] = []
     /// The vectors of an embeddings response, in the order of the texts.
     var vectors: [[Double]] = []
-    /// Why part of the response could not be read, for `stack.recording_issue`.
+    /// Why part of the response could not be read, for `openinference.swift.recording_issue`.
     var notes: [String] = []
 }

@@ -108,12 +108,6 @@ public struct TelemetryConfiguration: Sendable {
         self.spool = nil
     }
 
-    /// Head sampling `ParentBased(TraceIdRatio(ratio))`: new traces are kept with probability `ratio`,
-    /// children follow their parent.
-    public mutating func sampleRatio(_ ratio: Double) {
-        sampler = ParentBasedSampler(root: TraceIDRatioSampler(ratio: ratio))
-    }
-
     /// Reads the variables in the table above over the defaults, through the project's one configuration
     /// reader. A value that does not parse is reported in ``diagnostics`` (logged when telemetry starts) and
     /// the default is kept: telemetry never stops the application it observes.

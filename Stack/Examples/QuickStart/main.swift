@@ -12,6 +12,6 @@ try await withTelemetry(.fromEnvironment(serviceName: "quickstart")) { _ in
             return reply
         }
         agent.recordOutput(answer)
-        print("trace_id:", Telemetry.currentTraceID ?? "none")
+        print("trace_id:", TraceParent.current?.traceID ?? "none")
     }
 }

@@ -74,7 +74,7 @@ public struct Agent: Sendable {
     /// Runs the loop for `goal`.
     ///
     /// - Parameter onStart: called inside the AGENT span before the first model call, for reading
-    ///   the trace id (`Telemetry.currentTraceID`) while the run is still going.
+    ///   the trace id (`TraceParent.current?.traceID`) while the run is still going.
     public func run(goal: String, onStart: (@Sendable () -> Void)? = nil) async throws -> AgentResult {
         try await withAgentSpan(name, agentName: name, goal: goal) { span in
             onStart?()

@@ -189,6 +189,6 @@ struct AgentOptions: ParsableArguments {
 /// Runs the agent and captures the trace id of its root span.
 func withAgentRun(_ agent: Agent, goal: String) async throws -> (AgentResult, String) {
     let capture = Mutex<String?>(nil)
-    let result = try await agent.run(goal: goal, onStart: { capture.withLock { $0 = Telemetry.currentTraceID } })
+    let result = try await agent.run(goal: goal, onStart: { capture.withLock { $0 = TraceParent.current?.traceID } })
     return (result, capture.withLock { $0 } ?? "unknown")
 }

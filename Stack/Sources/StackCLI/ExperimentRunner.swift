@@ -58,7 +58,7 @@ struct ExperimentRunner: Sendable {
             let evaluationTrace = Mutex<String?>(nil)
             let verdict: Result<Evaluation, EvaluationError>
             do {
-                verdict = .success(try await evaluator.evaluateTraced(sample) { evaluationTrace.withLock { $0 = Telemetry.currentTraceID } })
+                verdict = .success(try await evaluator.evaluateTraced(sample) { evaluationTrace.withLock { $0 = TraceParent.current?.traceID } })
             } catch {
                 verdict = .failure(error)
             }

@@ -27,13 +27,17 @@ public struct HybridRetriever: Sendable {
         self.reranker = reranker
     }
 
+    /// The key the application records each retrieval's requested count under (not an OpenInference key).
+    public static let topKAttribute = "stack.retrieval.top_k"
+
     /// The best `topK` chunks for `query`, as documents (best first, score = fused or reranked score).
     public func retrieve(query: String, topK: Int) async throws -> [RetrievalDocument] {
         let started = ContinuousClock.now
         var outcome = "error"
         // `retrieval_duration_seconds{outcome}` through swift-metrics, beside the span.
         defer { Timer(label: "retrieval_duration_seconds", dimensions: [("outcome", outcome)]).record(duration: ContinuousClock.now - started) }
-        return try await withRetrieverSpan(query: query, topK: topK) { span in
+        return try await withRetrieverSpan(query: query) { span in
+            span.base.record { $0.set(Self.topKAttribute, topK) }
             let chunks = try await retrieveChunks(query: query, topK: topK)
             let documents = chunks.map { $0.document(maxContent: maxContentCharacters) }
             span.recordDocuments(documents)

@@ -149,7 +149,7 @@ public struct StackAPI: Sendable {
         let session = try Self.sessionID(header: request.headers[Self.sessionHeader], body: body.session_id)
         if let session { context.requestSpan?.attributes[SemanticConventions.Context.sessionID] = session }
         context.requestSpan?.attributes[SemanticConventions.Input.value] = goal
-        let traceID = Telemetry.currentTraceID
+        let traceID = TraceParent.current?.traceID
 
         let result: AgentResult
         let (agent, template) = await agent.prompted(by: prompts, logger: logger)

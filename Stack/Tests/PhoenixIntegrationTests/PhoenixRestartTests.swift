@@ -44,7 +44,7 @@ struct PhoenixRestartTests {
         await withTracer(tracer) {
             await withAgentSpan("agent", goal: goal) { _ in
                 await withLLMSpan(model: "m", messages: [.user(goal)]) { span in span.recordOutput(messages: [.assistant("ok")]) }
-                return Telemetry.currentTraceID ?? ""
+                return TraceParent.current?.traceID ?? ""
             }
         }
     }

@@ -39,7 +39,7 @@ struct PhoenixRoundTripTests {
                         llm.recordTokenUsage(TokenUsage(prompt: 31, completion: 7))
                     }
                     await withToolSpan(tool: "search_docs", description: "Search notes", arguments: #"{"query":"sqlite"}"#) { tool in
-                        await withRetrieverSpan(query: "sqlite", topK: 2) { retriever in
+                        await withRetrieverSpan(query: "sqlite") { retriever in
                             await withEmbeddingSpan(model: "smollm2-embed", texts: ["sqlite"]) { $0.recordVectors([[0.5, -0.5]]) }
                             await withRerankerSpan(query: "sqlite", documents: [RetrievalDocument(id: "d1", content: "SQLite", score: 0.2)]) {
                                 $0.recordOutputDocuments([RetrievalDocument(id: "d1", content: "SQLite", score: 0.9)])
@@ -55,8 +55,7 @@ struct PhoenixRoundTripTests {
                         try await withOpenInferenceSpan("policy", kind: .guardrail) { _ in throw IntegrationFailure() }
                     }
                     agent.recordOutput("Use SQLite for a small app.")
-                    agent.recordStop(reason: "final_answer", iterations: 1)
-                    return try #require(Telemetry.currentTraceID)
+                    return try #require(TraceParent.current?.traceID)
                 }
             }
         }

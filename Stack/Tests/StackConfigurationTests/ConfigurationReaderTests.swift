@@ -1,4 +1,4 @@
-import OpenInference
+@_spi(OpenInferenceInternal) import OpenInference
 import Testing
 import _OpenInferenceConfiguration
 

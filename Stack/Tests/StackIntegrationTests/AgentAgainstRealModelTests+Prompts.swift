@@ -39,7 +39,7 @@ extension AgentAgainstRealModelTests {
         let traceID = Mutex<String?>(nil)
         _ = try await withTracer(telemetry.tracer) {
             try await withOpenInferenceContext(promptTemplate: recorded) {
-                try await agent.run(goal: "Say hello.") { traceID.withLock { $0 = Telemetry.currentTraceID } }
+                try await agent.run(goal: "Say hello.") { traceID.withLock { $0 = TraceParent.current?.traceID } }
             }
         }
         await telemetry.forceFlush()

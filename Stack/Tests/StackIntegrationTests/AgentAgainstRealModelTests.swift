@@ -54,7 +54,7 @@ struct AgentAgainstRealModelTests {
         let capture = TraceCapture()
         let result = try await withTracer(telemetry.tracer) {
             try await agent.run(goal: "Compare Postgres and SQLite for a small Django app's database.") {
-                capture.set(Telemetry.currentTraceID)
+                capture.set(TraceParent.current?.traceID)
             }
         }
         await telemetry.forceFlush()

@@ -20,11 +20,11 @@ struct SpanBoundsTests {
         var count = 0
         span.attributes.forEach { _, _ in count += 1 }
         #expect(count < 400)
-        #expect(span.attributes.get("stack.dropped_messages") == .int64(10_000 - 128))
+        #expect(span.attributes.get("openinference.swift.dropped_messages") == .int64(10_000 - 128))
         #expect(span.attributes.get("llm.input_messages.0.message.content") == .string("be brief"))
         #expect(span.attributes.get("llm.input_messages.127.message.content") == .string("message 9999"))
         #expect(span.attributes.get("llm.input_messages.128.message.content") == nil)
-        guard case .string(let issue)? = span.attributes.get("stack.recording_issue") else {
+        guard case .string(let issue)? = span.attributes.get("openinference.swift.recording_issue") else {
             Issue.record("no recording issue")
             return
         }

@@ -1,3 +1,4 @@
+import OpenInference
 import OpenInferenceTelemetry
 import Testing
 import Tracing
@@ -83,9 +84,9 @@ struct TracerTests {
     @Test("The current trace id reads as 32 hex characters inside a span and nil outside")
     func currentTraceID() throws {
         let tracer = StackTracer(processor: InMemorySpanRecorder())
-        #expect(Telemetry.currentTraceID == nil)
+        #expect(TraceParent.current?.traceID == nil)
         let inside = withTracer(tracer) {
-            withSpan("x") { _ in Telemetry.currentTraceID }
+            withSpan("x") { _ in TraceParent.current?.traceID }
         }
         let id = try #require(inside)
         #expect(id.count == 32)

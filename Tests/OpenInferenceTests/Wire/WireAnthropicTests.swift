@@ -35,7 +35,7 @@ struct WireAnthropicTests {
         #expect(span.jsonAttribute("llm.tools.0.tool.json_schema")?.member("name") == "weather")
         #expect(span.attribute("llm.output_messages.0.message.contents.0.message_content.text") == "Cold.")
         #expect(span.attribute("llm.finish_reason") == "end_turn")
-        #expect(span.attribute("stack.recording_issue") == nil)
+        #expect(span.attribute("openinference.swift.recording_issue") == nil)
     }
 
     @Test("Thinking and redacted thinking become reasoning parts, tool_use a tool call, and cached tokens count in the prompt")
@@ -92,7 +92,7 @@ struct WireAnthropicTests {
         #expect(span.intAttribute("llm.token_count.completion") == 30)
         #expect(span.intAttribute("llm.token_count.prompt_details.cache_read") == 5)
         #expect(span.jsonAttribute("output.value")?.member("stop_reason") == "tool_use")
-        #expect(span.attribute("stack.recording_issue") == nil)
+        #expect(span.attribute("openinference.swift.recording_issue") == nil)
     }
 
     @Test("An error event in the middle of a stream ends the span as an error, with the text that arrived before it")
@@ -107,6 +107,6 @@ struct WireAnthropicTests {
         #expect(span.status?.code == .error)
         #expect(span.status?.message == "the stream sent an error: Overloaded")
         #expect(span.attribute("llm.output_messages.0.message.contents.0.message_content.text") == "Partial")
-        #expect(span.attribute("stack.recording_issue") == nil)
+        #expect(span.attribute("openinference.swift.recording_issue") == nil)
     }
 }

@@ -66,7 +66,7 @@ struct WireGeminiTests {
         #expect(span.attribute("llm.output_messages.0.message.content") == "Cold.")
         #expect(span.attribute("llm.finish_reason") == "STOP")
         #expect(span.intAttribute("llm.token_count.total") == 7)
-        #expect(span.attribute("stack.recording_issue") == nil)
+        #expect(span.attribute("openinference.swift.recording_issue") == nil)
     }
 
     @Test("A stream without alt=sse arrives as one JSON array and is merged the same way")

@@ -46,7 +46,7 @@ struct WireOpenAIChatTests {
         #expect(span.intAttribute("llm.token_count.completion_details.reasoning") == 3)
         #expect(span.attribute("output.value") == response)
         #expect(span.attribute("output.mime_type") == "application/json")
-        #expect(span.attribute("stack.recording_issue") == nil)
+        #expect(span.attribute("openinference.swift.recording_issue") == nil)
     }
 
     static let streamRequest = #"{"model":"gpt-4o-mini","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"Hi"}]}"#
@@ -74,7 +74,7 @@ struct WireOpenAIChatTests {
         #expect(span.jsonAttribute("output.value")?.member("choices") == [["index": 0, "message": ["role": "assistant", "content": "Hello!"], "finish_reason": "stop"]])
         #expect(span.jsonAttribute("llm.invocation_parameters")?.member("stream") == true)
         #expect(span.status?.code == .ok)
-        #expect(span.attribute("stack.recording_issue") == nil)
+        #expect(span.attribute("openinference.swift.recording_issue") == nil)
     }
 
     @Test("With the latest GenAI conventions a stream also records its time to first chunk")
@@ -148,13 +148,13 @@ struct WireOpenAIChatTests {
         let stream = CannedExchange.stream(url: "https://api.openai.com/v1/chat/completions", request: Self.streamRequest, events: events)
         let ended = try await stream.record().only(kind: .llm)
         #expect(ended.attribute("llm.output_messages.0.message.content") == "Hel")
-        #expect(ended.attribute("stack.recording_issue")?.contains("without the event that closes it") == true)
+        #expect(ended.attribute("openinference.swift.recording_issue")?.contains("without the event that closes it") == true)
         #expect(ended.status?.code == .ok)
         let failed = try await stream.record(until: .fail(CannedFailure())).only(kind: .llm)
         #expect(failed.attribute("llm.output_messages.0.message.content") == "Hel")
         #expect(failed.status?.code == .error)
         #expect(failed.status?.message == "the connection was reset")
-        #expect(failed.attribute("stack.recording_issue")?.contains("broke off after 1 events") == true)
+        #expect(failed.attribute("openinference.swift.recording_issue")?.contains("broke off after 1 events") == true)
     }
 }
 

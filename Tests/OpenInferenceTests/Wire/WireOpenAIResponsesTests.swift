@@ -66,7 +66,7 @@ struct WireOpenAIResponsesTests {
         #expect(span.events.map(\.name) == ["First Token Stream Event"])
         #expect(span.attribute("llm.output_messages.0.message.contents.0.message_content.text") == "Hello")
         #expect(span.intAttribute("llm.token_count.total") == 4)
-        #expect(span.attribute("stack.recording_issue") == nil)
+        #expect(span.attribute("openinference.swift.recording_issue") == nil)
     }
 
     @Test("A stream that breaks off records the text deltas of the message in progress")

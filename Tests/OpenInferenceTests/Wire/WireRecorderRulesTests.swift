@@ -37,7 +37,7 @@ struct WireRecorderRulesTests {
         let span = try #require(await CannedExchange(url: url, request: "model=gpt&messages=hi", response: ["{}"]).record().first)
         #expect(span.attribute("input.value") == "model=gpt&messages=hi")
         #expect(span.attribute("input.mime_type") == "text/plain")
-        #expect(span.attribute("stack.recording_issue")?.hasPrefix("the request body is not JSON") == true)
+        #expect(span.attribute("openinference.swift.recording_issue")?.hasPrefix("the request body is not JSON") == true)
         #expect(span.status?.code == .ok)
     }
 
@@ -46,7 +46,7 @@ struct WireRecorderRulesTests {
         let span = try #require(await CannedExchange(url: url, request: #"{"model":"m"}"#, response: ["<html>proxy", " error</html>"]).record().first)
         #expect(span.attribute("output.value") == "<html>proxy error</html>")
         #expect(span.attribute("output.mime_type") == "text/plain")
-        #expect(span.attribute("stack.recording_issue")?.hasPrefix("the response body is not JSON") == true)
+        #expect(span.attribute("openinference.swift.recording_issue")?.hasPrefix("the response body is not JSON") == true)
     }
 
     @Test("No API key reaches a span: the URL, which may carry Gemini's key, is never recorded", arguments: knownCalls)
@@ -103,7 +103,7 @@ struct WireRecorderRulesTests {
             exchange?.receiveResponse(status: 200, headers: [:])
         }
         let span = try spans.only(kind: .llm)
-        #expect(span.attribute("stack.recording_issue")?.contains("released before its response ended") == true)
+        #expect(span.attribute("openinference.swift.recording_issue")?.contains("released before its response ended") == true)
     }
 
     @Test("Calls after the span ended change nothing")
@@ -145,7 +145,7 @@ struct WireRecorderEdgeTests {
     )
     func unrecordedParts(url: String, request: String, note: String) async throws {
         let span = try #require(await CannedExchange(url: url, request: request, response: ["{}"]).record().first)
-        #expect(span.attribute("stack.recording_issue") == note)
+        #expect(span.attribute("openinference.swift.recording_issue") == note)
     }
 }
 
@@ -157,7 +157,7 @@ struct WireUnreadableEventTests {
         let span = try await CannedExchange.stream(url: "https://api.openai.com/v1/chat/completions", request: "{}", events: events)
             .record().only(kind: .llm)
         #expect(span.attribute("llm.output_messages.0.message.content") == "ok")
-        let note = try #require(span.attribute("stack.recording_issue"))
+        let note = try #require(span.attribute("openinference.swift.recording_issue"))
         #expect(note.hasPrefix("stream event 1 is not JSON"))
         #expect(note.hasSuffix(", and 2 more could not be read either, so they were skipped"))
     }
