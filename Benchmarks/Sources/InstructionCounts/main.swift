@@ -11,52 +11,75 @@ import Tracing
 //
 //   llm-span        the seed LLM span on our tracer over the batch pipeline ("LLM span")
 //   noop-span       the seed LLM span with the no-op tracer ("LLM span with the no-op tracer")
+//   no-tracer-span  the seed LLM span with no tracer at all (nothing bootstrapped, no `withTracer`)
 //   agent-traced    one agent run traced ("Agent run traced")
 //   agent-untraced  one agent run untraced ("Agent run untraced")
+//
+// The top-level code is synchronous on purpose: an `async` main parks the main thread in libdispatch's
+// `dispatch_main`, which waits in `sigsuspend`, and valgrind 3.19 (Debian 12's) crashes there. The work
+// runs in a task instead, and the main thread waits for it on a semaphore.
 
-let arguments = CommandLine.arguments
-guard arguments.count == 3, let count = Int(arguments[2]), count >= 0 else {
-    FileHandle.standardError.write(Data("usage: InstructionCounts llm-span|noop-span|agent-traced|agent-untraced COUNT\n".utf8))
-    exit(64)
-}
 let spanWarmup = 200
 let agentWarmup = 3
+let modes = ["llm-span", "noop-span", "no-tracer-span", "agent-traced", "agent-untraced"]
 
-switch arguments[1] {
-case "llm-span":
-    let pipeline = BatchPipeline()
-    pipeline.start()
-    await withTracer(pipeline.tracer) {
-        await SeedSpan.record(spanWarmup)
-        await SeedSpan.record(count)
-    }
-    try await pipeline.stop()
-case "noop-span":
-    await withTracer(NoOpTracer()) {
-        await SeedSpan.record(spanWarmup)
-        await SeedSpan.record(count)
-    }
-case "agent-traced", "agent-untraced":
-    let model = ScriptedHTTPServer(
-        [.json(AgentReplies.toolCall), .json(AgentReplies.toolCall), .json(AgentReplies.answer)],
-        cycle: true,
-        recordRequests: false
-    )
-    let agent = AgentBench()
-    try await agent.prepare(model: model)
-    if arguments[1] == "agent-traced" {
-        agent.pipeline.start()
-        await withTracer(agent.pipeline.tracer) {
-            for _ in 0..<(agentWarmup + count) { await agent.run() }
-        }
-        try await agent.pipeline.stop()
-    } else {
-        await withTracer(NoOpTracer()) {
-            for _ in 0..<(agentWarmup + count) { await agent.run() }
-        }
-    }
-    try await model.stop()
-default:
-    FileHandle.standardError.write(Data("InstructionCounts: unknown mode \(arguments[1])\n".utf8))
+let arguments = CommandLine.arguments
+guard arguments.count == 3, modes.contains(arguments[1]), let count = Int(arguments[2]), count >= 0 else {
+    FileHandle.standardError.write(Data("usage: InstructionCounts \(modes.joined(separator: "|")) COUNT\n".utf8))
     exit(64)
 }
+
+/// Runs `mode`'s work: the warm-up, then `count` repetitions.
+func run(_ mode: String, count: Int) async throws {
+    switch mode {
+    case "llm-span":
+        let pipeline = BatchPipeline()
+        pipeline.start()
+        await withTracer(pipeline.tracer) {
+            await SeedSpan.record(spanWarmup)
+            await SeedSpan.record(count)
+        }
+        try await pipeline.stop()
+    case "noop-span":
+        await withTracer(NoOpTracer()) {
+            await SeedSpan.record(spanWarmup)
+            await SeedSpan.record(count)
+        }
+    case "no-tracer-span":
+        await SeedSpan.record(spanWarmup)
+        await SeedSpan.record(count)
+    default:
+        let model = ScriptedHTTPServer(
+            [.json(AgentReplies.toolCall), .json(AgentReplies.toolCall), .json(AgentReplies.answer)],
+            cycle: true,
+            recordRequests: false
+        )
+        let agent = AgentBench()
+        try await agent.prepare(model: model)
+        if mode == "agent-traced" {
+            agent.pipeline.start()
+            await withTracer(agent.pipeline.tracer) {
+                for _ in 0..<(agentWarmup + count) { await agent.run() }
+            }
+            try await agent.pipeline.stop()
+        } else {
+            await withTracer(NoOpTracer()) {
+                for _ in 0..<(agentWarmup + count) { await agent.run() }
+            }
+        }
+        try await model.stop()
+    }
+}
+
+let finished = DispatchSemaphore(value: 0)
+let mode = arguments[1]
+Task.detached {
+    do {
+        try await run(mode, count: count)
+    } catch {
+        FileHandle.standardError.write(Data("InstructionCounts: \(error)\n".utf8))
+        exit(1)
+    }
+    finished.signal()
+}
+finished.wait()
