@@ -56,5 +56,16 @@ let package = Package(
             ],
             path: "Sources/InstructionCounts"
         ),
+        // `AgentRounds ROUNDS RUNS`: the agent tracing overhead by time, from interleaved rounds of traced
+        // and untraced runs (scripts/bench.sh).
+        .executableTarget(
+            name: "AgentRounds",
+            dependencies: [
+                "BenchmarkWorkloads",
+                .product(name: "StackTestSupport", package: "Stack"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
+            path: "Sources/AgentRounds"
+        ),
     ]
 )
