@@ -50,6 +50,7 @@ let package = Package(
             name: "InstructionCounts",
             dependencies: [
                 "BenchmarkWorkloads",
+                .product(name: "OpenInference", package: "OpenInference"),
                 .product(name: "StackTelemetry", package: "Stack"),
                 .product(name: "StackTestSupport", package: "Stack"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),

@@ -97,6 +97,7 @@ for key in swift_ns_per_llm_span swift_ns_per_noop_span python_ns_per_llm_span \
   soak_dropped swift_otel_ns_per_llm_span swift_otel_direct_ns_per_llm_span swift_otel_direct_batched_ns_per_llm_span \
   swift_otel_helper_overhead_pct swift_otel_helper_overhead_over_batched_pct swift_instructions_per_llm_span \
   python_instructions_per_llm_span swift_instructions_per_noop_span swift_instructions_per_no_tracer_span \
+  swift_instructions_per_empty_noop_helper swift_instructions_per_empty_call \
   agent_traced_instructions_per_run agent_untraced_instructions_per_run; do
   if [ -n "$(value "$key")" ]; then printf '%-44s %s\n' "$key" "$(value "$key")"; fi
 done

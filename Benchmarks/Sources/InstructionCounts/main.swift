@@ -1,5 +1,6 @@
 import BenchmarkWorkloads
 import Foundation
+import OpenInference
 import StackTelemetry
 import StackTestSupport
 import Tracing
@@ -12,6 +13,9 @@ import Tracing
 //   llm-span        the seed LLM span on our tracer over the batch pipeline ("LLM span")
 //   noop-span       the seed LLM span with the no-op tracer ("LLM span with the no-op tracer")
 //   no-tracer-span  the seed LLM span with no tracer at all (nothing bootstrapped, no `withTracer`)
+//   empty-span      `withLLMSpan { _ in }` with no tracer: no arguments, an empty body, the helper alone
+//   empty-call      the same loop handing the empty body to a generic async function that only calls it,
+//                   the baseline of empty-span (what passing a closure to any async function costs)
 //   agent-traced    one agent run traced ("Agent run traced")
 //   agent-untraced  one agent run untraced ("Agent run untraced")
 //
@@ -21,7 +25,12 @@ import Tracing
 
 let spanWarmup = 200
 let agentWarmup = 3
-let modes = ["llm-span", "noop-span", "no-tracer-span", "agent-traced", "agent-untraced"]
+let modes = ["llm-span", "noop-span", "no-tracer-span", "empty-span", "empty-call", "agent-traced", "agent-untraced"]
+
+/// Calls `body`, and nothing else: `empty-call`'s stand-in for the helper, kept out of line.
+@inline(never) nonisolated(nonsending) func callBody<T>(_ body: nonisolated(nonsending) (Int) async throws -> T) async rethrows -> T {
+    try await body(0)
+}
 
 let arguments = CommandLine.arguments
 guard arguments.count == 3, modes.contains(arguments[1]), let count = Int(arguments[2]), count >= 0 else {
@@ -48,6 +57,10 @@ func run(_ mode: String, count: Int) async throws {
     case "no-tracer-span":
         await SeedSpan.record(spanWarmup)
         await SeedSpan.record(count)
+    case "empty-span":
+        for _ in 0..<(spanWarmup + count) { await withLLMSpan { _ in } }
+    case "empty-call":
+        for _ in 0..<(spanWarmup + count) { await callBody { _ in } }
     default:
         let model = ScriptedHTTPServer(
             [.json(AgentReplies.toolCall), .json(AgentReplies.toolCall), .json(AgentReplies.answer)],
