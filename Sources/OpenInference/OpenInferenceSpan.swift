@@ -32,6 +32,7 @@ public struct OpenInferenceSpan: Sendable {
 
     /// A span that records nothing, for the no-op path of the helpers: swift-distributed-tracing's no-op
     /// span carrying `context`, the default configuration, no cast and no error flag.
+    @usableFromInline
     init(notRecordingIn context: InstrumentationContext) {
         self.span = NoOpTracer.NoOpSpan(context: context)
         self.config = .default
@@ -49,6 +50,7 @@ public struct OpenInferenceSpan: Sendable {
     /// instrument to `any Tracer` (two conformance lookups) before a span is even started. A
     /// `MultiplexInstrument`, any other tracer, and the tracer of ``withTracingSuppressed(_:)`` (which
     /// still injects the caller's context) answer `false`.
+    @inlinable
     static var tracerIsNoOp: Bool {
         let type = ObjectIdentifier(Swift.type(of: InstrumentationSystem.instrument))
         return type == ObjectIdentifier(NoOpTracer.self) || type == ObjectIdentifier(NoOpInstrument.self)
