@@ -21,7 +21,7 @@ soak:
 soak-cluster:
 	bash scripts/soak-cluster.sh
 
-## Regenerates the Phoenix REST client (Stack/Sources/PhoenixAPI) from Stack/OpenAPI/phoenix-openapi.json.
+## Regenerates the Phoenix REST client (Sources/PhoenixAPI) from Stack/OpenAPI/phoenix-openapi.json.
 ## `scripts/generate-phoenix-api.sh save URL` first saves the document a newer Phoenix serves.
 generate:
 	bash scripts/generate-phoenix-api.sh

@@ -10,7 +10,7 @@ let package = Package(
     dependencies: [
         // Only the malloc interposer: the runtime interposer it would add on Linux is not needed here.
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
-        .package(name: "OpenInference", path: ".."),
+        .package(name: "OpenInference", path: "..", traits: ["Telemetry"]),
         .package(name: "Stack", path: "../Stack"),
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
     ],
@@ -34,7 +34,7 @@ let package = Package(
                 "BenchmarkWorkloads",
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "OpenInference", package: "OpenInference"),
-                .product(name: "StackTelemetry", package: "Stack"),
+                .product(name: "OpenInferenceTelemetry", package: "OpenInference"),
                 .product(name: "StackLLM", package: "Stack"),
                 .product(name: "StackAgent", package: "Stack"),
                 .product(name: "StackTestSupport", package: "Stack"),

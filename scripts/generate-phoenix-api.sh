@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates Stack/Sources/PhoenixAPI/Generated (the Phoenix REST client) with swift-openapi-generator.
+# Regenerates Sources/PhoenixAPI/Generated (the Phoenix REST client) with swift-openapi-generator.
 #
 #   scripts/generate-phoenix-api.sh            # from the saved document, Stack/OpenAPI/phoenix-openapi.json
 #   scripts/generate-phoenix-api.sh save URL   # first saves the document a running Phoenix serves at URL/openapi.json
@@ -12,7 +12,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 openapi_dir="$root/Stack/OpenAPI"
 document="$openapi_dir/phoenix-openapi.json"
-output="$root/Stack/Sources/PhoenixAPI/Generated"
+output="$root/Sources/PhoenixAPI/Generated"
 
 if [ "${1:-}" = "save" ]; then
   url="${2:?usage: $0 save PHOENIX_URL}"
@@ -98,6 +98,7 @@ rm -rf "$(dirname "$normalized")"
 # package-access code and build without warnings.
 sed -i -E 's/^(@_spi\(Generated\) )?package import /\1import /' "$output"/*.swift
 cat > "$output/PhoenixDocument.swift" <<SWIFT
+#if Phoenix
 // Written by scripts/generate-phoenix-api.sh, do not modify.
 
 /// The Phoenix whose OpenAPI document the client in this module was generated from.
@@ -105,5 +106,13 @@ package enum PhoenixDocument {
     /// That Phoenix's version (its \`x-phoenix-server-version\` header when the document was saved).
     package static let serverVersion = "$(cat "$openapi_dir/phoenix-version.txt")"
 }
+#endif  // Phoenix
 SWIFT
+# The module is the root package's `PhoenixClient` product, behind its `Phoenix` trait: with the trait
+# off (an adopter of OpenInference alone) every file compiles to nothing and swift-openapi-runtime is
+# not resolved.
+for file in "$output"/*.swift; do
+  case "$file" in */PhoenixDocument.swift) continue ;; esac
+  { printf '#if Phoenix\n'; cat "$file"; printf '#endif  // Phoenix\n'; } > "$file.wrapped" && mv "$file.wrapped" "$file"
+done
 log "generated $(ls "$output" | wc -l) files in $output"

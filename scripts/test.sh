@@ -2,7 +2,7 @@
 # `make test`: installs and starts a private Phoenix and a local model server (llama.cpp serving
 # SmolLM2-135M), runs every Swift test against them (unit and integration), compares our spans with
 # Python's OpenInference for the same calls, runs the README quick start and checks its trace, drives
-# `stack serve` over HTTP, drives its chat page in headless Chromium, checks `stack prompt` and STACK_PROMPT, `stack dataset`,
+# `stack serve` over HTTP, checks that each product adopted with its trait alone resolves only what it needs, drives its chat page in headless Chromium, checks `stack prompt` and STACK_PROMPT, `stack dataset`,
 # `stack experiment` and `stack eval`, runs `stack ask` with its search tool over MCP (stdio and HTTP), runs the README's
 # `stack` command lines as written after `make demo` on a fresh cache, attacks `stack serve` as issue 30 did
 # (scripts/check-security.sh), and stops exactly the processes it started.
@@ -38,6 +38,8 @@ STACK_MCP_PYTHON="$(phase install-mcp-peers scripts/mcp-venv.sh)"
 export STACK_MCP_PYTHON
 phase build swift build --build-tests
 phase test-library swift test --skip-build
+# A scratch adopter per product, each enabling only its trait: resolves only what it needs, and builds.
+phase check-adopters scripts/check-adopters.sh "$STACK_CACHE_DIR/adopters"
 phase build-stack swift build --package-path Stack --build-tests
 phase test-stack swift test --package-path Stack --skip-build
 phase conformance scripts/conformance.sh "$model_url" "$phoenix_url"

@@ -1,6 +1,6 @@
 import BenchmarkWorkloads
 import Foundation
-import StackTelemetry
+import OpenInferenceTelemetry
 import StackTestSupport
 import Synchronization
 import Tracing

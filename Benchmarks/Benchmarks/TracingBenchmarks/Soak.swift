@@ -1,6 +1,6 @@
 import BenchmarkWorkloads
 import Foundation
-import StackTelemetry
+import OpenInferenceTelemetry
 import Tracing
 
 /// Resident memory of this process, from `/proc/self/statm`.

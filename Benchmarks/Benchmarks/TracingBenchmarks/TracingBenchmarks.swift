@@ -2,9 +2,9 @@ import Benchmark
 import BenchmarkWorkloads
 import Foundation
 import OpenInference
+import OpenInferenceTelemetry
 import StackAgent
 import StackLLM
-import StackTelemetry
 import StackTestSupport
 import Tracing
 

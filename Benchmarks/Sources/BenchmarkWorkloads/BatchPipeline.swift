@@ -1,4 +1,4 @@
-import StackTelemetry
+import OpenInferenceTelemetry
 import Synchronization
 
 /// Accepts and forgets every batch.

@@ -1,7 +1,7 @@
 import Foundation
 import OpenInference
+import OpenInferenceTelemetry
 import StackLLM
-import StackTelemetry
 
 // The OpenAI calls of the conformance check (scripts/conformance.sh), made through `LLMClient` and
 // exported to Phoenix. scripts/conformance/python_calls.py makes the same calls through Python's

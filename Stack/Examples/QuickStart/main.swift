@@ -1,5 +1,5 @@
 import OpenInference
-import StackTelemetry
+import OpenInferenceTelemetry
 
 // The README's quick start, verbatim: `make test` runs it and checks the trace in Phoenix.
 try await withTelemetry(.fromEnvironment(serviceName: "quickstart")) { _ in

@@ -2,12 +2,12 @@ import ArgumentParser
 import Foundation
 import Logging
 import OpenInference
+import OpenInferenceTelemetry
 import PhoenixClient
 import StackAgent
 import StackLLM
 import StackMCP
 import StackService
-import StackTelemetry
 import Synchronization
 
 /// `stack ask "<goal>"`: runs the traced agent once and shows its trace.

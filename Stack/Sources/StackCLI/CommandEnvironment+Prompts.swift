@@ -1,6 +1,6 @@
 import Logging
 import PhoenixClient
-import StackConfiguration
+import _OpenInferenceConfiguration
 
 extension CommandEnvironment {
     /// The agent's system prompt from Phoenix, when `STACK_PROMPT` names one (`name` or `name:tag`), kept

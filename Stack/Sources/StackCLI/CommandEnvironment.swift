@@ -1,10 +1,10 @@
 import ArgumentParser
 import Foundation
 import OpenInference
+import OpenInferenceTelemetry
 import PhoenixClient
-import StackConfiguration
 import StackLLM
-import StackTelemetry
+import _OpenInferenceConfiguration
 
 /// The environment the `stack` commands read: the process environment, plus the local model server and
 /// Phoenix that the project's scripts started (`make demo`, `scripts/model-server.sh start`,

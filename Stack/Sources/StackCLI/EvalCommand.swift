@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
 import OpenInference
+import OpenInferenceTelemetry
 import PhoenixClient
 import StackEvaluation
-import StackTelemetry
 
 /// `stack eval --project P [--since DURATION] [--limit N]`: evaluates the agent runs Phoenix holds and
 /// writes each verdict back as an annotation (the run's root span for the answer, the RETRIEVER span's

@@ -1,10 +1,10 @@
 import ArgumentParser
 import Foundation
 import OpenInference
+import OpenInferenceTelemetry
 import PhoenixClient
 import StackAgent
 import StackEvaluation
-import StackTelemetry
 
 /// `stack experiment run`: the agent on every example of a dataset, traced into the experiment's project,
 /// each run and evaluation recorded in Phoenix, mean scores beside a baseline's, and a regression gate.

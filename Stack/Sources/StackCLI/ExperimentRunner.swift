@@ -1,9 +1,9 @@
 import Foundation
 import OpenInference
+import OpenInferenceTelemetry
 import PhoenixClient
 import StackAgent
 import StackEvaluation
-import StackTelemetry
 import Synchronization
 
 /// Runs the agent on dataset examples for one experiment, at most `concurrency` at once: each run is

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
+import OpenInferenceTelemetry
 import StackLLM
 import StackRetrieval
-import StackTelemetry
 
 /// `stack ingest <folder>`: chunks and indexes Markdown and text files for the agent's search tool.
 struct IngestCommand: AsyncParsableCommand {

@@ -2,9 +2,9 @@ import ArgumentParser
 import Foundation
 import Logging
 import MCP
+import OpenInferenceTelemetry
 import ServiceLifecycle
 import StackMCP
-import StackTelemetry
 
 /// `stack mcp`: the stack's tools (`search_docs`, `fetch_chunk`, `now`) served as an MCP server on
 /// standard input and output, or with `--http` over Streamable HTTP at `/mcp`. Each call is a TOOL span

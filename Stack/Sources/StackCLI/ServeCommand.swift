@@ -3,14 +3,14 @@ import Foundation
 import Hummingbird
 import Logging
 import Metrics
+import OpenInferenceTelemetry
 import Prometheus
 import ServiceLifecycle
 import StackAgent
-import StackHTTP
 import StackLLM
 import StackMCP
 import StackService
-import StackTelemetry
+import _OpenInferenceHTTP
 
 /// `stack serve`: the traced agent as an HTTP service (see ``StackAPI`` for the routes).
 struct ServeCommand: AsyncParsableCommand {

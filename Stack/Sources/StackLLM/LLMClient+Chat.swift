@@ -3,8 +3,8 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import OpenInference
-import StackHTTP
 import Tracing
+import _OpenInferenceHTTP
 
 // Chat completions: one request, one answer, one LLM span.
 extension LLMClient {

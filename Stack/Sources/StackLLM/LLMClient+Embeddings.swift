@@ -3,8 +3,8 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import OpenInference
-import StackHTTP
 import Tracing
+import _OpenInferenceHTTP
 
 // Embeddings: one EMBEDDING span per call, vectors pooled when the server gives one per token.
 extension LLMClient {

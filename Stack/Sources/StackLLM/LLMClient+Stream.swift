@@ -3,8 +3,8 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 @_spi(Wire) import OpenInference
-import StackHTTP
 import Tracing
+import _OpenInferenceHTTP
 
 // Streamed chat completions: server-sent events into one answer, one LLM span.
 extension LLMClient {

@@ -3,8 +3,8 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import OpenInference
-import StackHTTP
 import Tracing
+import _OpenInferenceHTTP
 
 /// A client for any OpenAI-compatible server (OpenAI, Ollama, vLLM, llama.cpp's server) whose every
 /// call is an OpenInference span: LLM for chat, EMBEDDING for embeddings.

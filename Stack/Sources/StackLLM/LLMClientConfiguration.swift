@@ -1,5 +1,5 @@
 import Foundation
-import StackConfiguration
+import _OpenInferenceConfiguration
 
 /// Where an OpenAI-compatible server lives and how to talk to it.
 ///

@@ -1,6 +1,6 @@
 import Foundation
 import OpenInference
-import StackConfiguration
+import _OpenInferenceConfiguration
 
 /// Which MCP servers the agent uses as tool sources, and how long their requests may take.
 ///

@@ -4,7 +4,7 @@ import Hummingbird
 import Logging
 import MCP
 import NIOCore
-import StackHTTP
+import _OpenInferenceHTTP
 
 /// An ``MCPToolServer`` served over MCP's Streamable HTTP transport at ``path`` (`/mcp`): a Hummingbird
 /// application whose one route converts each request to the SDK's framework-agnostic `HTTPRequest`,

@@ -5,6 +5,7 @@ import FoundationNetworking
 import Logging
 import MCP
 import OpenInference
+import OpenInferenceMCP
 import StackAgent
 
 /// One MCP server, run as a child process and spoken to over its standard input and output, or reached

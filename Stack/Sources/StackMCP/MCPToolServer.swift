@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MCP
 import OpenInference
+import OpenInferenceMCP
 import StackAgent
 import Tracing
 

@@ -1,7 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import OpenInference
-import StackTelemetry
+import OpenInferenceTelemetry
 
 /// Gives every answer to an authenticated request an `X-Feedback-Token` beside its `X-Trace-Id`:
 /// the token that lets the key's user, and no one else, send feedback on that trace (see

@@ -1,6 +1,6 @@
 import HTTPTypes
 import Hummingbird
-import StackHTTP
+import _OpenInferenceHTTP
 
 /// Refuses requests whose `Host` or `Origin` is not one this server answers to (``AllowedHosts``, the
 /// rule `stack mcp --http` follows too), so a web page on another name cannot reach the API, the chat

@@ -1,5 +1,5 @@
 import Foundation
-import StackConfiguration
+import _OpenInferenceConfiguration
 
 /// How `stack serve` listens and whom it serves.
 ///

@@ -1,16 +1,16 @@
 import Foundation
 import HTTPTypes
-import Logging
 import Hummingbird
+import Logging
 import NIOCore
 import OpenInference
+import OpenInferenceTelemetry
 import PhoenixClient
 import Prometheus
 import StackAgent
-import StackHTTP
 import StackLLM
-import StackTelemetry
 import Tracing
+import _OpenInferenceHTTP
 
 /// The HTTP API of `stack serve`: its routes and what they need.
 ///

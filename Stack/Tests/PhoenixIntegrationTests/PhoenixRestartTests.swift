@@ -1,7 +1,7 @@
 import Foundation
 import OpenInference
+import OpenInferenceTelemetry
 import PhoenixClient
-import StackTelemetry
 import Testing
 import Tracing
 

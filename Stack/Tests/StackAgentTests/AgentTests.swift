@@ -1,8 +1,8 @@
 import Foundation
 import OpenInference
+import OpenInferenceTelemetry
 import StackAgent
 import StackLLM
-import StackTelemetry
 import StackTestSupport
 import Testing
 import Tracing

@@ -1,6 +1,6 @@
 import OpenInference
-import StackConfiguration
 import Testing
+import _OpenInferenceConfiguration
 
 @Suite("One configuration reader")
 struct ConfigurationReaderTests {

@@ -3,15 +3,15 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import OpenInferenceTelemetry
 import PhoenixClient
 import PropertyBased
-import Tracing
 import StackAgent
 import StackLLM
 import StackService
-import StackTelemetry
 import StackTestSupport
 import Testing
+import Tracing
 
 @Suite("Fuzzing: the server's request decoding")
 struct RequestFuzzTests {

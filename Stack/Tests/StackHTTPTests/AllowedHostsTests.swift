@@ -1,5 +1,5 @@
-import StackHTTP
 import Testing
+import _OpenInferenceHTTP
 
 @Suite("Allowed hosts: the DNS-rebinding rule")
 struct AllowedHostsTests {

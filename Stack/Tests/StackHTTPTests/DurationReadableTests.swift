@@ -1,5 +1,5 @@
-import StackHTTP
 import Testing
+import _OpenInferenceHTTP
 
 @Suite("Durations in messages")
 struct DurationReadableTests {

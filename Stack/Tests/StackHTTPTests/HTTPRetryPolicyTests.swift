@@ -1,6 +1,6 @@
 import Foundation
-import StackHTTP
 import Testing
+import _OpenInferenceHTTP
 
 @Suite("One HTTP retry policy")
 struct HTTPRetryPolicyTests {

@@ -1,11 +1,11 @@
 import Foundation
 import Logging
 import OpenInference
+import OpenInferenceTelemetry
 import PhoenixClient
 import StackAgent
 import StackLLM
 import StackService
-import StackTelemetry
 import Synchronization
 import Testing
 import Tracing

@@ -1,10 +1,10 @@
 import Foundation
 import OpenInference
+import OpenInferenceTelemetry
 import PhoenixClient
 import StackAgent
 import StackLLM
 import StackRetrieval
-import StackTelemetry
 import Synchronization
 import Testing
 import Tracing

@@ -3,11 +3,11 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import OpenInferenceTelemetry
 import PhoenixClient
 import StackAgent
 import StackLLM
 import StackService
-import StackTelemetry
 import Testing
 import Tracing
 

@@ -1,7 +1,7 @@
 import Foundation
 import OpenInference
+import OpenInferenceTelemetry
 import StackLLM
-import StackTelemetry
 import StackTestSupport
 import Testing
 import Tracing

@@ -1,10 +1,10 @@
 import Foundation
 import Logging
 import OpenInference
+import OpenInferenceTelemetry
 import PhoenixClient
 import StackAgent
 import StackMCP
-import StackTelemetry
 import StackTestSupport
 import Testing
 import Tracing

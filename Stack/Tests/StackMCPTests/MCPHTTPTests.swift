@@ -3,9 +3,9 @@ import Hummingbird
 import Logging
 import MCP
 import OpenInference
+import OpenInferenceTelemetry
 import StackAgent
 import StackMCP
-import StackTelemetry
 import Testing
 import Tracing
 

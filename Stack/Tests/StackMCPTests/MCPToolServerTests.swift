@@ -2,9 +2,10 @@ import Foundation
 import Logging
 import MCP
 import OpenInference
+import OpenInferenceMCP
+import OpenInferenceTelemetry
 import StackAgent
 import StackMCP
-import StackTelemetry
 import Testing
 import Tracing
 

@@ -2,10 +2,10 @@ import Foundation
 import Logging
 import MCP
 import OpenInference
+import OpenInferenceTelemetry
 import StackAgent
 import StackLLM
 import StackMCP
-import StackTelemetry
 import StackTestSupport
 import Testing
 import Tracing

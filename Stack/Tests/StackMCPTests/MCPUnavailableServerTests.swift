@@ -1,10 +1,10 @@
 import Foundation
 import Logging
 import OpenInference
+import OpenInferenceTelemetry
 import StackAgent
 import StackLLM
 import StackMCP
-import StackTelemetry
 import StackTestSupport
 import Testing
 import Tracing

@@ -1,7 +1,7 @@
 import Foundation
 import OpenInference
+import OpenInferenceTelemetry
 import StackRetrieval
-import StackTelemetry
 import Testing
 import Tracing
 

@@ -4,8 +4,8 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import OpenInference
+import OpenInferenceTelemetry
 import StackService
-import StackTelemetry
 import StackTestSupport
 import Synchronization
 import Testing

@@ -3,12 +3,12 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import OpenInferenceTelemetry
 import PhoenixClient
 import ServiceLifecycle
 import StackEvaluation
 import StackLLM
 import StackService
-import StackTelemetry
 import StackTestSupport
 import Synchronization
 import Testing

@@ -4,12 +4,12 @@ import Hummingbird
 import HummingbirdTesting
 import Metrics
 import OpenInference
+import OpenInferenceTelemetry
 import PhoenixClient
 import Prometheus
 import StackAgent
 import StackLLM
 import StackService
-import StackTelemetry
 import StackTestSupport
 import Tracing
 

@@ -3,8 +3,8 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import OpenInferenceTelemetry
 import StackService
-import StackTelemetry
 import StackTestSupport
 import Testing
 import Tracing

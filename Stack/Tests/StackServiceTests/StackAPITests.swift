@@ -4,9 +4,9 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import OpenInference
+import OpenInferenceTelemetry
 import StackLLM
 import StackService
-import StackTelemetry
 import StackTestSupport
 import Testing
 import Tracing

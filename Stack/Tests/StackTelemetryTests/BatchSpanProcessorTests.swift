@@ -1,5 +1,5 @@
 import Foundation
-import StackTelemetry
+import OpenInferenceTelemetry
 import Synchronization
 import Testing
 import Tracing

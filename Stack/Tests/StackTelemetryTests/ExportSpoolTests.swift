@@ -3,7 +3,7 @@ import Logging
 import StackTestSupport
 import Testing
 
-@testable import StackTelemetry
+@testable import OpenInferenceTelemetry
 
 /// The durable export spool on its own: files, bound, order, damage and restarts.
 @Suite("Export spool")

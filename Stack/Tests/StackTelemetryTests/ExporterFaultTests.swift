@@ -4,7 +4,7 @@ import StackTestSupport
 import Testing
 import Tracing
 
-@testable import StackTelemetry
+@testable import OpenInferenceTelemetry
 
 /// The OTLP exporter and batch processor against a local collector that misbehaves on cue.
 @Suite("Exporter faults against a local collector")

@@ -4,7 +4,7 @@ import Logging
 import Testing
 import Tracing
 
-@testable import StackTelemetry
+@testable import OpenInferenceTelemetry
 
 @Suite("OTLP metrics and logs")
 struct OTLPMetricsAndLogsTests {

@@ -1,5 +1,5 @@
 import OpenInference
-import StackTelemetry
+import OpenInferenceTelemetry
 import Testing
 import Tracing
 

@@ -3,7 +3,7 @@ import Logging
 import StackTestSupport
 import Testing
 
-@testable import StackTelemetry
+@testable import OpenInferenceTelemetry
 
 /// The OTLP exporter with a spool against a local collector that fails on cue.
 @Suite("Spooled export")

@@ -1,5 +1,5 @@
 import Foundation
-import StackTelemetry
+import OpenInferenceTelemetry
 import StackTestSupport
 import Testing
 import Tracing

@@ -1,6 +1,6 @@
 import Logging
+import OpenInferenceTelemetry
 import ServiceLifecycle
-import StackTelemetry
 import Testing
 
 @Suite("Configuration from the environment")

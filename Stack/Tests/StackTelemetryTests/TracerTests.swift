@@ -1,4 +1,4 @@
-import StackTelemetry
+import OpenInferenceTelemetry
 import Testing
 import Tracing
 import W3CTraceContext

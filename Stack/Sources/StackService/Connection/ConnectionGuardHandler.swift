@@ -2,8 +2,8 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import OpenInference
-import StackHTTP
 import Tracing
+import _OpenInferenceHTTP
 
 /// Guards one HTTP/1 connection at the level of NIO's HTTP/1 parts, between NIO's codec and
 /// Hummingbird's: it enforces ``ConnectionTimeouts``, answers a request NIO cannot parse (headers over

@@ -1,4 +1,4 @@
-import StackConfiguration
+import _OpenInferenceConfiguration
 
 /// Whether `stack serve` evaluates a share of its live answers in the background, and within what bounds
 /// (see ``OnlineEvaluator``).

@@ -1,5 +1,5 @@
 import Foundation
-import StackConfiguration
+import _OpenInferenceConfiguration
 
 /// Whether `stack serve` serves the chat page at `/`, and on what terms.
 ///
