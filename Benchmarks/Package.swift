@@ -21,7 +21,7 @@ let package = Package(
             name: "BenchmarkWorkloads",
             dependencies: [
                 .product(name: "OpenInference", package: "OpenInference"),
-                .product(name: "StackTelemetry", package: "Stack"),
+                .product(name: "OpenInferenceTelemetry", package: "OpenInference"),
                 .product(name: "StackLLM", package: "Stack"),
                 .product(name: "StackAgent", package: "Stack"),
                 .product(name: "StackTestSupport", package: "Stack"),
@@ -51,7 +51,7 @@ let package = Package(
             dependencies: [
                 "BenchmarkWorkloads",
                 .product(name: "OpenInference", package: "OpenInference"),
-                .product(name: "StackTelemetry", package: "Stack"),
+                .product(name: "OpenInferenceTelemetry", package: "OpenInference"),
                 .product(name: "StackTestSupport", package: "Stack"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],

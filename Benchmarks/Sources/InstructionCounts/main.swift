@@ -1,7 +1,7 @@
 import BenchmarkWorkloads
 import Foundation
 import OpenInference
-import StackTelemetry
+import OpenInferenceTelemetry
 import StackTestSupport
 import Tracing
 
