@@ -15,9 +15,23 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
     ],
     targets: [
+        // The work the benchmarks measure (the seed span, the batch pipeline, the agent run), shared by the
+        // timed benchmarks and the instruction counts.
+        .target(
+            name: "BenchmarkWorkloads",
+            dependencies: [
+                .product(name: "OpenInference", package: "OpenInference"),
+                .product(name: "OpenInferenceTelemetry", package: "OpenInference"),
+                .product(name: "StackLLM", package: "Stack"),
+                .product(name: "StackAgent", package: "Stack"),
+                .product(name: "StackTestSupport", package: "Stack"),
+            ],
+            path: "Sources/BenchmarkWorkloads"
+        ),
         .executableTarget(
             name: "TracingBenchmarks",
             dependencies: [
+                "BenchmarkWorkloads",
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "OpenInference", package: "OpenInference"),
                 .product(name: "OpenInferenceTelemetry", package: "OpenInference"),
@@ -28,6 +42,31 @@ let package = Package(
             ],
             path: "Benchmarks/TracingBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        )
+        ),
+        // `InstructionCounts MODE COUNT`: the same work a fixed number of times, for callgrind
+        // (scripts/bench.sh). Outside Benchmarks/, so that `swift package benchmark` does not take it
+        // for a benchmark.
+        .executableTarget(
+            name: "InstructionCounts",
+            dependencies: [
+                "BenchmarkWorkloads",
+                .product(name: "OpenInference", package: "OpenInference"),
+                .product(name: "OpenInferenceTelemetry", package: "OpenInference"),
+                .product(name: "StackTestSupport", package: "Stack"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
+            path: "Sources/InstructionCounts"
+        ),
+        // `AgentRounds ROUNDS RUNS`: the agent tracing overhead by time, from interleaved rounds of traced
+        // and untraced runs (scripts/bench.sh).
+        .executableTarget(
+            name: "AgentRounds",
+            dependencies: [
+                "BenchmarkWorkloads",
+                .product(name: "StackTestSupport", package: "Stack"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
+            path: "Sources/AgentRounds"
+        ),
     ]
 )

@@ -5,6 +5,11 @@ public struct LLMSpan: OpenInferenceSpanProtocol {
     /// The recording span underneath.
     public let base: OpenInferenceSpan
 
+    @usableFromInline
+    init(base: OpenInferenceSpan) {
+        self.base = base
+    }
+
     /// Records the model's reply as `llm.output_messages`, and `output.value`: the whole response as
     /// JSON when `responseJSON` is given (what the reference OpenAI instrumentation records), otherwise the
     /// text of a single text reply.
@@ -116,6 +121,7 @@ public struct LLMSpan: OpenInferenceSpanProtocol {
 ///     return response.message
 /// }
 /// ```
+@inlinable
 public nonisolated(nonsending) func withLLMSpan<T>(
     _ name: String = "chat",
     model: String? = nil,
@@ -128,6 +134,34 @@ public nonisolated(nonsending) func withLLMSpan<T>(
     function: String = #function,
     file fileID: String = #fileID,
     line: UInt = #line,
+    _ body: nonisolated(nonsending) (LLMSpan) async throws -> T
+) async rethrows -> T {
+    // The no-op path, decided here in the caller's module: one specialised call of `body`, no generic async
+    // frame of the helper's own (see `withKindSpan`, which asks the same for every helper).
+    if OpenInferenceSpan.tracerIsNoOp {
+        return try await body(LLMSpan(base: OpenInferenceSpan(notRecordingIn: context())))
+    }
+    return try await withRecordedLLMSpan(
+        name, model: model, system: system, provider: provider, messages: messages, parameters: parameters,
+        tools: tools, context: context(), function: function, file: fileID, line: line, body
+    )
+}
+
+/// ``withLLMSpan(_:model:system:provider:messages:parameters:tools:context:function:file:line:_:)`` under a
+/// tracer that is not the no-op one: out of line, so that the inlined front stays a check and a call.
+@usableFromInline
+nonisolated(nonsending) func withRecordedLLMSpan<T>(
+    _ name: String,
+    model: String?,
+    system: String?,
+    provider: String?,
+    messages: [LLMMessage],
+    parameters: OpenInferenceJSON?,
+    tools: [LLMToolDefinition],
+    context: @autoclosure () -> InstrumentationContext,
+    function: String,
+    file fileID: String,
+    line: UInt,
     _ body: nonisolated(nonsending) (LLMSpan) async throws -> T
 ) async rethrows -> T {
     try await withKindSpan(

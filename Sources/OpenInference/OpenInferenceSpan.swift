@@ -30,6 +30,32 @@ public struct OpenInferenceSpan: Sendable {
         self.errorMark = span.isRecording && batchRecording == nil ? ErrorMark() : nil
     }
 
+    /// A span that records nothing, for the no-op path of the helpers: swift-distributed-tracing's no-op
+    /// span carrying `context`, the default configuration, no cast and no error flag.
+    @usableFromInline
+    init(notRecordingIn context: InstrumentationContext) {
+        self.span = NoOpTracer.NoOpSpan(context: context)
+        self.config = .default
+        self.batchRecording = nil
+        self.errorMark = nil
+    }
+
+    /// Whether the task's tracer is swift-distributed-tracing's no-op: `NoOpTracer` (bootstrapped, or
+    /// scoped with `withTracer`) or `NoOpInstrument` (nothing bootstrapped: `InstrumentationSystem.tracer`
+    /// is then a `NoOpTracer`). Such a tracer records no span and injects no context, so nothing a helper
+    /// does around its body can be seen.
+    ///
+    /// One read of the task's instrument (a task-local, then the bootstrapped one under its reader lock)
+    /// and a comparison of its dynamic type, where `InstrumentationSystem.tracer` tests and casts the
+    /// instrument to `any Tracer` (two conformance lookups) before a span is even started. A
+    /// `MultiplexInstrument`, any other tracer, and the tracer of ``withTracingSuppressed(_:)`` (which
+    /// still injects the caller's context) answer `false`.
+    @inlinable
+    static var tracerIsNoOp: Bool {
+        let type = ObjectIdentifier(Swift.type(of: InstrumentationSystem.instrument))
+        return type == ObjectIdentifier(NoOpTracer.self) || type == ObjectIdentifier(NoOpInstrument.self)
+    }
+
     /// Whether an error was recorded on this span through ``OpenInferenceSpanProtocol/recordError(_:)``
     /// (or, on a tracer that can tell, whether its status is ERROR).
     public var hasRecordedError: Bool {

@@ -44,10 +44,16 @@ public nonisolated(nonsending) func withOpenInferenceSpan<T>(
 }
 
 /// The one place a helper starts, scopes and ends a span; the kind helpers only add their attributes.
+///
+/// When the task's tracer is swift-distributed-tracing's no-op (``OpenInferenceSpan/tracerIsNoOp``:
+/// nothing bootstrapped, or `withTracer(NoOpTracer())`), `body` runs at once with a no-op span carrying
+/// `context`, in the caller's context scope: no span is started, no configuration read, no attribute
+/// staged and no context scope pushed, since that tracer records and injects nothing. Any other tracer,
+/// suppression's included, takes the full path, unchanged.
 nonisolated(nonsending) func withKindSpan<Wrapped, T>(
     _ name: String,
     kind: OpenInferenceSpanKind,
-    context: InstrumentationContext,
+    context: @autoclosure () -> InstrumentationContext,
     ofKind spanKind: SpanKind,
     function: String,
     file fileID: String,
@@ -56,8 +62,11 @@ nonisolated(nonsending) func withKindSpan<Wrapped, T>(
     start: (inout AttributeWriter) -> Void,
     _ body: nonisolated(nonsending) (Wrapped) async throws -> T
 ) async rethrows -> T {
+    if OpenInferenceSpan.tracerIsNoOp {
+        return try await body(wrap(OpenInferenceSpan(notRecordingIn: context())))
+    }
     let base = OpenInferenceSpan.started(
-        name, kind: kind, context: context, ofKind: spanKind, function: function, file: fileID, line: line
+        name, kind: kind, context: context(), ofKind: spanKind, function: function, file: fileID, line: line
     )
     defer { base.end() }
     base.start(kind: kind, start)

@@ -3,6 +3,10 @@
 Same work as `stack-bench llm-span`: kind, model, invocation parameters, 10 input messages of about
 150 characters flattened, one output message, three token counts; started, ended and handed to a
 BatchSpanProcessor whose exporter discards. Prints `python_ns_per_llm_span: N`.
+
+`otel_llm_span.py instructions N` records a fixed warm-up then N spans, untimed and silent, for callgrind:
+scripts/bench.sh counts the instructions of a run with N and one with 0, and divides the difference by N
+(the interpreter's start-up, the imports and the warm-up cancel).
 """
 import json
 import sys
@@ -53,12 +57,26 @@ def record(tracer):
         })
 
 
-def main():
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 20000
+def pipeline():
     provider = TracerProvider()
     processor = BatchSpanProcessor(DiscardingExporter(), max_queue_size=65536, schedule_delay_millis=5, max_export_batch_size=512)
     provider.add_span_processor(processor)
-    tracer = provider.get_tracer("bench")
+    return provider, provider.get_tracer("bench")
+
+
+def instructions(count):
+    provider, tracer = pipeline()
+    for _ in range(200 + count):  # the same warm-up as the Swift InstructionCounts
+        record(tracer)
+    provider.shutdown()
+
+
+def main():
+    if len(sys.argv) > 2 and sys.argv[1] == "instructions":
+        instructions(int(sys.argv[2]))
+        return
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 20000
+    provider, tracer = pipeline()
     for _ in range(min(count, 2000)):
         record(tracer)
     start = time.perf_counter_ns()

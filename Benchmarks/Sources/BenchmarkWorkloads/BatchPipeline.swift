@@ -2,19 +2,21 @@ import OpenInferenceTelemetry
 import Synchronization
 
 /// Accepts and forgets every batch.
-struct DiscardingExporter: SpanExporter {
-    func export(_ spans: [FinishedSpan]) async throws {}
+public struct DiscardingExporter: SpanExporter {
+    public init() {}
+
+    public func export(_ spans: [FinishedSpan]) async throws {}
 }
 
 /// Our tracer over a batch processor that drains into ``DiscardingExporter`` on a task of its own, as
 /// an application's pipeline runs (a batch every 5 ms, at most 512 spans, 65 536 queued; Python's
 /// script is set up alike). Started in a benchmark's setup and stopped in its teardown.
-final class BatchPipeline: Sendable {
-    let tracer: StackTracer
-    let processor: BatchSpanProcessor
+public final class BatchPipeline: Sendable {
+    public let tracer: StackTracer
+    public let processor: BatchSpanProcessor
     private let loop = Mutex<Task<Void, any Error>?>(nil)
 
-    init() {
+    public init() {
         var configuration = BatchSpanProcessor.Configuration()
         configuration.scheduleDelay = .milliseconds(5)
         configuration.maxQueueSize = 1 << 16
@@ -23,12 +25,12 @@ final class BatchPipeline: Sendable {
         tracer = StackTracer(processor: processor)
     }
 
-    func start() {
+    public func start() {
         let processor = processor
         loop.withLock { $0 = Task { try await processor.run() } }
     }
 
-    func stop() async throws {
+    public func stop() async throws {
         await processor.shutdown()
         try await loop.withLock { $0 }?.value
     }
