@@ -30,11 +30,9 @@ import Testing
     @Test("The document names exactly the routes the router serves, method and path")
     func documentMatchesRouter() async throws {
         let harness = try await ServiceHarness(modelReplies: [], page: PageConfiguration())
-        let served = Set(
-            harness.api.router(keys: ServiceHarness.keys).routes
-                .filter { $0.method != .head }  // generated for every GET route
-                .map { "\($0.method.rawValue) \($0.path.description)" }
-        )
+        let routes = harness.api.router(keys: ServiceHarness.keys).routes.map { "\($0.method.rawValue) \($0.path.description)" }
+        // Hummingbird answers HEAD on every GET route (the document says so once); a HEAD of its own stays.
+        let served = Set(routes.filter { !($0.hasPrefix("HEAD ") && routes.contains("GET " + $0.dropFirst(5))) })
         let documented = Set(
             try Self.paths(Self.document()).flatMap { path, operations in
                 operations.keys.filter { $0 != "parameters" }.map { "\($0.uppercased()) \(path)" }
