@@ -71,6 +71,44 @@ import Testing
         _ = try decoder.decode(StackAPI.PassagesBody.self, from: Self.example("PassagesRequest", in: document))
     }
 
+    @Test("A stream whose model fails after it started ends in events the document describes: data, an Error, then [DONE]")
+    func streamedFailureIsDocumented() async throws {
+        let document = try Self.document()
+        let chat = try #require(Self.paths(document)["/v1/chat/completions"]?["post"] as? [String: Any])
+        let ok = try #require((chat["responses"] as? [String: [String: Any]])?["200"])
+        let stream = try #require((ok["content"] as? [String: [String: Any]])?["text/event-stream"])
+        #expect((stream["schema"] as? [String: Any])?["$ref"] as? String == "#/components/schemas/ChatCompletionEvent")
+        let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: [String: Any]])
+        let event = try #require(schemas["ChatCompletionEvent"])
+        #expect(event["type"] as? String == "object")
+        #expect(event["required"] as? [String] == ["data"])
+        let fields = try #require(event["properties"] as? [String: [String: Any]])
+        #expect(Set(fields.keys) == ["data", "event", "id", "retry"])
+
+        // A model that answers a stream request with one JSON body (what `StackBench fake-model` does).
+        let harness = try await ServiceHarness(modelReplies: [ServiceHarness.textReply("not a stream")])
+        let body = #"{"messages":[{"role":"user","content":"hi"}],"stream":true}"#
+        let (traceID, text) = try await harness.test { client in
+            try await client.execute(uri: "/v1/chat/completions", method: .post, headers: ServiceHarness.authorized, body: ByteBuffer(string: body)) {
+                #expect($0.status == .ok)
+                #expect($0.headers[.contentType] == "text/event-stream")
+                return ($0.traceID, String(buffer: $0.body))
+            }
+        }
+        let events = text.components(separatedBy: "\n\n").filter { !$0.isEmpty }
+        for event in events {
+            for line in event.split(separator: "\n") {
+                let field = String(line.prefix { $0 != ":" })
+                #expect(fields.keys.contains(field), "event line \(line) has a field the document does not describe")
+            }
+        }
+        #expect(events.last == "data: [DONE]")
+        let failure = try #require(events.dropLast().last.map { String($0.dropFirst("data: ".count)) })
+        let error = try JSONDecoder().decode(ErrorAnswer.self, from: Data(failure.utf8))
+        #expect(error.error.type == "upstream_error")
+        #expect(error.error.traceID == traceID)
+    }
+
     @Test("GET /openapi.json answers the document without a key, with its trace id; a binary without it says what to copy")
     func servesDocument() async throws {
         let harness = try await ServiceHarness(modelReplies: [])
