@@ -5,8 +5,8 @@
 # and fails on any 5xx, any status, content type, header (X-Trace-Id on every answer) or body the
 # document does not declare. The model is `StackBench fake-model` (scripted, instant); Phoenix is a
 # closed port, so spans are dropped and feedback is queued (202). Needs no Phoenix and no model.
-# Bounded: at most SCHEMATHESIS_MAX_EXAMPLES (20) cases per operation and phase, SCHEMATHESIS_MAX_TIME
-# (150) seconds in all (the fuzzing and stateful phases repeat until it is spent).
+# Bounded: at most SCHEMATHESIS_MAX_EXAMPLES (10) cases per operation and phase, SCHEMATHESIS_MAX_TIME
+# (60) seconds in all (the fuzzing and stateful phases repeat until it is spent).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -57,22 +57,22 @@ start=$SECONDS
 status=0
 "$venv/bin/schemathesis" run "$base/openapi.json" \
   --header "Authorization: Bearer $client_key" \
-  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \
+  --checks "${SCHEMATHESIS_CHECKS:-not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,ignored_auth,missing_required_header}" \
   --mode all \
   --phases examples,coverage,fuzzing,stateful \
-  --max-examples "${SCHEMATHESIS_MAX_EXAMPLES:-20}" \
-  --max-time "${SCHEMATHESIS_MAX_TIME:-150}" \
+  --max-examples "${SCHEMATHESIS_MAX_EXAMPLES:-10}" \
+  --max-time "${SCHEMATHESIS_MAX_TIME:-60}" \
   --workers 2 \
   --request-timeout 20 \
   --seed "${SCHEMATHESIS_SEED:-29}" \
-  --report junit --report-junit-path "$work/junit.xml" \
   --warnings off \
   >"$work/schemathesis.log" 2>&1 || status=$?
-tail -n 40 "$work/schemathesis.log" >&2
+sed -n '/^=* SUMMARY =*$/,$p' "$work/schemathesis.log" >&2
 alive "$serve_pid" || { tail -n 40 "$work/serve.log" >&2; die "stack serve died while being fuzzed"; }
 if [ "$status" != 0 ]; then
   cat "$work/schemathesis.log" >&2
   die "schemathesis found answers that break the OpenAPI document (above); fix the server or the document"
 fi
-cases=$(grep -o 'tests="[0-9]*"' "$work/junit.xml" | head -n 1 | tr -dc 0-9)
-log "schemathesis $schemathesis_version: no server error and every answer as documented ($(( SECONDS - start )) s, ${cases:-?} tests)"
+cases="$(grep -Eo '[0-9]+ generated' "$work/schemathesis.log" | tail -n 1 | tr -dc 0-9)"
+operations="$(grep -Eo 'Tested: [0-9]+' "$work/schemathesis.log" | tail -n 1 | tr -dc 0-9)"
+log "schemathesis $schemathesis_version: no server error and every answer as documented (${cases:-?} cases over ${operations:-?} operations in $(( SECONDS - start )) s)"
