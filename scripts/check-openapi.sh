@@ -3,10 +3,11 @@
 # positive and negative requests to every operation (examples, coverage, fuzzing, and the stateful
 # phase following the document's links: an agent run's X-Trace-Id and X-Feedback-Token into feedback),
 # and fails on any 5xx, any status, content type, header (X-Trace-Id on every answer) or body the
-# document does not declare. The model is `StackBench fake-model` (scripted, instant); Phoenix is a
+# document does not declare, a request its security schemes should refuse that is answered (ignored_auth),
+# or a missing required header that is not refused. The model is `StackBench fake-model` (scripted, instant); Phoenix is a
 # closed port, so spans are dropped and feedback is queued (202). Needs no Phoenix and no model.
 # Bounded: at most SCHEMATHESIS_MAX_EXAMPLES (10) cases per operation and phase, SCHEMATHESIS_MAX_TIME
-# (60) seconds in all (the fuzzing and stateful phases repeat until it is spent).
+# (55) seconds in all (the fuzzing and stateful phases repeat until it is spent).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -48,8 +49,11 @@ serve_pid=$!
 pids+=("$serve_pid")
 wait_http "$base/healthz" 60 "$serve_pid" || { cat "$work/serve.log" >&2; die "stack serve did not start"; }
 
-# The document is served without a key, and is the one the resources hold.
-curl -sf "$base/openapi.json" -o "$work/openapi.json" || die "GET /openapi.json failed"
+# schemathesis leaves out the operation that serves the document it reads, so that one is checked here:
+# 200 without a key, JSON, its X-Trace-Id, and the document the resources hold.
+curl -sf -D "$work/openapi.headers" "$base/openapi.json" -o "$work/openapi.json" || die "GET /openapi.json failed"
+grep -qiE '^content-type: application/json' "$work/openapi.headers" || die "GET /openapi.json is not application/json"
+grep -qiE '^x-trace-id: [0-9a-f]{32}' "$work/openapi.headers" || die "GET /openapi.json carries no X-Trace-Id"
 cmp -s "$work/openapi.json" Stack/Sources/StackService/Resources/openapi/openapi.json \
   || die "GET /openapi.json is not Stack/Sources/StackService/Resources/openapi/openapi.json; rebuild stack"
 
@@ -61,7 +65,7 @@ status=0
   --mode all \
   --phases examples,coverage,fuzzing,stateful \
   --max-examples "${SCHEMATHESIS_MAX_EXAMPLES:-10}" \
-  --max-time "${SCHEMATHESIS_MAX_TIME:-60}" \
+  --max-time "${SCHEMATHESIS_MAX_TIME:-55}" \
   --workers 2 \
   --request-timeout 20 \
   --seed "${SCHEMATHESIS_SEED:-29}" \
