@@ -120,8 +120,9 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
             ],
-            // The chat page served at `/` (HTML, CSS, JavaScript; no build step, no external assets).
-            resources: [.copy("Resources/page")]
+            // The chat page served at `/` (HTML, CSS, JavaScript; no build step, no external assets) and
+            // the OpenAPI document served at `/openapi.json`.
+            resources: [.copy("Resources/page"), .copy("Resources/openapi")]
         ),
         .executableTarget(
             name: "StackCLI",

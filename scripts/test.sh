@@ -5,7 +5,8 @@
 # `stack serve` over HTTP, checks that each product adopted with its trait alone resolves only what it needs, drives its chat page in headless Chromium, checks `stack prompt` and STACK_PROMPT, `stack dataset`,
 # `stack experiment` and `stack eval`, runs `stack ask` with its search tool over MCP (stdio and HTTP), runs the README's
 # `stack` command lines as written after `make demo` on a fresh cache, attacks `stack serve` as issue 30 did
-# (scripts/check-security.sh), and stops exactly the processes it started.
+# (scripts/check-security.sh), fuzzes it against its OpenAPI document with schemathesis
+# (scripts/check-openapi.sh), and stops exactly the processes it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -53,6 +54,8 @@ phase check-mcp scripts/check-mcp.sh "$model_url" "$phoenix_url"
 phase check-sdk-disabled scripts/check-sdk-disabled.sh "$model_url"
 scripts/phoenix.sh stop "$run_dir/phoenix"
 scripts/model-server.sh stop "$run_dir/model"
+# schemathesis against `stack serve`'s own /openapi.json (a scripted model of its own; no Phoenix).
+phase check-openapi scripts/check-openapi.sh
 # Issue 30's attacks on the real `stack serve` (an echoing model server and an OTLP sink of its own).
 phase check-security scripts/check-security.sh
 # Nothing lost (about 8 minutes): its own Phoenix frozen for 60 s, then killed and restarted, under 50

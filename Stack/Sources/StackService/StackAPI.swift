@@ -24,6 +24,7 @@ import _OpenInferenceHTTP
 /// | `GET /`, `/page/app.js`, `/page/app.css` | the chat page (``ChatPage``), no key needed, when it is on |
 /// | `GET /healthz` | `{"status": "ok"}`, no key needed |
 /// | `GET /metrics` | Prometheus text format, no key needed |
+/// | `GET /openapi.json` | this API's OpenAPI 3.1 document (``OpenAPIDocument``), no key needed |
 ///
 /// ```swift
 /// let api = StackAPI(agent: agent, client: client, feedback: desk, feedbackTokens: FeedbackTokenSigner(secret: secret), metrics: registry)
@@ -57,6 +58,8 @@ public struct StackAPI: Sendable {
     /// Evaluates a sampled share of the answered agent runs and chat completions in the background
     /// (`STACK_ONLINE_EVAL_RATIO`); `nil` evaluates none.
     public var onlineEvaluator: OnlineEvaluator?
+    /// Served at `GET /openapi.json`; the bundled document unless set, `nil` answers 503 there.
+    public var openAPI: OpenAPIDocument? = OpenAPIDocument.bundled()
 
     /// The request header naming the session a request belongs to.
     public static let sessionHeader = HTTPField.Name("X-Session-Id")!
@@ -106,7 +109,7 @@ public struct StackAPI: Sendable {
         router.add(middleware: HostCheckMiddleware(allowed: allowedHosts))
         router.add(middleware: UploadLimitMiddleware(maxUploadSize: maxBodyBytes))
         router.add(middleware: PageAccessMiddleware(page: page))
-        let openPaths: Set<String> = ["/healthz", "/metrics"]
+        let openPaths: Set<String> = ["/healthz", "/metrics", OpenAPIDocument.path]
         router.add(middleware: APIKeyMiddleware(keys: keys, openPaths: page == nil ? openPaths : openPaths.union(ChatPage.openPaths)))
         router.add(middleware: FeedbackTokenMiddleware(signer: feedbackTokens, page: page))
         router.get("/healthz") { _, _ in
@@ -121,6 +124,9 @@ public struct StackAPI: Sendable {
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: buffer))
             )
+        }
+        router.get(RouterPath(OpenAPIDocument.path)) { [openAPI] _, _ in
+            try OpenAPIDocument.response(openAPI)
         }
         router.post("/v1/agent/runs") { request, context in
             try await runAgent(request, context: context)
