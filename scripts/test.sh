@@ -2,11 +2,12 @@
 # `make test`: installs and starts a private Phoenix and a local model server (llama.cpp serving
 # SmolLM2-135M), runs every Swift test against them (unit and integration), compares our spans with
 # Python's OpenInference for the same calls, runs the README quick start and checks its trace, drives
-# `stack serve` over HTTP, checks that each product adopted with its trait alone resolves only what it needs, drives its chat page in headless Chromium, checks `stack prompt` and STACK_PROMPT, `stack dataset`,
+# `stack serve` over HTTP, drives its chat page in headless Chromium, checks `stack prompt` and STACK_PROMPT, `stack dataset`,
 # `stack experiment` and `stack eval`, runs `stack ask` with its search tool over MCP (stdio and HTTP), runs the README's
 # `stack` command lines as written after `make demo` on a fresh cache, attacks `stack serve` as issue 30 did
 # (scripts/check-security.sh), fuzzes it against its OpenAPI document with schemathesis
-# (scripts/check-openapi.sh), and stops exactly the processes it started.
+# (scripts/check-openapi.sh), checks that each product adopted with its trait alone resolves only what it
+# needs and builds (scripts/check-adopters.sh), and stops exactly the processes it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
