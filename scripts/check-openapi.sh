@@ -19,12 +19,7 @@ ensure_venv "$venv" "schemathesis==$schemathesis_version"
 work="$(mktemp -d "${TMPDIR:-/tmp}/stack-openapi.XXXXXX")"
 pids=()
 stop() {
-  for p in "${pids[@]}"; do if kill -0 "$p" 2>/dev/null; then kill -TERM "$p"; fi; done
-  for p in "${pids[@]}"; do
-    for _ in $(seq 1 40); do kill -0 "$p" 2>/dev/null || break; sleep 0.25; done
-    if kill -0 "$p" 2>/dev/null; then kill -KILL "$p"; fi
-    wait "$p" 2>/dev/null || true
-  done
+  stop_pids
   rm -rf "$work"
 }
 trap stop EXIT

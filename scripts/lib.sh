@@ -110,3 +110,15 @@ print_phases() {
   printf '\nphase timings:\n' >&2
   awk '{ printf "  %-22s %5d s  %s\n", $1, $2, $3; total += $2 } END { printf "  %-22s %5d s\n", "total", total }' "$PHASE_LOG" >&2
 }
+
+# Stops the processes whose pids are in the caller's `pids` array, exactly those: TERM to all, then for
+# each up to 10 s to exit before KILL, and waits for it (no zombie is left).
+stop_pids() {
+  local p
+  for p in "${pids[@]}"; do if kill -0 "$p" 2>/dev/null; then kill -TERM "$p"; fi; done
+  for p in "${pids[@]}"; do
+    for _ in $(seq 1 40); do kill -0 "$p" 2>/dev/null || break; sleep 0.25; done
+    if kill -0 "$p" 2>/dev/null; then kill -KILL "$p"; fi
+    wait "$p" 2>/dev/null || true
+  done
+}
