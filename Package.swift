@@ -21,6 +21,10 @@ let package = Package(
         .library(name: "OpenInferenceURLSession", targets: ["OpenInferenceURLSession"]),
         // Trace assertions for an adopter's own tests, on swift-distributed-tracing's InMemoryTracing.
         .library(name: "OpenInferenceTesting", targets: ["OpenInferenceTesting"]),
+        // Trait `OpenAPI`: a swift-openapi-runtime `ClientMiddleware` recording generated clients' model calls.
+        .library(name: "OpenInferenceOpenAPI", targets: ["OpenInferenceOpenAPI"]),
+        // Trait `AsyncHTTPClient`: `HTTPClient.executeRecorded`, a recorded way to execute a request.
+        .library(name: "OpenInferenceAsyncHTTPClient", targets: ["OpenInferenceAsyncHTTPClient"]),
         // Trait `Telemetry`: the span pipeline (tracer, tail sampling, batching, spool, OTLP/HTTP export of
         // traces, metrics and logs) with a one-call bootstrap to Phoenix or any OTLP backend.
         .library(name: "OpenInferenceTelemetry", targets: ["OpenInferenceTelemetry"]),
@@ -35,6 +39,8 @@ let package = Package(
         .library(name: "_OpenInferenceConfiguration", targets: ["_OpenInferenceConfiguration"]),
     ],
     traits: [
+        .trait(name: "OpenAPI", description: "The OpenInferenceOpenAPI product: the wire recorder as a swift-openapi-runtime middleware."),
+        .trait(name: "AsyncHTTPClient", description: "The OpenInferenceAsyncHTTPClient product: the wire recorder for AsyncHTTPClient."),
         .trait(name: "Telemetry", description: "The OpenInferenceTelemetry product: span pipeline and OTLP/HTTP export."),
         .trait(name: "Phoenix", description: "The PhoenixClient product: Phoenix's REST API."),
         .trait(name: "MCP", description: "The OpenInferenceMCP product: trace propagation for modelcontextprotocol/swift-sdk."),
@@ -42,7 +48,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
-        // Telemetry and Phoenix
+        // Telemetry, Phoenix and AsyncHTTPClient
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
@@ -51,7 +57,7 @@ let package = Package(
         .package(url: "https://github.com/swift-otel/swift-w3c-trace-context", from: "1.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
-        // Phoenix
+        // Phoenix and OpenAPI
         .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
         .package(url: "https://github.com/swift-server/swift-openapi-async-http-client", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
@@ -71,6 +77,23 @@ let package = Package(
             dependencies: [
                 "OpenInference",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ]
+        ),
+        .target(
+            name: "OpenInferenceOpenAPI",
+            dependencies: [
+                "OpenInference",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime", condition: .when(traits: ["OpenAPI"])),
+                .product(name: "HTTPTypes", package: "swift-http-types", condition: .when(traits: ["OpenAPI"])),
+            ]
+        ),
+        .target(
+            name: "OpenInferenceAsyncHTTPClient",
+            dependencies: [
+                "OpenInference",
+                .product(name: "AsyncHTTPClient", package: "async-http-client", condition: .when(traits: ["AsyncHTTPClient"])),
+                .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: ["AsyncHTTPClient"])),
+                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["AsyncHTTPClient"])),
             ]
         ),
         .target(
