@@ -9,6 +9,9 @@ let phoenixClient: Target.Dependency = .product(name: "PhoenixClient", package: 
 let openInferenceMCP: Target.Dependency = .product(name: "OpenInferenceMCP", package: "OpenInference")
 // Support modules of those products, underscored: not for adopters.
 let http: Target.Dependency = .product(name: "_OpenInferenceHTTP", package: "OpenInference")
+let urlSessionSeam: Target.Dependency = .product(name: "OpenInferenceURLSession", package: "OpenInference")
+let openAPISeam: Target.Dependency = .product(name: "OpenInferenceOpenAPI", package: "OpenInference")
+let asyncHTTPClientSeam: Target.Dependency = .product(name: "OpenInferenceAsyncHTTPClient", package: "OpenInference")
 let configuration: Target.Dependency = .product(name: "_OpenInferenceConfiguration", package: "OpenInference")
 
 // The application: the components, `stack serve`, the CLI and the soak tools (the benchmarks are the
@@ -38,7 +41,7 @@ let package = Package(
     ],
     dependencies: [
         // The library and its adoptable products, with the traits that switch the products on.
-        .package(name: "OpenInference", path: "..", traits: ["Telemetry", "Phoenix", "MCP"]),
+        .package(name: "OpenInference", path: "..", traits: ["Telemetry", "Phoenix", "MCP", "OpenAPI", "AsyncHTTPClient"]),
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
@@ -57,6 +60,7 @@ let package = Package(
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
+        .package(url: "https://github.com/swift-server/swift-openapi-async-http-client", from: "1.5.0"),
     ],
     targets: [
         .target(
@@ -129,8 +133,13 @@ let package = Package(
             dependencies: [
                 configuration, http,
                 openInference, telemetry, "StackLLM", "StackAgent", "StackRetrieval", phoenixClient, "StackService", "StackMCP",
-                "StackEvaluation",
+                "StackEvaluation", urlSessionSeam, openAPISeam, asyncHTTPClientSeam,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -183,6 +192,18 @@ let package = Package(
         .testTarget(
             name: "StackConfigurationTests",
             dependencies: [configuration, openInference]
+        ),
+        .testTarget(
+            name: "StackSeamTests",
+            dependencies: [
+                openInference, openAPISeam, asyncHTTPClientSeam, "StackTestSupport",
+                .product(name: "OpenInferenceTesting", package: "OpenInference"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "StackHTTPTests",

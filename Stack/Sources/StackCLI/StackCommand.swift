@@ -12,7 +12,7 @@ struct StackCommand: AsyncParsableCommand {
             project PHOENIX_PROJECT_NAME.
             """,
         subcommands: [
-            AskCommand.self, DatasetCommand.self, DemoCommand.self, EvalCommand.self, ExperimentCommand.self, IngestCommand.self,
+            AskCommand.self, CallCommand.self, DatasetCommand.self, DemoCommand.self, EvalCommand.self, ExperimentCommand.self, IngestCommand.self,
             MCPCommand.self, PromptCommand.self, ServeCommand.self, TraceCommand.self,
         ]
     )
