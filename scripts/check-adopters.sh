@@ -73,6 +73,15 @@ check mcp MCP OpenInferenceMCP "OpenInferenceMCP" \
   'public func carriesContext() -> Bool { TraceContextMetadata.injecting() != nil }' \
   - "async-http-client swift-configuration swift-openapi-runtime swift-openapi-async-http-client swift-mustache swift-w3c-trace-context swift-metrics swift-nio-ssl"
 
+check openapi OpenAPI OpenInferenceOpenAPI "OpenAPIRuntime OpenInferenceOpenAPI" \
+  'public func middlewares() -> [any ClientMiddleware] { [OpenInferenceClientMiddleware()] }' \
+  - "async-http-client swift-nio swift-log swift-sdk eventsource swift-configuration swift-metrics swift-service-lifecycle swift-w3c-trace-context swift-mustache"
+
+# async-http-client 1.37 itself brings swift-configuration (no traits) and swift-service-lifecycle.
+check asynchttpclient AsyncHTTPClient OpenInferenceAsyncHTTPClient "AsyncHTTPClient OpenInferenceAsyncHTTPClient" \
+  'public func send(_ request: HTTPClientRequest) async throws -> HTTPClientResponse { try await HTTPClient.shared.executeRecorded(request, timeout: .seconds(30)) }' \
+  - "swift-openapi-runtime swift-openapi-async-http-client swift-sdk eventsource swift-metrics swift-w3c-trace-context swift-mustache"
+
 check openinference "" OpenInference "OpenInference" \
   'public func answer() async -> String { await withLLMSpan(model: "m", system: "openai", messages: [.user("hi")]) { _ in "hello" } }' \
   "swift-distributed-tracing" ""
