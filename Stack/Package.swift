@@ -232,6 +232,11 @@ let package = Package(
             name: "StackIntegrationTests",
             dependencies: [
                 "StackAgent", "StackLLM", "StackRetrieval", telemetry, openInference, phoenixClient, "StackService",
+                openAPISeam, asyncHTTPClientSeam,
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
