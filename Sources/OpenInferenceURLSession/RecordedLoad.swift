@@ -142,10 +142,13 @@ final class RecordedLoad: @unchecked Sendable {
         return !found
     }
 
+    /// Ends the span, then tells the client: a caller that flushes its traces as soon as the call
+    /// returns (a command line tool that exits) finds the span ended.
     func didComplete(_ error: (any Error)?) {
-        let wasRunning = state.withLock { state in
-            guard !state.ended else { return false }
+        state.withLock { state in
+            guard !state.ended else { return }
             state.ended = true
+            if let error { exchange?.fail(error) } else { exchange?.finish() }
             if let body = state.wholeBody, error == nil, !body.isEmpty {
                 urlProtocol.client?.urlProtocol(urlProtocol, didLoad: body)
             }
@@ -154,10 +157,7 @@ final class RecordedLoad: @unchecked Sendable {
             } else {
                 urlProtocol.client?.urlProtocolDidFinishLoading(urlProtocol)
             }
-            return true
         }
-        guard wasRunning else { return }
-        if let error { exchange?.fail(error) } else { exchange?.finish() }
     }
 
     // MARK: Reading the request
