@@ -49,13 +49,14 @@ struct OpenAIChatCompletionsAPI: WireAPI {
     /// One message of a request, or of a choice.
     static func message(_ json: OpenInferenceJSON, defaultRole: String) -> LLMMessage {
         var message = LLMMessage(role: json["role"]?.stringValue ?? defaultRole)
+        // As openinference-instrumentation-openai reads it: an empty content, or text part, is none.
         switch json["content"] {
-        case .string(let text)?:
+        case .string(let text)? where !text.isEmpty:
             message.content = text
         case .array(let parts)?:
             message.contents = parts.compactMap { part in
                 switch part["type"]?.stringValue {
-                case "text": part["text"]?.stringValue.map(LLMMessageContent.text)
+                case "text": part["text"]?.stringValue.flatMap { $0.isEmpty ? nil : LLMMessageContent.text($0) }
                 case "image_url": part["image_url"]?["url"]?.stringValue.map { .image(url: $0) }
                 default: nil
                 }

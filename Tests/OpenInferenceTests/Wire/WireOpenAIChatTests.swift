@@ -9,6 +9,22 @@ struct WireOpenAIChatTests {
         {"model":"gpt-4o-mini","temperature":0.2,"messages":[{"role":"system","content":"Be brief."},{"role":"user","content":[{"type":"text","text":"Weather in Oslo?"},{"type":"image_url","image_url":{"url":"https://example.com/oslo.png"}}]},{"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"weather","arguments":"{\"city\":\"Oslo\"}"}}]},{"role":"tool","tool_call_id":"call_1","content":"-3°C"}],"tools":[{"type":"function","function":{"name":"weather","description":"Current weather","parameters":{"type":"object","properties":{"city":{"type":"string"}}}}}]}
         """#
 
+    @Test("An empty content or text part is recorded as none, as openinference-instrumentation-openai reads it")
+    func emptyContentIsNone() async throws {
+        let request = #"""
+            {"model":"m","messages":[{"role":"user","content":[{"type":"text","text":""},{"type":"text","text":"Hi"}]},{"role":"assistant","content":"","tool_calls":[{"id":"call_1","type":"function","function":{"name":"weather","arguments":"{}"}}]}]}
+            """#
+        let response = #"{"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":""},"finish_reason":"stop"}]}"#
+        let spans = await CannedExchange(url: "https://api.openai.com/v1/chat/completions", request: request, response: [response]).record()
+        let span = try spans.only(kind: .llm)
+        #expect(span.attribute("llm.input_messages.0.message.contents.0.message_content.text") == "Hi")
+        #expect(span.attribute("llm.input_messages.0.message.contents.1.message_content.type") == nil)
+        #expect(span.attribute("llm.input_messages.1.message.content") == nil)
+        #expect(span.attribute("llm.input_messages.1.message.tool_calls.0.tool_call.id") == "call_1")
+        #expect(span.attribute("llm.output_messages.0.message.content") == nil)
+        #expect(span.attribute("llm.output_messages.0.message.role") == "assistant")
+    }
+
     @Test("A plain completion records the request's messages, tools and parameters and the answer's message, usage and finish reason")
     func plainCompletion() async throws {
         let response = #"""
