@@ -3,8 +3,8 @@
     compare.py PHOENIX_URL REFERENCE_PROJECT SWIFT_PROJECT
 
 The reference project holds the spans of Python's openinference-instrumentation-openai
-(python_calls.py), the other those of the Swift LLMClient (Stack/Examples/ConformanceCalls) for the same
-calls. Spans are paired by kind in the order they started. For each pair the check fails on:
+(python_calls.py), the other those of the Swift LLMClient (Stack/Examples/ConformanceCalls) or of the wire
+recorder behind one HTTP seam (`stack call`, scripts/conformance/wire/) for the same calls. Spans are paired by kind in the order they started. For each pair the check fails on:
 - a key the reference writes that the Swift span lacks;
 - a differing value of a request-side key (JSON values compared parsed);
 - a differing status code or set of event names;
@@ -42,11 +42,12 @@ def project_spans(base_url, project):
             return found
 
 
-def wait_for_spans(base_url, project, at_least, timeout):
-    """Polls until Phoenix holds `at_least` spans of `project` (ingestion is asynchronous)."""
+def wait_for_spans(base_url, project, expected, timeout):
+    """Polls until Phoenix holds the `expected` count of spans of each kind of `project` (ingestion is
+    asynchronous; spans of other kinds, such as `stack call`'s CHAIN root, do not count)."""
     deadline = time.monotonic() + timeout
     seen = project_spans(base_url, project)
-    while len(seen) < at_least and time.monotonic() < deadline:
+    while any(len(by_kind(seen, kind)) < count for kind, count in expected.items()) and time.monotonic() < deadline:
         time.sleep(0.5)
         seen = project_spans(base_url, project)
     return seen
@@ -128,8 +129,8 @@ def main():
     url, reference_project, swift_project = sys.argv[1:4]
     expected = {"LLM": 4, "EMBEDDING": 1}
     total = sum(expected.values())
-    reference = wait_for_spans(url, reference_project, at_least=total, timeout=60)
-    ours = wait_for_spans(url, swift_project, at_least=total, timeout=60)
+    reference = wait_for_spans(url, reference_project, expected, timeout=60)
+    ours = wait_for_spans(url, swift_project, expected, timeout=60)
     problems = []
     for kind, count in expected.items():
         ref_spans, our_spans = by_kind(reference, kind), by_kind(ours, kind)
