@@ -1,4 +1,4 @@
-.PHONY: test demo bench soak soak-cluster build generate clean-cache
+.PHONY: test demo bench soak soak-cluster build generate docs clean-cache
 
 ## Builds, starts a private Phoenix, runs unit and integration tests, checks the quick start's trace.
 test:
@@ -25,6 +25,10 @@ soak-cluster:
 ## `scripts/generate-phoenix-api.sh save URL` first saves the document a newer Phoenix serves.
 generate:
 	bash scripts/generate-phoenix-api.sh
+
+## DocC documentation of every product (all traits on) into .build/docs; fails on any DocC warning.
+docs:
+	bash scripts/docs.sh
 
 build:
 	swift build && swift build --package-path Stack

@@ -7,7 +7,8 @@
 # `stack` command lines as written after `make demo` on a fresh cache, attacks `stack serve` as issue 30 did
 # (scripts/check-security.sh), fuzzes it against its OpenAPI document with schemathesis
 # (scripts/check-openapi.sh), checks that each product adopted with its trait alone resolves only what it
-# needs and builds (scripts/check-adopters.sh), and stops exactly the processes it started.
+# needs and builds (scripts/check-adopters.sh), builds the DocC documentation without a warning
+# (scripts/docs.sh), and stops exactly the processes it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -40,6 +41,8 @@ STACK_MCP_PYTHON="$(phase install-mcp-peers scripts/mcp-venv.sh)"
 export STACK_MCP_PYTHON
 phase build swift build --build-tests
 phase test-library swift test --skip-build
+# Every product's DocC catalog and doc comments, all traits on: no DocC warning (make docs).
+phase check-docs scripts/docs.sh
 # A scratch adopter per product, each enabling only its trait: resolves only what it needs, and builds.
 phase check-adopters scripts/check-adopters.sh "$STACK_CACHE_DIR/adopters"
 phase build-stack swift build --package-path Stack --build-tests

@@ -32,7 +32,7 @@ public struct AttributeMask: Sendable, Hashable {
     /// Masks are equal when they are copies of one made by the same ``init(_:)`` call.
     public static func == (lhs: AttributeMask, rhs: AttributeMask) -> Bool { lhs.identity === rhs.identity }
 
-    /// Hashes the identity ``==`` compares.
+    /// Hashes the identity that `==` compares.
     public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(identity)) }
 
     private final class Identity: Sendable {}

@@ -2,7 +2,7 @@ extension SemanticConventions {
     /// Every key of the OpenInference semantic conventions (`openinference-semantic-conventions` 0.1.42)
     /// that this library defines, each once: the keys of the specification's attribute classes, prefixes
     /// of flattened lists included (`llm.input_messages`, `annotations`, …). Not the OpenTelemetry
-    /// ``Exception`` keys, nor this project's own ``Stack`` keys.
+    /// ``Exception`` keys, nor the library's own diagnostic keys (`openinference.swift.*`).
     ///
     /// A test compares it with the reference package's keys, saved in
     /// `Tests/OpenInferenceTests/Resources/semconv-keys.txt`, so a key the specification adds cannot go

@@ -37,7 +37,7 @@ public struct SpanExportFilter: Sendable, Hashable {
     /// Filters are equal when they are copies of one made by the same ``init(_:)`` call.
     public static func == (lhs: SpanExportFilter, rhs: SpanExportFilter) -> Bool { lhs.identity === rhs.identity }
 
-    /// Hashes the identity ``==`` compares.
+    /// Hashes the identity that `==` compares.
     public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(identity)) }
 
     private final class Identity: Sendable {}

@@ -31,7 +31,7 @@ import Synchronization
 /// | `OPENINFERENCE_MAX_ATTRIBUTE_LENGTH` | ``maxAttributeLength`` | longer strings are cut (UTF-8 bytes, default 65536); this one is ours, not the reference's |
 /// | `OPENINFERENCE_MAX_MESSAGES` | ``maxRecordedMessages`` | a list of more messages records the first and the latest (default 128); ours too |
 ///
-/// Values are read with ``EnvironmentValue``'s rules: booleans accept `true`/`false` (any case),
+/// Values are read with the library's environment rules: booleans accept `true`/`false` (any case),
 /// `yes`/`no` and `1`/`0`; `OPENINFERENCE_MAX_ATTRIBUTE_LENGTH` must be a positive integer and
 /// `OPENINFERENCE_BASE64_IMAGE_MAX_LENGTH` any integer (as the reference reads it: `0` or less redacts every
 /// base64 image). A value that does not parse keeps

@@ -6,7 +6,7 @@ import NIOCore
 import OpenInference
 
 extension HTTPClient {
-    /// Executes `request` as ``HTTPClient/execute(_:deadline:logger:)`` does, recording it as an
+    /// Executes `request` as `execute(_:deadline:logger:)` does, recording it as an
     /// OpenInference span when it is a call to a known model API.
     ///
     /// ```swift
@@ -17,7 +17,7 @@ extension HTTPClient {
     /// let response = try await HTTPClient.shared.executeRecorded(request, timeout: .seconds(60))
     /// ```
     ///
-    /// A call the ``WireRecorder`` does not recognise is executed untouched. For a recognised one the request
+    /// A call the `WireRecorder` does not recognise is executed untouched. For a recognised one the request
     /// body is read once to record it and sent as the bytes read; the response body is handed on piece by
     /// piece, so a stream reaches the caller as it arrives while the span takes each piece. The span is a
     /// child of the calling task's current span and ends when the response body ends, fails, or is
@@ -63,7 +63,7 @@ extension HTTPClient {
         return response
     }
 
-    /// Executes `request` as ``HTTPClient/execute(_:timeout:logger:)`` does, recording it as
+    /// Executes `request` as `execute(_:timeout:logger:)` does, recording it as
     /// ``executeRecorded(_:deadline:logger:recorder:)`` describes.
     public func executeRecorded(
         _ request: HTTPClientRequest,

@@ -18,7 +18,7 @@ import OpenInference
 /// )
 /// ```
 ///
-/// The middleware hands calls the ``WireRecorder`` does not recognise to the next one untouched. For a
+/// The middleware hands calls the `WireRecorder` does not recognise to the next one untouched. For a
 /// recognised call it reads the request body once to record it (a body that can be iterated once is
 /// passed on as the bytes it read), and passes the response body on piece by piece, so a stream reaches
 /// the caller as it arrives while the span takes each piece. The span is a child of the calling task's

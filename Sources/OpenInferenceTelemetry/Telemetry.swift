@@ -26,7 +26,7 @@ import Tracing
 /// ```
 public final class Telemetry: Service {
     public let configuration: TelemetryConfiguration
-    /// The tracer; ``bootstrap(_:)`` installs it as `InstrumentationSystem.tracer`.
+    /// The tracer; ``bootstrap(_:logger:logBuffer:)`` installs it as `InstrumentationSystem.tracer`.
     public let tracer: StackTracer
     /// One batching processor per configured exporter.
     public let batchProcessors: [BatchSpanProcessor]
@@ -46,12 +46,13 @@ public final class Telemetry: Service {
     private let logger: Logger
 
     /// Builds the pipeline without installing it globally: scope it with `withTracer(telemetry.tracer)`
-    /// and run it yourself. Most applications call ``bootstrap(_:)`` instead.
+    /// and run it yourself. Most applications call ``bootstrap(_:logger:logBuffer:)`` instead.
     ///
     /// - Throws: ``TelemetryError/invalidEndpoint(_:source:)`` when the OTLP endpoint is not an http(s) URL,
     ///   ``TelemetryError/spoolFailed(_:)`` when the configured spool directory cannot be used.
     ///
     /// - Parameters:
+    ///   - configuration: what to export, where, and how.
     ///   - logger: where telemetry reports its own trouble (failed exports, dropped spans); by default the
     ///     task-local `Logger.current`.
     ///   - logBuffer: the buffer OTLP log handlers queue records in, when the application made it before
@@ -165,7 +166,7 @@ public final class Telemetry: Service {
         return winner
     }
 
-    /// The telemetry installed by ``bootstrap(_:logger:)``, if any.
+    /// The telemetry installed by ``bootstrap(_:logger:logBuffer:)``, if any.
     public static var current: Telemetry? { installed.withLock { $0 } }
 
     /// Runs the export loops (and the spool's replay) until graceful shutdown or cancellation, then flushes.

@@ -88,7 +88,7 @@ public struct RecordedSpans: RandomAccessCollection, Sendable {
     }
 }
 
-/// Runs `body` under a fresh `InMemoryTracer` (and, when given, `config` as the ``TraceConfig`` in force)
+/// Runs `body` under a fresh `InMemoryTracer` (and, when given, `config` as the `TraceConfig` in force)
 /// and returns the spans it ended.
 ///
 /// The tracer is scoped to `body` and its child tasks with swift-distributed-tracing's `withTracer`, so

@@ -7,11 +7,11 @@ import FoundationNetworking
 #endif
 
 /// A `URLProtocol` that records every call a `URLSession` makes to a known model API as an OpenInference
-/// span, with ``WireRecorder``: install it with
+/// span, with `WireRecorder`: install it with
 /// `URLSessionConfiguration.recordOpenInferenceSpans()`, and OpenAI, Anthropic and Gemini clients built on
 /// that session are traced without a line of their own.
 ///
-/// It takes only the calls ``WireRecorder`` recognises; every other request goes to the session's own
+/// It takes only the calls `WireRecorder` recognises; every other request goes to the session's own
 /// loading, untouched. A recognised call is performed by an inner `URLSession` (the default configuration,
 /// without this protocol) with the same request, and its response, status, headers and each piece of the
 /// body, is handed to the calling session as it arrives (a streamed answer is never held back), and to the
@@ -30,7 +30,7 @@ public final class OpenInferenceURLProtocol: URLProtocol {
     /// The load in flight, set by ``startLoading()``.
     private var load: RecordedLoad?
 
-    /// Whether this protocol takes `request`: a call a ``WireRecorder`` recognises.
+    /// Whether this protocol takes `request`: a call a `WireRecorder` recognises.
     public override class func canInit(with request: URLRequest) -> Bool {
         guard let url = request.url, let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
             return false

@@ -26,6 +26,7 @@ public struct PhoenixClient: Sendable {
     /// A client for the Phoenix at `baseURL`.
     ///
     /// - Parameters:
+    ///   - baseURL: Phoenix's address, such as `http://localhost:6006`.
     ///   - apiKey: sent as `Authorization: Bearer …` (`PHOENIX_API_KEY`), never logged.
     ///   - requestTimeout: how long one attempt may take; a timed-out request is not retried.
     ///   - httpClient: the HTTP client to send with; `nil` uses the process's shared one. A client given
@@ -67,6 +68,7 @@ public struct PhoenixClient: Sendable {
     /// Every span of `project`, optionally only those of one trace, following pagination.
     ///
     /// - Parameters:
+    ///   - project: the project's name.
     ///   - traceID: only the spans of this trace.
     ///   - since: only spans that started at or after this time.
     public func spans(project: String, traceID: String? = nil, since: Date? = nil) async throws(PhoenixClientError) -> [PhoenixSpan] {
@@ -94,7 +96,12 @@ public struct PhoenixClient: Sendable {
     /// Polls until the spans Phoenix holds of a trace satisfy `isComplete` (ingestion is asynchronous,
     /// and spans from several processes arrive in any order), or the timeout passes.
     ///
-    /// - Parameter waitingFor: what `isComplete` waits for, named in the timeout error.
+    /// - Parameters:
+    ///   - project: the project's name.
+    ///   - traceID: the trace, as 32 hexadecimal digits.
+    ///   - timeout: how long to poll before throwing.
+    ///   - waitingFor: what `isComplete` waits for, named in the timeout error.
+    ///   - isComplete: whether the spans read so far are the whole trace.
     public func waitForTrace(
         project: String,
         traceID: String,

@@ -5,7 +5,7 @@ import _OpenInferenceConfiguration
 
 /// Everything ``Telemetry`` needs: where spans go, how they are named, sampled and batched.
 ///
-/// Build one in code, or read the standard variables with ``fromEnvironment(_:)``. Every variable
+/// Build one in code, or read the standard variables with ``fromEnvironment(_:serviceName:)``. Every variable
 /// the project reads is listed here, in one place:
 ///
 /// | Variable | Meaning | Default |

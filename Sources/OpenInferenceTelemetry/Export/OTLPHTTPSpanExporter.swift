@@ -61,7 +61,11 @@ public struct OTLPHTTPSpanExporter: SpanExporter {
     /// An exporter to `configuration.endpoint`; with `spool`, batches the collector cannot take wait
     /// there (run ``replaySpool()`` to deliver them).
     ///
-    /// - Parameter logger: where the spool's replay reports the collector coming back and refused batches.
+    /// - Parameters:
+    ///   - configuration: the endpoint, headers, timeout and compression.
+    ///   - encoder: encodes batches as OTLP protobuf.
+    ///   - spool: where batches the collector cannot take wait; `nil` drops them after the retries.
+    ///   - logger: where the spool's replay reports the collector coming back and refused batches.
     public init(configuration: Configuration, encoder: OTLPTraceEncoder, spool: ExportSpool? = nil, logger: Logger = .current) {
         self.configuration = configuration
         self.encoder = encoder

@@ -72,7 +72,11 @@ public final class BatchSpanProcessor: SpanProcessor, Service {
     /// The queue length from which queued spans move to the exporter's spool while an export waits.
     private let spillThreshold: Int
 
-    /// - Parameter metricsFactory: where the span counts are published; `nil` uses the one
+    /// - Parameters:
+    ///   - exporter: where batches go.
+    ///   - configuration: the queue size, batch size, schedule and export timeout.
+    ///   - logger: where the processor reports dropped spans and failed exports; `nil` logs nothing.
+    ///   - metricsFactory: where the span counts are published; `nil` uses the one
     ///   bootstrapped with `MetricsSystem` at the time of publishing.
     public init(
         exporter: any SpanExporter,

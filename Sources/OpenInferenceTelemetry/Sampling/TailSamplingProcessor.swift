@@ -15,7 +15,7 @@ import W3CTraceContext
 ///
 /// Memory is bounded: at most ``TailSamplingConfiguration/maxPendingTraces`` traces and
 /// ``TailSamplingConfiguration/maxPendingSpans`` spans wait at once. A span that finds no room is
-/// decided alone (its own error, or the ratio) and counted in ``overflowedSpans``. A trace whose
+/// decided alone (its own error, or the ratio) and counted in ``Statistics/overflowedSpans``. A trace whose
 /// root does not end within ``TailSamplingConfiguration/decisionWait`` is decided with what it has.
 /// Spans that end after their trace was decided follow the decision.
 ///

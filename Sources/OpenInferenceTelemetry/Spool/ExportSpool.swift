@@ -71,6 +71,7 @@ public final class ExportSpool: Sendable {
     /// previous process left, skipping and deleting damaged ones with a warning.
     ///
     /// - Parameters:
+    ///   - configuration: the directory and its bounds.
     ///   - logger: where the spool reports dropped batches and damaged files.
     ///   - metricsFactory: where the counts are published; `nil` uses the one bootstrapped with
     ///     `MetricsSystem` at the time of publishing.

@@ -7,7 +7,7 @@ import W3CTraceContext
 /// The span ``StackTracer`` creates. Thread-safe; ends once; hands a ``FinishedSpan`` to the
 /// tracer's processor when it ends, unless it was not sampled.
 ///
-/// Attributes are encoded as OTLP protobuf as they are recorded (``SpanAttributeBatchRecording``), into
+/// Attributes are encoded as OTLP protobuf as they are recorded (`SpanAttributeBatchRecording`), into
 /// one buffer that the finished span carries to the exporter; `attributes` decodes them when asked.
 public final class StackSpan: Tracing.Span, SpanAttributeBatchRecording, SpanContextCarrier {
     private struct State {

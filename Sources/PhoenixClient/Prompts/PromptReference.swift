@@ -26,7 +26,7 @@ public struct PromptReference: Sendable, Hashable, CustomStringConvertible {
 
     /// The reference in `STACK_PROMPT` (`name` or `name:tag`); `nil` when the variable is unset.
     ///
-    /// - Throws: ``EnvironmentValueError`` when it is set but not of that form.
+    /// - Throws: `EnvironmentValueError` when it is set but not of that form.
     public static func fromEnvironment(_ environment: [String: String]) throws(EnvironmentValueError) -> PromptReference? {
         let reader = ConfigurationReader(environment)
         guard let raw = reader.string("STACK_PROMPT") else { return nil }
