@@ -3,7 +3,8 @@
 # openinference-instrumentation-openai, through the Swift LLMClient, and as the same request bodies
 # through each HTTP seam of the wire recorder (`stack call --via urlsession|openapi|asynchttpclient`,
 # bodies in scripts/conformance/wire/), into one Phoenix, each compared with Python's span by span
-# (scripts/conformance/compare.py says what counts as a difference).
+# (scripts/conformance/compare.py says what counts as a difference). Then the APIs no local server speaks,
+# OpenAI Responses, Anthropic Messages and Gemini, against a canned server: scripts/conformance-wire-apis.sh.
 #
 #   scripts/conformance.sh MODEL_URL PHOENIX_URL
 set -euo pipefail
@@ -12,7 +13,8 @@ cd "$(dirname "$0")/.."
 
 model_url="$1"; phoenix_url="$2"
 venv="$STACK_CACHE_DIR/conformance-venv"
-ensure_venv "$venv" openai openinference-instrumentation-openai arize-phoenix-otel
+ensure_venv "$venv" openai openinference-instrumentation-openai arize-phoenix-otel \
+  anthropic google-genai openinference-instrumentation-anthropic openinference-instrumentation-google-genai
 run="conformance-$(date +%s)-$$"
 
 log "Python's calls into project $run-python"
@@ -40,3 +42,5 @@ for seam in urlsession openapi asynchttpclient; do
   done
   "$venv/bin/python" scripts/conformance/compare.py "$phoenix_url" "$run-python" "$project"
 done
+
+scripts/conformance-wire-apis.sh "$phoenix_url"
