@@ -15,7 +15,8 @@ EMBEDDING=1). Spans are paired by kind in the order they started. For each pair 
 - a key only the Swift span has that is not in EXTRA_KEYS, the justified differences that
   docs/conformance.md lists.
 Values the model produces (output.value, output messages, finish reason, token counts, ids, vectors) are
-compared by presence only. Exits non-zero with a report when anything differs; prints each allowance
+compared by presence only, except with `--api`: a canned answer is the same in both runs, so every value
+is compared. Exits non-zero with a report when anything differs; prints each allowance
 that applied.
 """
 import argparse
@@ -192,6 +193,43 @@ def allow_sdk_tool_nulls(ref, mine, ref_events, our_events):
     return ref, mine, ref_events, our_events, applied
 
 
+def without_absent_nulls(python, swift):
+    """`python` without the null members, at any depth, that `swift` does not have at that place."""
+    if isinstance(python, dict) and isinstance(swift, dict):
+        return {k: without_absent_nulls(v, swift.get(k)) for k, v in python.items() if not (v is None and k not in swift)}
+    if isinstance(python, list) and isinstance(swift, list) and len(python) == len(swift):
+        return [without_absent_nulls(p, w) for p, w in zip(python, swift)]
+    return python
+
+
+def allow_sdk_output_nulls(ref, mine, ref_events, our_events):
+    key = "output.value"
+    if key not in ref or key not in mine:
+        return ref, mine, ref_events, our_events, False
+    python, swift = parsed(key, ref[key]), parsed(key, mine[key])
+    trimmed = without_absent_nulls(python, swift)
+    if trimmed == python:
+        return ref, mine, ref_events, our_events, False
+    ref = dict(ref)
+    ref[key] = json.dumps(trimmed)
+    return ref, mine, ref_events, our_events, True
+
+
+def allow_gemini_output(ref, mine, ref_events, our_events):
+    key = "output.value"
+    if key not in ref or key not in mine:
+        return ref, mine, ref_events, our_events, False
+    python, swift = parsed(key, ref[key]), parsed(key, mine[key])
+    if not (isinstance(python, dict) and isinstance(swift, dict)) or python == swift:
+        return ref, mine, ref_events, our_events, False
+    trimmed = without_absent_nulls(snake({k: v for k, v in python.items() if k != "sdk_http_response"}), snake(swift))
+    if trimmed != snake(swift):
+        return ref, mine, ref_events, our_events, False
+    ref = dict(ref)
+    ref[key] = mine[key]
+    return ref, mine, ref_events, our_events, True
+
+
 # Per API (--api), the differences from the Python instrumentor that are kept, each a narrow rewrite of
 # one side applied before comparing, named by the row of docs/wire-recorder.md's table that justifies it
 # (each run prints where one applied).
@@ -206,9 +244,14 @@ ALLOWANCES = {
         (f"{WIRE_TABLE} \"Anthropic `tool_use` blocks are tool calls only, not also `message_content.type = "
          "tool_use` parts\": Python's tool_use parts are dropped and its other parts renumbered",
          allow_tool_use_parts),
+        (f"{WIRE_TABLE} \"`output.value` is the response body as received\": only null members the body does "
+         "not have are dropped from Python's", allow_sdk_output_nulls),
         (f"{WIRE_TABLE} \"`First Token Stream Event` on Anthropic and Gemini streams too\"", allow_first_token_event),
     ],
     "gemini": [
+        (f"{WIRE_TABLE} \"`output.value` is the response body as received\": Python's without its "
+         "`sdk_http_response` (the response headers) and the null members the body does not have, keys spelt "
+         "snake_case on both sides, must equal the body", allow_gemini_output),
         (f"{WIRE_TABLE} \"`First Token Stream Event` on Anthropic and Gemini streams too\"", allow_first_token_event),
         (f"{WIRE_TABLE} \"Gemini `input.value` and `llm.invocation_parameters` keys in the REST API's camelCase\": "
          "accepted only when the two are equal once every key is spelt snake_case", allow_gemini_key_spelling),
@@ -216,7 +259,7 @@ ALLOWANCES = {
 }
 
 
-def compare(reference, ours, label, problems, allowances=(), applied=None):
+def compare(reference, ours, label, problems, allowances=(), applied=None, exact=False):
     ref, mine = attributes(reference), attributes(ours)
     ref_events = sorted(e["name"] for e in reference["events"])
     our_events = sorted(e["name"] for e in ours["events"])
@@ -227,7 +270,7 @@ def compare(reference, ours, label, problems, allowances=(), applied=None):
     for key, value in ref.items():
         if key not in mine:
             problems.append(f"{label}: missing {key} (Python: {str(value)[:120]})")
-        elif matches(REQUEST_KEYS, key) and parsed(key, value) != parsed(key, mine[key]):
+        elif (exact or matches(REQUEST_KEYS, key)) and parsed(key, value) != parsed(key, mine[key]):
             problems.append(f"{label}: {key} differs\n    Python: {str(value)[:300]}\n    Swift:  {str(mine[key])[:300]}")
     for key in mine.keys() - ref.keys():
         if not matches(EXTRA_KEYS, key):
@@ -268,7 +311,7 @@ def main():
             continue
         for index, (ref_span, our_span) in enumerate(zip(ref_spans, our_spans)):
             label = f"{kind} #{index + 1} ({ref_span['name']} / {our_span['name']})"
-            compare(ref_span, our_span, label, problems, allowances, applied)
+            compare(ref_span, our_span, label, problems, allowances, applied, exact=args.api is not None)
     compared = sum(len(attributes(s)) for s in reference if s["span_kind"] in expected)
     for reason, labels in applied.items():
         print(f"conformance: allowed on {', '.join(labels)}: {reason}")
