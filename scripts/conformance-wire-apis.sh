@@ -46,7 +46,10 @@ for seam in urlsession openapi asynchttpclient; do
       status=0
       PHOENIX_COLLECTOR_ENDPOINT="$phoenix_url" "$stack" call "$canned$target" --body "$body" --via "$seam" \
         --project "$project" --header "Authorization: Bearer unused" >"$work/call.out" 2>&1 || status=$?
-      [ "$status" = 0 ] || { cat "$work/call.out" >&2; die "$seam: $api ${body##*/} failed (exit $status)"; }
+      case "$body" in
+        *-error.body) [ "$status" = 1 ] || { cat "$work/call.out" >&2; die "$seam: $api ${body##*/} was not refused (exit $status)"; } ;;
+        *) [ "$status" = 0 ] || { cat "$work/call.out" >&2; die "$seam: $api ${body##*/} failed (exit $status)"; } ;;
+      esac
       count=$((count + 1))
     done
     [ "$count" -gt 0 ] || die "the canned server recorded no $api request"

@@ -5,7 +5,8 @@
 Binds 127.0.0.1 on a free port and prints its URL on the first line of standard output. A request to
 `/<api>/<case>/<anything>` (e.g. `/anthropic/1-tool/v1/messages`,
 `/gemini/3-stream/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse`) is answered with
-FIXTURES_DIR/<api>/<case>.json (as application/json) or <case>.sse (as text/event-stream, sent event by
+FIXTURES_DIR/<api>/<case>.json (as application/json; HTTP 400 when the case's name ends in `-error`) or
+<case>.sse (as text/event-stream, sent event by
 event), whatever the rest of the path says, so an SDK pointed at `<URL>/<api>/<case>` chooses the path
 itself.
 
@@ -50,7 +51,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         base = os.path.join(sys.argv[1], api, case)
         if os.path.exists(base + ".json"):
             with open(base + ".json", "rb") as fixture:
-                return self.answer(200, "application/json", fixture.read())
+                # A case named `…-error` is the API refusing the request: HTTP 400 with its error body.
+                return self.answer(400 if case.endswith("-error") else 200, "application/json", fixture.read())
         if os.path.exists(base + ".sse"):
             with open(base + ".sse", "rb") as fixture:
                 data = fixture.read().strip()

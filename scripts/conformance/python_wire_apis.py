@@ -70,6 +70,14 @@ for _ in openai_client("3-stream").responses.create(
     pass
 
 
+# 4. A request the API refuses (HTTP 400).
+try:
+    openai_client("4-error").responses.create(model="gpt-5-mini", input=question, reasoning={"effort": "maximal"})
+    sys.exit("error: the canned server accepted 4-error")
+except openai.BadRequestError:
+    pass
+
+
 # Anthropic Messages.
 def anthropic_client(case):
     return anthropic.Anthropic(base_url=f"{canned}/anthropic/{case}", api_key="unused", max_retries=0)
@@ -97,6 +105,16 @@ for _ in anthropic_client("3-stream").messages.create(
     model="claude-sonnet-4-5", max_tokens=2048, thinking=thinking, stop_sequences=["\n\n"], stream=True, tools=tools,
     messages=[{"role": "user", "content": "Say hello, then look up the weather in Oslo."}],
 ):
+    pass
+
+
+# 4. A request the API refuses (HTTP 400).
+try:
+    anthropic_client("4-error").messages.create(
+        model="claude-sonnet-4-5", max_tokens=512, thinking=thinking, messages=[{"role": "user", "content": question}],
+    )
+    sys.exit("error: the canned server accepted 4-error")
+except anthropic.BadRequestError:
     pass
 
 
@@ -132,6 +150,16 @@ for _ in gemini_client("3-stream").models.generate_content_stream(
     model="gemini-2.5-flash", contents="Say hello in three words.",
     config=types.GenerateContentConfig(temperature=0.2, thinking_config=types.ThinkingConfig(include_thoughts=True)),
 ):
+    pass
+
+# 4. A request the API refuses (HTTP 400).
+try:
+    gemini_client("4-error").models.generate_content(
+        model="gemini-2.5-flash", contents=question,
+        config=types.GenerateContentConfig(thinking_config=types.ThinkingConfig(thinking_budget=512, include_thoughts=False)),
+    )
+    sys.exit("error: the canned server accepted 4-error")
+except genai.errors.ClientError:
     pass
 
 for provider in providers:
