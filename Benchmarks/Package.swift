@@ -10,9 +10,13 @@ let package = Package(
     dependencies: [
         // Only the malloc interposer: the runtime interposer it would add on Linux is not needed here.
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
-        .package(name: "OpenInference", path: "..", traits: ["Telemetry"]),
+        // The traits Stack/ enables: SwiftPM 6.3 resolves a trait-gated dependency (swift-mustache for
+        // Phoenix) only when the root enables the trait too, so the two lists must agree.
+        .package(name: "OpenInference", path: "..", traits: ["Telemetry", "Phoenix", "MCP", "OpenAPI", "AsyncHTTPClient"]),
         .package(name: "Stack", path: "../Stack"),
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // The work the benchmarks measure (the seed span, the batch pipeline, the agent run), shared by the
@@ -67,6 +71,20 @@ let package = Package(
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             path: "Sources/AgentRounds"
+        ),
+        // `WireRounds ROUNDS CALLS`: the wire recorder's cost per call and its delay of a stream's first
+        // chunk, from interleaved rounds of plain and recorded AsyncHTTPClient calls (scripts/bench.sh).
+        .executableTarget(
+            name: "WireRounds",
+            dependencies: [
+                "BenchmarkWorkloads",
+                .product(name: "OpenInferenceAsyncHTTPClient", package: "OpenInference"),
+                .product(name: "StackTestSupport", package: "Stack"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
+            path: "Sources/WireRounds"
         ),
     ]
 )

@@ -7,7 +7,9 @@
 #   BENCH_SPANS (default 100000): spans for Python's and swift-otel's runs (the Swift benchmarks run for a
 #   fixed time); BENCH_SOAK_SPANS (default 10000000): spans of the memory run; BENCH_OTEL=0 skips swift-otel.
 #   BENCH_AGENT_ROUNDS (default 30) and BENCH_AGENT_ROUND_RUNS (default 40): the interleaved agent rounds
-#   (Benchmarks/Sources/AgentRounds) the agent overhead by time comes from. BENCH_INSTRUCTIONS=0 skips the
+#   (Benchmarks/Sources/AgentRounds) the agent overhead by time comes from. BENCH_WIRE_ROUNDS (default 30)
+#   and BENCH_WIRE_ROUND_CALLS (default 200): the wire recorder's rounds (Benchmarks/Sources/WireRounds:
+#   wire_overhead_us_per_call, wire_first_chunk_delay_us). BENCH_INSTRUCTIONS=0 skips the
 #   instruction counts under callgrind (scripts/instruction-counts.sh, with its own variables).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -68,6 +70,11 @@ swift build --package-path Benchmarks -c release --product AgentRounds >&2
 "$(swift build --package-path Benchmarks -c release --show-bin-path)/AgentRounds" \
   "${BENCH_AGENT_ROUNDS:-30}" "${BENCH_AGENT_ROUND_RUNS:-40}" | tee -a "$out" >&2
 
+log "the wire recorder's cost: interleaved rounds of plain and recorded AsyncHTTPClient calls over loopback"
+swift build --package-path Benchmarks -c release --product WireRounds >&2
+"$(swift build --package-path Benchmarks -c release --show-bin-path)/WireRounds" \
+  "${BENCH_WIRE_ROUNDS:-30}" "${BENCH_WIRE_ROUND_CALLS:-200}" | tee -a "$out" >&2
+
 log "the same span in Python's OpenTelemetry SDK"
 "$BENCH_VENV/bin/python" Stack/Benchmarks/python/otel_llm_span.py "$((spans / 5))" | tee -a "$out" >&2
 
@@ -98,7 +105,9 @@ for key in swift_ns_per_llm_span swift_ns_per_noop_span python_ns_per_llm_span \
   swift_otel_helper_overhead_pct swift_otel_helper_overhead_over_batched_pct swift_instructions_per_llm_span \
   python_instructions_per_llm_span swift_instructions_per_noop_span swift_instructions_per_no_tracer_span \
   swift_instructions_per_empty_noop_helper swift_instructions_per_empty_call \
-  agent_traced_instructions_per_run agent_untraced_instructions_per_run; do
+  agent_traced_instructions_per_run agent_untraced_instructions_per_run wire_plain_us_per_call \
+  wire_recorded_us_per_call wire_overhead_us_per_call_p25 wire_overhead_us_per_call_p75 wire_overhead_pct \
+  wire_first_chunk_delay_us_p25 wire_first_chunk_delay_us_p75; do
   if [ -n "$(value "$key")" ]; then printf '%-44s %s\n' "$key" "$(value "$key")"; fi
 done
 echo
@@ -116,6 +125,8 @@ echo "agent_tracing_overhead_pct: $(value agent_tracing_overhead_pct)"
 echo "agent_tracing_overhead_pct_p25_p75: $(value agent_tracing_overhead_pct_p25) $(value agent_tracing_overhead_pct_p75)"
 echo "export_spans_per_s: $(value export_spans_per_s)"
 echo "swift_allocations_per_llm_span: $(value swift_allocations_per_llm_span)"
+echo "wire_overhead_us_per_call: $(value wire_overhead_us_per_call) ($(value wire_overhead_pct) % of the plain call)"
+echo "wire_first_chunk_delay_us: $(value wire_first_chunk_delay_us)"
 if [ "${BENCH_INSTRUCTIONS:-1}" != 0 ]; then
   for key in swift_instructions_per_llm_span python_instructions_per_llm_span ratio_python_over_swift_instructions \
     swift_instructions_per_noop_span agent_tracing_overhead_instructions_pct; do

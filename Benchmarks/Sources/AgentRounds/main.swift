@@ -19,15 +19,6 @@ guard arguments.count == 3, let rounds = Int(arguments[1]), let runs = Int(argum
     exit(64)
 }
 
-/// The value at `fraction` of the sorted `values`, interpolating between neighbours.
-func quantile(_ values: [Double], _ fraction: Double) -> Double {
-    let sorted = values.sorted()
-    let position = fraction * Double(sorted.count - 1)
-    let lower = Int(position.rounded(.down))
-    let upper = min(lower + 1, sorted.count - 1)
-    return sorted[lower] + (sorted[upper] - sorted[lower]) * (position - Double(lower))
-}
-
 func measure() async throws {
     let model = ScriptedHTTPServer(
         [.json(AgentReplies.toolCall), .json(AgentReplies.toolCall), .json(AgentReplies.answer)],
