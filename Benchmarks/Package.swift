@@ -78,6 +78,7 @@ let package = Package(
             name: "WireRounds",
             dependencies: [
                 "BenchmarkWorkloads",
+                .product(name: "OpenInference", package: "OpenInference"),
                 .product(name: "OpenInferenceAsyncHTTPClient", package: "OpenInference"),
                 .product(name: "StackTestSupport", package: "Stack"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

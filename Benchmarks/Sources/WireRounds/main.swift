@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import BenchmarkWorkloads
 import Foundation
 import NIOCore
+import OpenInference
 import OpenInferenceAsyncHTTPClient
 import StackTestSupport
 import Tracing
@@ -12,7 +13,8 @@ import Tracing
 // under the same tracer (our pipeline, draining into a discarding exporter), so the difference is the
 // seam and the span it records. Two calls are measured:
 // - a non-streamed chat completion whose answer is about 2 KB: mean time per call, plain and recorded;
-// - a streamed chat completion: time from sending the request to the first chunk in the caller's hands.
+// - a streamed chat completion: time from sending the request to the first chunk in the caller's hands;
+// and, as the recorder's own share, the non-streamed exchange fed to the recorder directly, no HTTP.
 // Prints the medians over the rounds of the paired differences, with their quartiles, for
 // scripts/bench.sh; see docs/performance.md.
 
@@ -84,6 +86,22 @@ func measure() async throws {
         return total / Double(calls)
     }
 
+    /// Mean microseconds of one exchange fed to the recorder directly, no HTTP: the recorder's own share.
+    func recorderOnly() -> Double {
+        let url = plainRoot.appendingPathComponent("chat/completions")
+        let requestBody = Data(chatRequest.utf8)
+        let answerBody = Data(answer.utf8)
+        let recorder = WireRecorder()
+        let start = clock.now
+        for _ in 0..<calls {
+            let exchange = recorder.start(method: "POST", url: url, body: requestBody)
+            exchange?.receiveResponse(status: 200, headers: ["Content-Type": "application/json"])
+            exchange?.receiveBody(answerBody)
+            exchange?.finish()
+        }
+        return microseconds(clock.now - start) / Double(calls)
+    }
+
     func paired(_ measure: (Bool) async throws -> Double, round: Int) async throws -> (plain: Double, recorded: Double) {
         if round.isMultiple(of: 2) {
             let recorded = try await measure(true)
@@ -100,6 +118,7 @@ func measure() async throws {
         var recorded: [Double] = []
         var overheads: [Double] = []
         var delays: [Double] = []
+        var recorderCosts: [Double] = []
         for round in 0..<rounds {
             let whole = try await paired(wholeCalls, round: round)
             plain.append(whole.plain)
@@ -107,6 +126,7 @@ func measure() async throws {
             overheads.append(whole.recorded - whole.plain)
             let first = try await paired(firstChunks, round: round)
             delays.append(first.recorded - first.plain)
+            recorderCosts.append(recorderOnly())
         }
         let medianPlain = quantile(plain, 0.5)
         print("wire_rounds: \(rounds) x \(calls) calls each way, AsyncHTTPClient over loopback")
@@ -116,6 +136,7 @@ func measure() async throws {
         print("wire_overhead_us_per_call_p25: \(String(format: "%.1f", quantile(overheads, 0.25)))")
         print("wire_overhead_us_per_call_p75: \(String(format: "%.1f", quantile(overheads, 0.75)))")
         print("wire_overhead_pct: \(String(format: "%.2f", quantile(overheads, 0.5) / medianPlain * 100))")
+        print("wire_recorder_us_per_exchange: \(String(format: "%.1f", quantile(recorderCosts, 0.5)))")
         print("wire_first_chunk_delay_us: \(String(format: "%.1f", quantile(delays, 0.5)))")
         print("wire_first_chunk_delay_us_p25: \(String(format: "%.1f", quantile(delays, 0.25)))")
         print("wire_first_chunk_delay_us_p75: \(String(format: "%.1f", quantile(delays, 0.75)))")

@@ -263,6 +263,7 @@ struct WireExchangeState {
     /// A parse error's own sentence (`Invalid value around line 1, column 0.`), without the domain and
     /// code dump of its full description.
     static func describe(_ error: any Error) -> String {
+        if let failure = error as? WireJSONParser.Failure { return failure.description }
         let error = error as NSError
         return error.userInfo[NSDebugDescriptionErrorKey] as? String ?? error.localizedDescription
     }
