@@ -15,14 +15,19 @@ struct WireJSONParserTests {
         #"{"model":"m","tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object","properties":{"a":{"type":"array","items":{"type":"object","properties":{}}}}}}}],"messages":[]}"#,
     ]
 
-    @Test("A request body is read as JSON decoding reads it: escapes, surrogate pairs, numbers, whitespace, nesting", arguments: bodies)
-    func readsAsFoundationDoes(body: String) async throws {
+    /// The LLM span of a chat completion whose request body is `request`.
+    static func recordedSpan(request: String) async throws -> RecordedSpans.Element {
         let spans = await CannedExchange(
             url: "https://api.openai.com/v1/chat/completions",
-            request: body,
+            request: request,
             response: [#"{"model":"m","choices":[]}"#]
         ).record()
-        let span = try spans.only(kind: .llm)
+        return try spans.only(kind: .llm)
+    }
+
+    @Test("A request body is read as JSON decoding reads it: escapes, surrogate pairs, numbers, whitespace, nesting", arguments: bodies)
+    func readsAsFoundationDoes(body: String) async throws {
+        let span = try await Self.recordedSpan(request: body)
         let expected = try JSONDecoder().decode(OpenInferenceJSON.self, from: Data(body.utf8))
         #expect(span.jsonAttribute("input.value") == expected)
         #expect(span.attribute("openinference.swift.recording_issue") == nil)
@@ -33,12 +38,7 @@ struct WireJSONParserTests {
         arguments: [#"{"model":"m""#, #"{"model":"m"} trailing"#, #"{"model":01x}"#, #"{"a":"\q"}"#, String(repeating: "[", count: 600)]
     )
     func notJSON(body: String) async throws {
-        let spans = await CannedExchange(
-            url: "https://api.openai.com/v1/chat/completions",
-            request: body,
-            response: [#"{"model":"m","choices":[]}"#]
-        ).record()
-        let span = try spans.only(kind: .llm)
+        let span = try await Self.recordedSpan(request: body)
         #expect(span.attribute("openinference.swift.recording_issue")?.contains("byte") == true)
     }
 }
