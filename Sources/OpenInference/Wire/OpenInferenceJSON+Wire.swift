@@ -26,10 +26,10 @@ extension OpenInferenceJSON {
         objectValue?[key]
     }
 
-    /// Parses `data` as JSON; throws what the parser said when it is not.
+    /// Parses `data` as JSON; throws what the parser said, and where, when it is not.
     ///
     /// Straight from the bytes (``WireJSONParser``): a stream parses every event, so this is on its path.
-    static func parse(_ data: Data) throws -> OpenInferenceJSON {
+    static func parse(_ data: Data) throws(WireJSONParser.Failure) -> OpenInferenceJSON {
         try WireJSONParser.parse(data)
     }
 

@@ -46,7 +46,7 @@ struct WireExchangeState {
                 }
                 input = (WireImageRedaction.redacted(json, body: body, config: span.config), true)
             } catch {
-                notes.append("the request body is not JSON (\(Self.describe(error))), so no request attributes were read")
+                notes.append("the request body is not JSON (\(error)), so no request attributes were read")
                 input = (String(decoding: body, as: UTF8.self), false)
             }
         } else {
@@ -119,7 +119,7 @@ struct WireExchangeState {
             }
             event = object
         } catch {
-            skip("stream event \(events) is not JSON (\(Self.describe(error)))")
+            skip("stream event \(events) is not JSON (\(error))")
             return
         }
         if api.readStreamEvent(event), !sawFirstToken {
@@ -170,7 +170,7 @@ struct WireExchangeState {
             json = try OpenInferenceJSON.parse(body)
         } catch {
             if succeeded {
-                note("the response body is not JSON (\(Self.describe(error))), so no response attributes were read")
+                note("the response body is not JSON (\(error)), so no response attributes were read")
                 let text = String(decoding: body, as: UTF8.self)
                 span.record { writer in
                     writer.set(SemanticConventions.Output.value, text)
@@ -258,13 +258,5 @@ struct WireExchangeState {
         span.markSucceeded()
         span.end()
         ended = true
-    }
-
-    /// A parse error's own sentence (`Invalid value around line 1, column 0.`), without the domain and
-    /// code dump of its full description.
-    static func describe(_ error: any Error) -> String {
-        if let failure = error as? WireJSONParser.Failure { return failure.description }
-        let error = error as NSError
-        return error.userInfo[NSDebugDescriptionErrorKey] as? String ?? error.localizedDescription
     }
 }
