@@ -25,14 +25,17 @@ struct CallRequest: Sendable {
         guard (try? JSONSerialization.jsonObject(with: body)) != nil else {
             throw ValidationError("the body in '\(bodyPath)' is not JSON; model APIs take a JSON request body")
         }
-        self.headers = try headers.map { header in
+        // A header's text may be a key (`Authorization: Bearer …`): errors name its position, never quote it.
+        self.headers = try headers.enumerated().map { position, header in
             guard let colon = header.firstIndex(of: ":") else {
-                throw ValidationError("header '\(header.prefix(40))…' has no ':'; write it as 'Name: value'")
+                throw ValidationError("--header number \(position + 1) has no ':'; write it as 'Name: value'")
             }
             let name = header[..<colon].trimmingCharacters(in: .whitespaces)
             let value = header[header.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_".contains($0)) }) else {
-                throw ValidationError("'\(name.prefix(40))' is not a header name; write the header as 'Name: value'")
+                throw ValidationError(
+                    "--header number \(position + 1) does not start with a header name (letters, digits, '-', '_'); write it as 'Name: value'"
+                )
             }
             return (name, value)
         }
