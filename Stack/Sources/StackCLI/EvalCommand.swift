@@ -92,15 +92,11 @@ struct EvalCommand: AsyncParsableCommand {
 
     /// The spans of `project` since `start`; an unknown project is a usage error.
     static func spans(_ phoenix: PhoenixClient, project: String, since start: Date?) async throws -> [PhoenixSpan] {
-        let result: Result<[PhoenixSpan], PhoenixClientError>
         do {
-            result = .success(try await phoenix.spans(project: project, since: start))
+            return try await phoenix.spans(project: project, since: start)
         } catch {
-            result = .failure(error)
+            if error.status == 404 { throw ValidationError("Phoenix has no project '\(project)'; check --project") }
+            throw error
         }
-        if case .failure(.httpStatus(404, _, _)) = result {
-            throw ValidationError("Phoenix has no project '\(project)'; check --project")
-        }
-        return try result.get()
     }
 }

@@ -11,6 +11,22 @@ struct PhoenixClientErrorsTests {
         return PhoenixClient(baseURL: url, apiKey: apiKey, requestTimeout: .seconds(5))
     }
 
+    @Test(
+        "Each reason has its own code; the status and path are there to read where the reason has them",
+        arguments: [
+            (PhoenixClientError.unreachable(baseURL: "http://phoenix", reason: "refused"), PhoenixClientError.Code.unreachable, nil as Int?, nil as String?),
+            (.httpStatus(404, path: "/v1/projects/x", body: ""), .httpStatus, 404, "/v1/projects/x"),
+            (.unexpectedResponse(path: "/v1/spans", reason: "not JSON"), .unexpectedResponse, nil, "/v1/spans"),
+            (.timedOut(waitingFor: "2 spans", seen: 1), .timedOut, nil, nil),
+            (.unsupportedRoute("POST /v1/prompts", serverVersion: "4.2.0"), .unsupportedRoute, nil, "POST /v1/prompts"),
+        ]
+    )
+    func codes(error: PhoenixClientError, code: PhoenixClientError.Code, status: Int?, path: String?) {
+        #expect(error.code == code)
+        #expect(error.status == status)
+        #expect(error.path == path)
+    }
+
     @Test("An older Phoenix that answers a route with its web page is named with both versions")
     func unsupportedRouteNamesVersions() async throws {
         let html = ScriptedHTTPServer.Reply(
@@ -68,8 +84,7 @@ struct PhoenixClientErrorsTests {
         await #expect {
             try await phoenix.projectID(named: "default")
         } throws: { error in
-            if case .unexpectedResponse = error as? PhoenixClientError { return true }
-            return false
+            (error as? PhoenixClientError)?.code == .unexpectedResponse
         }
     }
 }

@@ -36,7 +36,7 @@ struct PhoenixPromptTests {
         await #expect {
             try await phoenix.prompt(named: "no-such-prompt-\(UUID().uuidString.prefix(8).lowercased())", tag: "production")
         } throws: { error in
-            if case .httpStatus(404, let path, _) = error as? PhoenixClientError { return path.contains("/tags/production") }
+            if let error = error as? PhoenixClientError, error.status == 404 { return error.path?.contains("/tags/production") == true }
             return false
         }
     }

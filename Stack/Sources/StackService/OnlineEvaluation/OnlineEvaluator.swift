@@ -99,7 +99,7 @@ public final class OnlineEvaluator: Service, Sendable {
         let spans: [PhoenixSpan]
         do {
             spans = try await phoenix.spans(project: project, traceID: run.traceID)
-        } catch .httpStatus(404, _, _) {
+        } catch where error.status == 404 {
             return nil  // the project appears with its first span
         }
         guard spans.contains(where: { $0.context.spanID == run.rootSpanID }) else { return nil }
