@@ -2,23 +2,94 @@
 import _OpenInferenceHTTP
 
 /// What went wrong setting up or exporting telemetry, and what to do about it.
-public enum TelemetryError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// An endpoint is not an absolute http(s) URL.
-    case invalidEndpoint(String, source: String)
-    /// The collector answered with a status that retrying will not fix.
-    case exportRejected(status: Int, endpoint: String, body: String)
-    /// The collector kept failing (unreachable, 429 or 5xx) until the attempts ran out.
-    case exportFailed(endpoint: String, attempts: Int, lastError: String)
-    /// One export took longer than its timeout and was cancelled.
-    case exportTimedOut(after: Duration)
-    /// The collector could not take the batch, so it was written to the export spool (`STACK_SPOOL_DIR`)
-    /// and will be replayed once the collector answers. Not a loss: counted by ``ExportSpool``.
-    case exportSpooled(spans: Int, reason: String)
-    /// The export spool could not be opened, or could not take a batch.
-    case spoolFailed(ExportSpoolError)
+///
+/// A struct over a private reason, as async-http-client's errors are, so that new reasons can be added
+/// without breaking code that handles these. Handle one kind by its ``code``
+/// (`error.code == .exportRejected`), or compare with `==` against a reason's factory.
+public struct TelemetryError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What kind of failure this is, for code that handles one kind whatever its details.
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        private let name: String
+        private init(_ name: String) { self.name = name }
+
+        /// An endpoint is not an absolute http(s) URL.
+        public static let invalidEndpoint = Code("invalidEndpoint")
+        /// The collector answered with a status that retrying will not fix; ``TelemetryError/status`` holds it.
+        public static let exportRejected = Code("exportRejected")
+        /// The collector kept failing (unreachable, 429 or 5xx) until the attempts ran out.
+        public static let exportFailed = Code("exportFailed")
+        /// One export took longer than its timeout and was cancelled.
+        public static let exportTimedOut = Code("exportTimedOut")
+        /// The export spool could not be opened, or could not take a batch.
+        public static let spoolFailed = Code("spoolFailed")
+
+        public var description: String { name }
+    }
+
+    private enum Reason: Sendable, Hashable {
+        case invalidEndpoint(String, source: String)
+        case exportRejected(status: Int, endpoint: String, body: String)
+        case exportFailed(endpoint: String, attempts: Int, lastError: String)
+        case exportTimedOut(after: Duration)
+        case spoolFailed(ExportSpoolError)
+    }
+
+    private let reason: Reason
+
+    private init(_ reason: Reason) { self.reason = reason }
+
+    /// `value`, read from `source` (a variable such as `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`), is not an
+    /// absolute http(s) URL.
+    public static func invalidEndpoint(_ value: String, source: String) -> Self {
+        Self(.invalidEndpoint(value, source: source))
+    }
+
+    /// The collector at `endpoint` answered `status`, which retrying will not fix; `body` is the start of
+    /// its answer.
+    public static func exportRejected(status: Int, endpoint: String, body: String) -> Self {
+        Self(.exportRejected(status: status, endpoint: endpoint, body: body))
+    }
+
+    /// The collector at `endpoint` kept failing for `attempts` attempts; `lastError` is the last failure.
+    public static func exportFailed(endpoint: String, attempts: Int, lastError: String) -> Self {
+        Self(.exportFailed(endpoint: endpoint, attempts: attempts, lastError: lastError))
+    }
+
+    /// One export took longer than `after` and was cancelled.
+    public static func exportTimedOut(after: Duration) -> Self {
+        Self(.exportTimedOut(after: after))
+    }
+
+    /// The export spool failed as `error` says.
+    public static func spoolFailed(_ error: ExportSpoolError) -> Self {
+        Self(.spoolFailed(error))
+    }
+
+    /// The kind of failure.
+    public var code: Code {
+        switch reason {
+        case .invalidEndpoint: .invalidEndpoint
+        case .exportRejected: .exportRejected
+        case .exportFailed: .exportFailed
+        case .exportTimedOut: .exportTimedOut
+        case .spoolFailed: .spoolFailed
+        }
+    }
+
+    /// The HTTP status the collector answered, for ``Code/exportRejected``; otherwise `nil`.
+    public var status: Int? {
+        if case .exportRejected(let status, _, _) = reason { return status }
+        return nil
+    }
+
+    /// The spool's own error, for ``Code/spoolFailed``; otherwise `nil`.
+    public var spoolError: ExportSpoolError? {
+        if case .spoolFailed(let error) = reason { return error }
+        return nil
+    }
 
     public var description: String {
-        switch self {
+        switch reason {
         case .invalidEndpoint(let value, let source):
             let example =
                 source.contains("METRICS") ? "http://localhost:4318/v1/metrics"
@@ -41,8 +112,6 @@ public enum TelemetryError: Error, Sendable, Hashable, CustomStringConvertible {
                 + "new spans keep being exported, and arrive once the collector answers."
         case .exportTimedOut(let after):
             return "an export took longer than \(after.readable) and was cancelled; raise OTEL_BSP_EXPORT_TIMEOUT or check the collector."
-        case .exportSpooled(let spans, let reason):
-            return "\(spans) spans were written to the export spool, to be sent once the collector answers (\(reason))."
         case .spoolFailed(let error):
             return error.description
         }

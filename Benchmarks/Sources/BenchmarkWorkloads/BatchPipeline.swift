@@ -5,7 +5,7 @@ import Synchronization
 public struct DiscardingExporter: SpanExporter {
     public init() {}
 
-    public func export(_ spans: [FinishedSpan]) async throws {}
+    public func export(_ spans: [FinishedSpan]) async throws -> SpanExportResult { .delivered }
 }
 
 /// Our tracer over a batch processor that drains into ``DiscardingExporter`` on a task of its own, as

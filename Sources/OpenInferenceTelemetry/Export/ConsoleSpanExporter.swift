@@ -6,12 +6,13 @@ import Foundation
 public struct ConsoleSpanExporter: SpanExporter {
     public init() {}
 
-    public func export(_ spans: [FinishedSpan]) async throws {
+    public func export(_ spans: [FinishedSpan]) async throws -> SpanExportResult {
         var output = ""
         for span in spans {
             output += Self.describe(span) + "\n"
         }
         FileHandle.standardError.write(Data(output.utf8))
+        return .delivered
     }
 
     static func describe(_ span: FinishedSpan) -> String {

@@ -82,13 +82,14 @@ public struct OTLPHTTPSpanExporter: SpanExporter {
         self.delivery = delivery
     }
 
-    public func export(_ spans: [FinishedSpan]) async throws {
-        guard !spans.isEmpty else { return }
+    @discardableResult
+    public func export(_ spans: [FinishedSpan]) async throws -> SpanExportResult {
+        guard !spans.isEmpty else { return .delivered }
         if let delivery {
-            try await delivery.deliver(encoder.encode(spans), spanCount: spans.count)
-        } else {
-            try await OTLPHTTPSender(configuration: configuration).send(encoder.encode(spans))
+            return try await delivery.deliver(encoder.encode(spans), spanCount: spans.count)
         }
+        try await OTLPHTTPSender(configuration: configuration).send(encoder.encode(spans))
+        return .delivered
     }
 
     /// Delivers the spool's batches oldest-first until graceful shutdown or cancellation (returns at once

@@ -3,7 +3,11 @@
 public protocol SpanExporter: Sendable {
     /// Delivers `spans`, retrying as the implementation sees fit; throws when it gives up.
     /// Cancellation must stop it promptly.
-    func export(_ spans: [FinishedSpan]) async throws
+    ///
+    /// - Returns: ``SpanExportResult/delivered``, or ``SpanExportResult/keptForLater(reason:)`` when the
+    ///   exporter could not deliver now but kept the spans durably (a spool), which is not a failure.
+    @discardableResult
+    func export(_ spans: [FinishedSpan]) async throws -> SpanExportResult
     /// Delivers anything the exporter itself buffers.
     func forceFlush() async
     /// Releases connections; later exports fail.

@@ -226,15 +226,17 @@ public final class BatchSpanProcessor: SpanProcessor, Service {
             state.withLock { $0.exporting = true }
             defer { state.withLock { $0.exporting = false } }
             do {
-                try await withTimeout(timeout) { [exporter] in try await exporter.export(batch) }
+                let result = try await withTimeout(timeout) { [exporter] in try await exporter.export(batch) }
                 state.withLock { state in
-                    state.exported += batch.count
-                    state.collectorFailing = false
+                    if result.wasKeptForLater {
+                        // Not lost: the exporter's spool holds the batch and counts it.
+                        state.collectorFailing = true
+                    } else {
+                        state.exported += batch.count
+                        state.collectorFailing = false
+                    }
                 }
-            } catch TelemetryError.exportSpooled {
-                // Not lost: the exporter's spool holds the batch and counts it.
-                state.withLock { $0.collectorFailing = true }
-            } catch TelemetryError.exportTimedOut where requeueAtDeadline {
+            } catch let error as TelemetryError where error.code == .exportTimedOut && requeueAtDeadline {
                 // Not lost either: back to the front of the queue (at most one batch past its bound),
                 // for the loop to deliver with the full export timeout.
                 state.withLock { state in
@@ -303,31 +305,28 @@ public final class BatchSpanProcessor: SpanProcessor, Service {
     }
 }
 
-/// Runs `operation`, cancelling it when `timeout` passes first; throws ``TelemetryError/exportTimedOut(after:)``,
-/// or ``TelemetryError/exportSpooled(spans:reason:)`` when the cancelled operation spooled its batch.
-func withTimeout(_ timeout: Duration, _ operation: @escaping @Sendable () async throws -> Void) async throws {
-    try await withThrowingTaskGroup(of: Bool.self) { group in
+/// Runs `export`, cancelling it when `timeout` passes first; throws ``TelemetryError/exportTimedOut(after:)``
+/// unless the cancelled export still kept its batch for later, whose result it then returns.
+func withTimeout(
+    _ timeout: Duration,
+    _ export: @escaping @Sendable () async throws -> SpanExportResult
+) async throws -> SpanExportResult {
+    try await withThrowingTaskGroup(of: SpanExportResult?.self) { group in
+        group.addTask { try await export() }
         group.addTask {
-            try await operation()
-            return true
-        }
-        group.addTask {
-            // Cancelled (the loop is stopping) counts as the time being up: the operation's outcome,
+            // Cancelled (the loop is stopping) counts as the time being up: the export's outcome,
             // spooled or not, is then read below rather than lost to a CancellationError.
             try? await Task.sleep(for: timeout)
-            return false
+            return nil
         }
         defer { group.cancelAll() }
-        guard let finished = try await group.next(), finished else {
-            group.cancelAll()
-            // A cancelled export may still have kept its batch (in a spool): report that, not a loss.
-            do {
-                while try await group.next() != nil {}
-            } catch TelemetryError.exportSpooled(let spans, let reason) {
-                throw TelemetryError.exportSpooled(spans: spans, reason: reason)
-            } catch {}
-            throw TelemetryError.exportTimedOut(after: timeout)
+        if let finished = try await group.next(), let result = finished { return result }
+        group.cancelAll()
+        // A cancelled export may still have kept its batch (in a spool): report that, not a loss.
+        while let finished = try? await group.next() {
+            if let result = finished, result.wasKeptForLater { return result }
         }
+        throw TelemetryError.exportTimedOut(after: timeout)
     }
 }
 #endif  // Telemetry

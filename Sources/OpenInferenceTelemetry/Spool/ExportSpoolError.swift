@@ -1,14 +1,20 @@
 #if Telemetry
 /// Why the export spool could not be opened or written, and what to do about it.
 public struct ExportSpoolError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// What kind of trouble it was.
-    public enum Code: Sendable, Hashable {
+    /// What kind of trouble it was: a struct of named values rather than an enum, so that new kinds can be
+    /// added without breaking code that handles these.
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        private let name: String
+        private init(_ name: String) { self.name = name }
+
         /// The directory could not be created or read.
-        case directoryUnusable
+        public static let directoryUnusable = Code("directoryUnusable")
         /// Another process holds the directory's lock.
-        case directoryInUse
+        public static let directoryInUse = Code("directoryInUse")
         /// A batch could not be written (disk full, permissions).
-        case writeFailed
+        public static let writeFailed = Code("writeFailed")
+
+        public var description: String { name }
     }
 
     /// What kind of trouble it was.
@@ -37,6 +43,8 @@ public struct ExportSpoolError: Error, Sendable, Hashable, CustomStringConvertib
         case .writeFailed:
             return "a batch could not be written to the export spool in \(directory)\(cause); "
                 + "check free space and permissions there. The batch is counted as failed."
+        default:
+            return "the export spool in \(directory) failed (\(code))\(cause)."
         }
     }
 }

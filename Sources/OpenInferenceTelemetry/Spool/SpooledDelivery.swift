@@ -43,18 +43,18 @@ final class SpooledDelivery: Sendable {
 
     /// Sends `body`, or spools it when the collector is failing.
     ///
-    /// - Throws: ``TelemetryError/exportSpooled(spans:reason:)`` when the batch went to the spool,
-    ///   ``TelemetryError/exportRejected(status:endpoint:body:)`` when the collector refused it (retrying
-    ///   would not help, so it is not spooled), ``TelemetryError/spoolFailed(_:)`` when the spool could not
-    ///   take it.
-    func deliver(_ body: [UInt8], spanCount: Int) async throws(TelemetryError) {
+    /// - Returns: ``SpanExportResult/keptForLater(reason:)`` when the batch went to the spool.
+    /// - Throws: ``TelemetryError/exportRejected(status:endpoint:body:)`` when the collector refused it
+    ///   (retrying would not help, so it is not spooled), ``TelemetryError/spoolFailed(_:)`` when the spool
+    ///   could not take it.
+    func deliver(_ body: [UInt8], spanCount: Int) async throws(TelemetryError) -> SpanExportResult {
         var reason = "the collector has not answered since an earlier export failed"
         if collectorAnswers.load(ordering: .relaxed) {
             do {
                 try await sender.send(body)
-                return
+                return .delivered
             } catch let error as TelemetryError {
-                if case .exportRejected = error { throw error }
+                if error.code == .exportRejected { throw error }
                 reason = error.description
             } catch {
                 reason = Task.isCancelled ? "the export was cancelled (timeout or shutdown)" : "\(error)"
@@ -62,7 +62,7 @@ final class SpooledDelivery: Sendable {
             collectorAnswers.store(false, ordering: .relaxed)
         }
         try keep(body, spanCount: spanCount)
-        throw .exportSpooled(spans: spanCount, reason: reason)
+        return .keptForLater(reason: reason)
     }
 
     /// Writes `body` to the spool without trying the collector (what shutdown could not send).
@@ -95,7 +95,7 @@ final class SpooledDelivery: Sendable {
                     failures = 0
                     collectorAnswers.store(true, ordering: .relaxed)
                 } catch let error as TelemetryError {
-                    guard case .exportRejected = error else {
+                    guard error.code == .exportRejected else {
                         failures += 1
                         await pause(after: failures)
                         continue

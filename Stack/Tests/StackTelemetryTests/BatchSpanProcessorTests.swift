@@ -146,15 +146,21 @@ final class CollectingExporter: SpanExporter {
     private let batches = Mutex<[[FinishedSpan]]>([])
     var count: Int { batches.withLock { $0.reduce(0) { $0 + $1.count } } }
     var batchSizes: [Int] { batches.withLock { $0.map(\.count) } }
-    func export(_ spans: [FinishedSpan]) async throws { batches.withLock { $0.append(spans) } }
+    func export(_ spans: [FinishedSpan]) async throws -> SpanExportResult {
+        batches.withLock { $0.append(spans) }
+        return .delivered
+    }
 }
 
 struct HangingExporter: SpanExporter {
-    func export(_ spans: [FinishedSpan]) async throws { try await Task.sleep(for: .seconds(3600)) }
+    func export(_ spans: [FinishedSpan]) async throws -> SpanExportResult {
+        try await Task.sleep(for: .seconds(3600))
+        return .delivered
+    }
 }
 
 struct FailingExporter: SpanExporter {
-    func export(_ spans: [FinishedSpan]) async throws {
+    func export(_ spans: [FinishedSpan]) async throws -> SpanExportResult {
         throw TelemetryError.exportRejected(status: 400, endpoint: "http://collector/v1/traces", body: "bad")
     }
 }
@@ -165,12 +171,13 @@ final class StallingExporter: SpanExporter {
     var calls: Int { state.withLock { $0.calls } }
     var delivered: [String] { state.withLock { $0.delivered } }
     func recover() { state.withLock { $0.stalled = false } }
-    func export(_ spans: [FinishedSpan]) async throws {
+    func export(_ spans: [FinishedSpan]) async throws -> SpanExportResult {
         let stalled = state.withLock { state in
             state.calls += 1
             return state.stalled
         }
         if stalled { try await Task.sleep(for: .seconds(3600)) }
         state.withLock { $0.delivered += spans.map(\.name) }
+        return .delivered
     }
 }
