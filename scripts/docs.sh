@@ -14,11 +14,12 @@ docc="$(command -v docc || true)"
 [ -x "$docc" ] || die "docc is not next to swift ($docc); install a Swift toolchain that ships it"
 modules="OpenInference OpenInferenceTesting OpenInferenceURLSession OpenInferenceOpenAPI OpenInferenceAsyncHTTPClient OpenInferenceTelemetry PhoenixClient OpenInferenceMCP"
 
+mkdir -p "$build"
 # The test modules' graphs cannot be extracted (SwiftPM 6.3 reports it and exits non-zero); each product's
 # graph is checked below instead.
-swift package --scratch-path "$build" --enable-all-traits dump-symbol-graph --minimum-access-level public --emit-extension-block-symbols >"$build.log" 2>&1 || true
-graphs="$(sed -n 's/^Files written to //p' "$build.log" | tail -1)"
-[ -d "$graphs" ] || { tail -30 "$build.log" >&2; die "could not extract the symbol graphs (log: $build.log)"; }
+swift package --scratch-path "$build" --enable-all-traits dump-symbol-graph --minimum-access-level public --emit-extension-block-symbols >"$build/dump.log" 2>&1 || true
+graphs="$(sed -n 's/^Files written to //p' "$build/dump.log" | tail -1)"
+[ -d "$graphs" ] || { tail -30 "$build/dump.log" >&2; die "could not extract the symbol graphs (log: $build/dump.log)"; }
 mkdir -p "$out"
 failed=""
 for module in $modules; do
