@@ -161,6 +161,14 @@ public struct AttributeWriter {
             set(partBase + C.signature, signature)
             set(partBase + C.data, data)
             set(partBase + C.encryptedContent, encryptedContent)
+        case .toolUse(let call):
+            set(partBase + C.type, "tool_use")
+            set(partBase + SemanticConventions.ToolCall.id, call.id)
+            set(partBase + SemanticConventions.ToolCall.functionName, call.name)
+            set(partBase + SemanticConventions.ToolCall.functionArguments, call.arguments)
+        case .other(let type, let json):
+            set(partBase + C.type, type)
+            set(partBase + C.text, json)
         }
     }
 

@@ -18,4 +18,13 @@ public enum LLMMessageContent: Sendable, Hashable {
     case reasoning(
         text: String?, id: String? = nil, signature: String? = nil, data: String? = nil, encryptedContent: String? = nil
     )
+    /// A tool-use part (`tool_use`): a tool call written in the message's content, where it sits among the
+    /// other parts (Anthropic's `tool_use` blocks). Recorded as `message_content.type = tool_use` with the
+    /// call's `tool_call.id`, `tool_call.function.name` and `tool_call.function.arguments` under the part.
+    /// The same call also belongs in ``LLMMessage/toolCalls``, which is where tools read it.
+    case toolUse(LLMToolCall)
+    /// A part of a kind these conventions have no keys for (a server tool's result, a search result, a
+    /// file reference): `message_content.type` is the provider's own `type`, and `message_content.text`
+    /// the part as JSON.
+    case other(type: String, json: String)
 }

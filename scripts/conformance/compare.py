@@ -67,11 +67,12 @@ REQUEST_KEYS = [
 ]
 # Keys whose values are compared as parsed JSON when they parse (Python writes `json.dumps` text, with
 # spaces after `,` and `:`; Swift compact JSON): request bodies, parameters, tool schemas, tool-call
-# arguments given as objects (Anthropic `input`, Gemini `args`) and tool results given as objects (Gemini
+# arguments given as objects (Anthropic `input`, in tool calls and in `tool_use` parts; Gemini `args`) and tool results given as objects (Gemini
 # `functionResponse.response`).
 JSON_KEYS = [r"input\.value", r"output\.value", r"llm\.invocation_parameters", r"embedding\.invocation_parameters",
              r"llm\.tools\.\d+\.tool\.json_schema",
              r"llm\.(input|output)_messages\.\d+\.message\.tool_calls\.\d+\.tool_call\.function\.arguments",
+             r"llm\.(input|output)_messages\.\d+\.message\.contents\.\d+\.tool_call\.function\.arguments",
              r"llm\.(input|output)_messages\.\d+\.message\.content"]
 # Keys only the Swift span writes, each with the reason it is kept (mirrored in docs/conformance.md).
 EXTRA_KEYS = {
@@ -122,35 +123,6 @@ def by_kind(spans, kind):
 
 WIRE_TABLE = "docs/wire-recorder.md, table \"Differences from the reference kept (for now)\", row"
 FIRST_TOKEN = "First Token Stream Event"
-
-
-def renumber_contents(attrs, dropped_type):
-    """`attrs` without the content parts of type `dropped_type`, the other parts of each message renumbered
-    from 0 in their order; and whether any was dropped."""
-    part = re.compile(r"(llm\.(?:input|output)_messages\.\d+\.message\.contents)\.(\d+)\.(.*)")
-    dropped = {(m.group(1), m.group(2)) for key, value in attrs.items()
-               if (m := part.fullmatch(key)) and m.group(3) == "message_content.type" and value == dropped_type}
-    if not dropped:
-        return attrs, False
-    kept = {}
-    for key, value in attrs.items():
-        if (m := part.fullmatch(key)) and (m.group(1), m.group(2)) in dropped:
-            continue
-        kept[key] = value
-    renumbered = {}
-    for key, value in kept.items():
-        m = part.fullmatch(key)
-        if not m:
-            renumbered[key] = value
-            continue
-        siblings = sorted({int(n.group(2)) for other in kept if (n := part.fullmatch(other)) and n.group(1) == m.group(1)})
-        renumbered[f"{m.group(1)}.{siblings.index(int(m.group(2)))}.{m.group(3)}"] = value
-    return renumbered, True
-
-
-def allow_tool_use_parts(ref, mine, ref_events, our_events):
-    ref, applied = renumber_contents(ref, "tool_use")
-    return ref, mine, ref_events, our_events, applied
 
 
 def allow_first_token_event(ref, mine, ref_events, our_events):
@@ -241,9 +213,6 @@ ALLOWANCES = {
         # allowance here: Phoenix stores llm.input_messages as a list, so Python's indices 1.. come back as 0..
     ],
     "anthropic": [
-        (f"{WIRE_TABLE} \"Anthropic `tool_use` blocks are tool calls only, not also `message_content.type = "
-         "tool_use` parts\": Python's tool_use parts are dropped and its other parts renumbered",
-         allow_tool_use_parts),
         (f"{WIRE_TABLE} \"`output.value` is the response body as received\": only null members the body does "
          "not have are dropped from Python's", allow_sdk_output_nulls),
         (f"{WIRE_TABLE} \"`First Token Stream Event` on Anthropic and Gemini streams too\"", allow_first_token_event),

@@ -5,7 +5,8 @@ import Foundation
 /// Records what `openinference-instrumentation-anthropic` 3.1.0 records for `messages.create`: `system` as
 /// the first input message, each `tool_result` block as a `tool` message of its own, `thinking` and
 /// `redacted_thinking` blocks as `reasoning` parts (with `message_content.signature` / `.data`),
-/// `tool_use` blocks as tool calls, the body without `model`, `system`, `messages` and `tools` as
+/// `tool_use` blocks as tool calls and as `tool_use` parts, any other block as a part of its own type
+/// holding the block as JSON (base64 sources redacted), so content indices follow block indices; the body without `model`, `system`, `messages` and `tools` as
 /// invocation parameters, `stop_reason` as `llm.finish_reason`, and prompt tokens counted as
 /// `input_tokens + cache_creation_input_tokens + cache_read_input_tokens`.
 struct AnthropicMessagesAPI: WireAPI {
@@ -82,7 +83,8 @@ struct AnthropicMessagesAPI: WireAPI {
 
     var streamedResponse: [String: OpenInferenceJSON]? { stream.merged }
 
-    /// A message of content blocks: text, images and reasoning as parts, `tool_use` as tool calls.
+    /// A message of content blocks: text, images and reasoning as parts, `tool_use` as tool calls and as
+    /// `tool_use` parts, any other block as JSON in a part of its type.
     static func message(role: String, blocks: [OpenInferenceJSON], notes: inout [String]) -> LLMMessage {
         var message = LLMMessage(role: role)
         for block in blocks {
@@ -96,30 +98,51 @@ struct AnthropicMessagesAPI: WireAPI {
                 )
             case "redacted_thinking":
                 message.contents.append(.reasoning(text: nil, data: block["data"]?.stringValue))
-            case "tool_use", "server_tool_use":
-                message.toolCalls.append(
-                    LLMToolCall(
-                        id: block["id"]?.stringValue,
-                        name: block["name"]?.stringValue ?? "",
-                        arguments: block["input"]?.jsonString ?? "{}"
-                    )
+            case "tool_use", "server_tool_use", "mcp_tool_use":
+                let call = LLMToolCall(
+                    id: block["id"]?.stringValue,
+                    name: block["name"]?.stringValue ?? "",
+                    arguments: block["input"]?.jsonString ?? "{}"
                 )
-            case "image":
+                message.toolCalls.append(call)
+                message.contents.append(.toolUse(call))
+            case "image" where ["base64", "url"].contains(block["source"]?["type"]?.stringValue):
                 let source = block["source"]
-                switch source?["type"]?.stringValue {
-                case "base64":
+                if source?["type"]?.stringValue == "url" {
+                    message.contents.append(.image(url: source?["url"]?.stringValue ?? ""))
+                } else {
                     let mediaType = source?["media_type"]?.stringValue ?? "image/png"
                     message.contents.append(.image(url: "data:\(mediaType);base64,\(source?["data"]?.stringValue ?? "")"))
-                case "url":
-                    if let url = source?["url"]?.stringValue { message.contents.append(.image(url: url)) }
-                default:
-                    notes.append("an image block whose source is \(source?["type"]?.stringValue ?? "unknown") was not recorded")
                 }
             default:
-                notes.append("a content block of type \(type ?? "unknown") was not recorded")
+                // A file image, a document, a server tool's result, a block newer than this code: kept as
+                // JSON, its base64 data redacted (a whole PDF would fill the span).
+                message.contents.append(.other(type: type ?? "unknown", json: Self.redactingSources(block).jsonString))
             }
         }
         return message
+    }
+
+    /// `value` with the data of every base64 `source` replaced by `__REDACTED__` (type and media type kept).
+    static func redactingSources(_ value: OpenInferenceJSON) -> OpenInferenceJSON {
+        switch value {
+        case .array(let items):
+            return .array(items.map(redactingSources))
+        case .object(var members):
+            for (key, member) in members {
+                if key == "source", case .object(var source) = member, source["type"]?.stringValue == "base64" {
+                    for sourceKey in source.keys where sourceKey != "type" && sourceKey != "media_type" {
+                        source[sourceKey] = .string("__REDACTED__")
+                    }
+                    members[key] = .object(source)
+                } else {
+                    members[key] = redactingSources(member)
+                }
+            }
+            return .object(members)
+        default:
+            return value
+        }
     }
 
     /// Anthropic's `usage`: its `input_tokens` leaves out cached tokens, which the prompt count includes.

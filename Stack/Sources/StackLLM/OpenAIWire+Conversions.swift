@@ -15,7 +15,7 @@ extension OpenAIWire.Message {
                     switch part {
                     case .text(let text): OpenAIWire.ContentPart(type: "text", text: text)
                     case .image(let url): OpenAIWire.ContentPart(type: "image_url", imageURL: .init(url: url))
-                    case .audio, .video, .document, .reasoning: nil
+                    case .audio, .video, .document, .reasoning, .toolUse, .other: nil
                     }
                 }
             )

@@ -27,6 +27,11 @@ struct WireAnthropicTests {
         #expect(span.attribute("llm.input_messages.2.message.contents.0.message_content.text") == "Checking.")
         #expect(span.attribute("llm.input_messages.2.message.tool_calls.0.tool_call.id") == "toolu_1")
         #expect(span.attribute("llm.input_messages.2.message.tool_calls.0.tool_call.function.arguments") == #"{"city":"Oslo"}"#)
+        // The tool_use block is also the message's second part, as in Python's instrumentor.
+        #expect(span.attribute("llm.input_messages.2.message.contents.1.message_content.type") == "tool_use")
+        #expect(span.attribute("llm.input_messages.2.message.contents.1.tool_call.id") == "toolu_1")
+        #expect(span.attribute("llm.input_messages.2.message.contents.1.tool_call.function.name") == "weather")
+        #expect(span.attribute("llm.input_messages.2.message.contents.1.tool_call.function.arguments") == #"{"city":"Oslo"}"#)
         #expect(span.attribute("llm.input_messages.3.message.role") == "tool")
         #expect(span.attribute("llm.input_messages.3.message.tool_call_id") == "toolu_1")
         #expect(span.attribute("llm.input_messages.3.message.content") == "-3°C")
@@ -51,12 +56,35 @@ struct WireAnthropicTests {
         #expect(span.attribute("\(contents).1.message_content.type") == "reasoning")
         #expect(span.attribute("\(contents).1.message_content.data") == "opaque-xyz")
         #expect(span.attribute("llm.output_messages.0.message.tool_calls.0.tool_call.function.name") == "weather")
+        #expect(span.attribute("\(contents).2.message_content.type") == "tool_use")
+        #expect(span.attribute("\(contents).2.tool_call.id") == "toolu_2")
         #expect(span.attribute("llm.finish_reason") == "tool_use")
         #expect(span.intAttribute("llm.token_count.prompt") == 1250)
         #expect(span.intAttribute("llm.token_count.completion") == 40)
         #expect(span.intAttribute("llm.token_count.total") == 1290)
         #expect(span.intAttribute("llm.token_count.prompt_details.cache_read") == 1000)
         #expect(span.intAttribute("llm.token_count.prompt_details.cache_write") == 200)
+    }
+
+    @Test("A block with no keys of its own is a part of its type holding the block as JSON, base64 data redacted; indices follow the blocks")
+    func otherBlocks() async throws {
+        let request = #"""
+            {"model":"claude-sonnet-4-5","max_tokens":64,"messages":[{"role":"user","content":[{"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"JVBERi0xLjQK"}},{"type":"image","source":{"type":"file","file_id":"file_1"}},{"type":"text","text":"Summarise."}]}]}
+            """#
+        let response = #"{"id":"msg_4","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[{"type":"web_search_tool_result","tool_use_id":"srvtoolu_1","content":[]},{"type":"text","text":"Done."}],"stop_reason":"end_turn","usage":{"input_tokens":9,"output_tokens":2}}"#
+        let span = try await CannedExchange(url: Self.url, request: request, response: [response]).record().only(kind: .llm)
+        let input = "llm.input_messages.0.message.contents"
+        #expect(span.attribute("\(input).0.message_content.type") == "document")
+        let document = try #require(span.jsonAttribute("\(input).0.message_content.text"))
+        #expect(document.member("source")?.member("data") == "__REDACTED__")
+        #expect(document.member("source")?.member("media_type") == "application/pdf")
+        #expect(span.attribute("\(input).1.message_content.type") == "image")
+        #expect(span.jsonAttribute("\(input).1.message_content.text")?.member("source")?.member("file_id") == "file_1")
+        #expect(span.attribute("\(input).2.message_content.text") == "Summarise.")
+        let output = "llm.output_messages.0.message.contents"
+        #expect(span.attribute("\(output).0.message_content.type") == "web_search_tool_result")
+        #expect(span.attribute("\(output).1.message_content.text") == "Done.")
+        #expect(span.attribute("openinference.swift.recording_issue") == nil)
     }
 
     @Test("A stream: message_start's usage, blocks joined from their deltas (thinking, signature, text, tool input JSON), message_delta's stop reason")
@@ -86,6 +114,8 @@ struct WireAnthropicTests {
         #expect(span.attribute("\(message).contents.0.message_content.signature") == "sig-1")
         #expect(span.attribute("\(message).contents.1.message_content.text") == "Hello")
         #expect(span.attribute("\(message).tool_calls.0.tool_call.id") == "toolu_3")
+        #expect(span.attribute("\(message).contents.2.message_content.type") == "tool_use")
+        #expect(span.attribute("\(message).contents.2.tool_call.function.arguments") == #"{"city":"Oslo"}"#)
         #expect(span.attribute("\(message).tool_calls.0.tool_call.function.arguments") == #"{"city":"Oslo"}"#)
         #expect(span.attribute("llm.finish_reason") == "tool_use")
         #expect(span.intAttribute("llm.token_count.prompt") == 25)

@@ -139,7 +139,6 @@ struct WireRecorderEdgeTests {
     @Test(
         "A part of a kind not recorded is left out with a note saying which",
         arguments: [
-            ("https://api.anthropic.com/v1/messages", #"{"messages":[{"role":"user","content":[{"type":"document","source":{"type":"text","data":"x"}}]}]}"#, "a content block of type document was not recorded"),
             ("https://api.openai.com/v1/responses", #"{"input":[{"type":"item_reference","id":"msg_1"}]}"#, "an input item of type item_reference was not recorded"),
         ]
     )
