@@ -4,8 +4,9 @@
 # phase following the document's links: an agent run's X-Trace-Id and X-Feedback-Token into feedback),
 # and fails on any 5xx, any status, content type, header (X-Trace-Id on every answer) or body the
 # document does not declare, a request its security schemes should refuse that is answered (ignored_auth),
-# or a missing required header that is not refused. The model is `StackBench fake-model` (scripted, instant); Phoenix is a
-# closed port, so spans are dropped and feedback is queued (202). Needs no Phoenix and no model.
+# a missing required header that is not refused, or an undeclared method not answered 405 with Allow.
+# The model is `StackBench fake-model` (scripted, instant); Phoenix is a closed port, so spans are
+# dropped and feedback is queued (202). Needs no Phoenix and no model.
 # Bounded: at most SCHEMATHESIS_MAX_EXAMPLES (10) cases per operation and phase, SCHEMATHESIS_MAX_TIME
 # (55) seconds in all (the fuzzing and stateful phases repeat until it is spent).
 set -euo pipefail
@@ -57,7 +58,7 @@ status=0
 # Run from the scratch folder: schemathesis keeps a .schemathesis folder in its working directory.
 (cd "$work" && "$venv/bin/schemathesis" run "$base/openapi.json" \
   --header "Authorization: Bearer $client_key" \
-  --checks "${SCHEMATHESIS_CHECKS:-not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,ignored_auth,missing_required_header}" \
+  --checks "${SCHEMATHESIS_CHECKS:-not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,ignored_auth,missing_required_header,unsupported_method}" \
   --mode all \
   --phases examples,coverage,fuzzing,stateful \
   --max-examples "${SCHEMATHESIS_MAX_EXAMPLES:-10}" \

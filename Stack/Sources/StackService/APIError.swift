@@ -12,12 +12,15 @@ public struct APIError: HTTPResponseError, Sendable, Hashable, CustomStringConve
     public var type: String
     /// What went wrong and what to do, for a person.
     public var message: String
+    /// Header fields the answer carries besides the JSON body's (`Allow` on a 405).
+    public var headers: HTTPFields
 
-    /// An error answered with `status`.
-    public init(_ status: HTTPResponse.Status, type: String, message: String) {
+    /// An error answered with `status`, and `headers` besides the body's.
+    public init(_ status: HTTPResponse.Status, type: String, message: String, headers: HTTPFields = [:]) {
         self.status = status
         self.type = type
         self.message = message
+        self.headers = headers
     }
 
     public var description: String { "\(status.code) \(type): \(message)" }
@@ -33,6 +36,17 @@ public struct APIError: HTTPResponseError, Sendable, Hashable, CustomStringConve
             type: "request_too_large",
             message: "the request body is larger than \(limit) bytes; "
                 + (setting.map { "send less or raise \($0)" } ?? "this route's limit is fixed; send less")
+        )
+    }
+
+    /// A method the path is not served with; `Allow` names the ones it is.
+    static func methodNotAllowed(_ method: HTTPRequest.Method, allowed: [HTTPRequest.Method]) -> APIError {
+        let names = allowed.map(\.rawValue).joined(separator: ", ")
+        return APIError(
+            .methodNotAllowed,
+            type: "method_not_allowed",
+            message: "this path does not take \(method.rawValue); send \(names) (see GET /openapi.json)",
+            headers: [.allow: names]
         )
     }
 
@@ -65,6 +79,7 @@ public struct APIError: HTTPResponseError, Sendable, Hashable, CustomStringConve
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let body = ErrorAnswer(error: .init(type: type, message: message, traceID: TraceParent.current?.traceID))
         var response = StackAPI.json(encoding: body, status: status)
+        response.headers.append(contentsOf: headers)
         if status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
         return response
     }

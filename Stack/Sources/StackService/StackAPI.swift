@@ -138,6 +138,8 @@ public struct StackAPI: Sendable {
             try await acceptFeedback(request, context: context)
         }
         addPageRoutes(to: router)
+        // Last, so that it wraps only the answer for requests no route matched.
+        router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes.map { ($0.path.description, $0.method) }))
         return router
     }
 
