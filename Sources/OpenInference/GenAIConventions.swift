@@ -39,7 +39,8 @@ public enum GenAIConventions {
         for key in [SemanticConventions.Embedding.invocationParameters, SemanticConventions.LLM.invocationParameters] {
             if case .object(let object)? = reader.json(key) { parameters.merge(object) { _, new in new } }
         }
-        let model = reader.string(SemanticConventions.LLM.modelName) ?? reader.string(SemanticConventions.Embedding.modelName)
+        let model =
+            reader.string(SemanticConventions.LLM.modelName) ?? reader.string(SemanticConventions.Embedding.modelName)
             ?? parameters["model"]?.stringValue
         put("gen_ai.request.model", model.map(SpanAttribute.string))
         for (target, sources) in [
@@ -96,7 +97,9 @@ public enum GenAIConventions {
             put("gen_ai.tool.name", reader.string(SemanticConventions.Tool.name).map(SpanAttribute.string))
             put("gen_ai.tool.type", .string("function"))
             put("gen_ai.tool.description", reader.string(SemanticConventions.Tool.description).map(SpanAttribute.string))
-            put("gen_ai.tool.call.id", (reader.string(SemanticConventions.Tool.id) ?? reader.string(SemanticConventions.ToolCall.id)).map(SpanAttribute.string))
+            put(
+                "gen_ai.tool.call.id",
+                (reader.string(SemanticConventions.Tool.id) ?? reader.string(SemanticConventions.ToolCall.id)).map(SpanAttribute.string))
             put("gen_ai.tool.call.arguments", reader.string(SemanticConventions.Tool.parameters).map(SpanAttribute.string))
             put("gen_ai.tool.call.result", reader.string(SemanticConventions.Output.value).map(SpanAttribute.string))
         case .retriever?:

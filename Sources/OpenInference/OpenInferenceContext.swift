@@ -93,4 +93,3 @@ public nonisolated(nonsending) func withOpenInferenceContext<T>(
     )
     return try await OpenInferenceContext.$current.withValue(OpenInferenceContext.current.merged(with: inner), operation: body)
 }
-

@@ -1,6 +1,5 @@
-import Tracing
-
 import Foundation
+import Tracing
 
 /// A JSON value: what OpenInference stores as JSON strings (invocation parameters, metadata,
 /// prompt-template variables, tool schemas).

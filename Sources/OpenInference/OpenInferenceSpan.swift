@@ -161,7 +161,6 @@ public struct OpenInferenceSpan: Sendable {
     }
 }
 
-
 /// What every kind of OpenInference span can record: input, output, metadata, tags, events and errors.
 ///
 /// ``OpenInferenceSpan`` and the kind-specific spans (``LLMSpan``, ``ToolSpan``, ``RetrieverSpan``, …) conform.

@@ -1,7 +1,6 @@
-import Tracing
-
 import Foundation
 import Synchronization
+import Tracing
 
 /// What OpenInference spans may record: masking of inputs, outputs, message text, images, tools,
 /// documents and embeddings, and a cap on the size of any one attribute.
@@ -161,7 +160,9 @@ public struct TraceConfig: Sendable, Hashable {
 
     /// The `OPENINFERENCE_*` variables in `environment` that are set but do not parse, each with what was
     /// expected; ``fromEnvironment(_:)`` ignores them. An application prints these at start.
-    public static func environmentIssues(_ environment: [String: String] = ProcessInfo.processInfo.environment)
+    public static func environmentIssues(
+        _ environment: [String: String] = ProcessInfo.processInfo.environment
+    )
         -> [EnvironmentValueError]
     {
         var issues: [EnvironmentValueError] = []

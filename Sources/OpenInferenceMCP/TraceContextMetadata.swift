@@ -33,7 +33,9 @@ public enum TraceContextMetadata {
     ///
     /// `_meta` wins when both are present: it names the caller's MCP-level span, while the header may
     /// name an HTTP client span beneath it, or a proxy's.
-    public static func extracting(from meta: Metadata?, orHeadersOf request: HTTPRequest?, base: InstrumentationContext = .topLevel) -> InstrumentationContext {
+    public static func extracting(
+        from meta: Metadata?, orHeadersOf request: HTTPRequest?, base: InstrumentationContext = .topLevel
+    ) -> InstrumentationContext {
         if meta?.fields["traceparent"] != nil || request == nil {
             return extracting(from: meta, base: base)
         }

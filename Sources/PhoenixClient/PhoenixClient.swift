@@ -115,7 +115,7 @@ public struct PhoenixClient: Sendable {
             do {
                 seen = try await spans(project: project, traceID: traceID)
                 if isComplete(seen) { return seen }
-            } catch where error.status == 404 {
+            } catch  where error.status == 404 {
                 // The project appears with its first span.
             }
             try? await Task.sleep(for: .milliseconds(250))
@@ -142,7 +142,7 @@ public struct PhoenixClient: Sendable {
         let spans: [PhoenixSpan]
         do {
             spans = try await self.spans(project: project, traceID: traceID)
-        } catch where error.status == 404 {
+        } catch  where error.status == 404 {
             return nil  // the project appears with its first span
         }
         let ids = Set(spans.map(\.context.spanID))

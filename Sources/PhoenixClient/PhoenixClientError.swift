@@ -98,9 +98,11 @@ public struct PhoenixClientError: Error, Sendable, Hashable, CustomStringConvert
                 + "or set PHOENIX_COLLECTOR_ENDPOINT to a running Phoenix."
         case .httpStatus(let status, let path, let body):
             let hint =
-                status == 404 && path.contains("/prompt") ? " (unknown prompt or tag; push one with `stack prompt push`)"
-                : status == 404 ? " (unknown project or span; check PHOENIX_PROJECT_NAME)"
-                : status == 401 ? " (set PHOENIX_API_KEY)" : ""
+                status == 404 && path.contains("/prompt")
+                ? " (unknown prompt or tag; push one with `stack prompt push`)"
+                : status == 404
+                    ? " (unknown project or span; check PHOENIX_PROJECT_NAME)"
+                    : status == 401 ? " (set PHOENIX_API_KEY)" : ""
             return "Phoenix answered HTTP \(status) for \(path)\(hint): \(body)"
         case .unexpectedResponse(let path, let reason):
             return "Phoenix's answer for \(path) could not be read (\(reason)); is this Phoenix 8 or later?"

@@ -38,7 +38,8 @@ public enum TraceWaterfall {
             label = label.count > 44 ? String(label.prefix(43)) + "…" : label.padding(toLength: 44, withPad: " ", startingAt: 0)
             let offset = Int(((start ?? traceStart) - traceStart) / total * Double(barWidth))
             let length = max(1, Int((milliseconds / 1000) / total * Double(barWidth)))
-            let bar = String(repeating: " ", count: min(offset, barWidth - 1))
+            let bar =
+                String(repeating: " ", count: min(offset, barWidth - 1))
                 + String(repeating: "█", count: min(length, barWidth - min(offset, barWidth - 1)))
             var line = label + String(format: "%9.1f ms  ", milliseconds) + bar.padding(toLength: barWidth, withPad: " ", startingAt: 0)
             if let prompt = span.int(SemanticConventions.LLM.TokenCount.prompt) {

@@ -22,8 +22,9 @@ struct ConformanceTests {
     func finishReason() async throws {
         let spans = await recordSpans {
             await withLLMSpan(model: "m", messages: [.user("hi")]) { span in
-                span.recordOutput(messages: [.assistant(nil, toolCalls: [LLMToolCall(id: "c", name: "f", arguments: "{}")])],
-                                  responseJSON: #"{"choices":[]}"#)
+                span.recordOutput(
+                    messages: [.assistant(nil, toolCalls: [LLMToolCall(id: "c", name: "f", arguments: "{}")])],
+                    responseJSON: #"{"choices":[]}"#)
                 span.recordFinishReason("tool_calls")
             }
         }
@@ -95,7 +96,9 @@ struct ConformanceTests {
         #expect(config.enableGenAISemanticConventions)
         let issues = TraceConfig.environmentIssues(["OPENINFERENCE_HIDE_INPUTS": "maybe", "OPENINFERENCE_MAX_ATTRIBUTE_LENGTH": "0"])
         #expect(issues.map(\.variable).sorted() == ["OPENINFERENCE_HIDE_INPUTS", "OPENINFERENCE_MAX_ATTRIBUTE_LENGTH"])
-        #expect(issues.first { $0.variable == "OPENINFERENCE_HIDE_INPUTS" }?.description == "OPENINFERENCE_HIDE_INPUTS=maybe is not valid: use true or false")
+        #expect(
+            issues.first { $0.variable == "OPENINFERENCE_HIDE_INPUTS" }?.description
+                == "OPENINFERENCE_HIDE_INPUTS=maybe is not valid: use true or false")
     }
 
     @Test("The base64 image limit applies to images in output messages too")

@@ -36,9 +36,11 @@ struct FeedbackTests {
         }
     }
 
-    @Test("Results without a name and a score, label or explanation are left out; indices stay contiguous", arguments: [
-        FeedbackResult(name: "empty"), FeedbackResult(name: "", score: 1),
-    ])
+    @Test(
+        "Results without a name and a score, label or explanation are left out; indices stay contiguous",
+        arguments: [
+            FeedbackResult(name: "empty"), FeedbackResult(name: "", score: 1),
+        ])
     func incompleteResultsAreLeftOut(incomplete: FeedbackResult) async throws {
         let span = try await recordSpans {
             await withOpenInferenceSpan("judge", kind: .evaluator) { span in

@@ -18,11 +18,13 @@ struct ReferenceAttributesTests {
             await withLLMSpan(
                 model: "gpt-4o", system: "OpenAI", provider: "Azure",
                 messages: [
-                    LLMMessage(role: "user", contents: [
-                        .audio(url: "https://example.com/q.wav", mimeType: "audio/wav", transcript: "what is it"),
-                        .video(url: "https://example.com/clip.mp4"),
-                        .document(LLMDocument(id: "file-1", url: "https://example.com/a.pdf", mimeType: "application/pdf", name: "a.pdf")),
-                    ])
+                    LLMMessage(
+                        role: "user",
+                        contents: [
+                            .audio(url: "https://example.com/q.wav", mimeType: "audio/wav", transcript: "what is it"),
+                            .video(url: "https://example.com/clip.mp4"),
+                            .document(LLMDocument(id: "file-1", url: "https://example.com/a.pdf", mimeType: "application/pdf", name: "a.pdf")),
+                        ])
                 ],
                 tools: [LLMToolDefinition(name: "search", description: "searches the notes", parameters: ["type": "object"])]
             ) { span in
@@ -35,11 +37,12 @@ struct ReferenceAttributesTests {
                 ])
                 span.recordModelName("gpt-4o-2024-08-06")
                 span.recordTokenUsage(TokenUsage(prompt: 10, completion: 5, promptCacheInput: 4))
-                span.recordCost(TokenCost(
-                    prompt: 0.5, completion: 0.25, promptInput: 0.4, promptCacheInput: 0.1, promptCacheRead: 0.05,
-                    promptCacheWrite: 0.02, promptAudio: 0.03, completionOutput: 0.2, completionReasoning: 0.04,
-                    completionAudio: 0.01
-                ))
+                span.recordCost(
+                    TokenCost(
+                        prompt: 0.5, completion: 0.25, promptInput: 0.4, promptCacheInput: 0.1, promptCacheRead: 0.05,
+                        promptCacheWrite: 0.02, promptAudio: 0.03, completionOutput: 0.2, completionReasoning: 0.04,
+                        completionAudio: 0.01
+                    ))
                 span.recordPrompts(["Once upon a time"])
                 span.recordChoices(["there was a database"])
                 span.recordInputImages([Self.image])

@@ -225,7 +225,10 @@ struct SpanHelperTests {
 
     @Test("An encodable value is recorded as sorted JSON")
     func encodableValueIsRecordedAsJSON() async throws {
-        struct Query: Encodable { var text = "hi"; var limit = 3 }
+        struct Query: Encodable {
+            var text = "hi"
+            var limit = 3
+        }
         let spans = await recordSpans {
             await withChainSpan("parse") { span in span.recordInput(encoding: Query()) }
         }

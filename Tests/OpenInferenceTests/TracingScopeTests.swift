@@ -1,8 +1,8 @@
 import InMemoryTracing
 import OpenInference
 import OpenInferenceTesting
-import Testing
 import Synchronization
+import Testing
 import Tracing
 
 /// withTracingSuppressed, withSpanContextCapture, AttributeMask and SpanExportFilter, on InMemoryTracing.
@@ -124,9 +124,11 @@ struct TracingScopeTests {
         #expect(seen.withLock { $0 }.contains("llm.model_name"))
     }
 
-    @Test("A span the export filter declines is not recorded and its children join its parent", arguments: [
-        OpenInferenceSpanKind.retriever, .tool,
-    ])
+    @Test(
+        "A span the export filter declines is not recorded and its children join its parent",
+        arguments: [
+            OpenInferenceSpanKind.retriever, .tool,
+        ])
     func exportFilter(declined: OpenInferenceSpanKind) async throws {
         var config = TraceConfig()
         config.exportFilter = SpanExportFilter { $0.kind != declined }

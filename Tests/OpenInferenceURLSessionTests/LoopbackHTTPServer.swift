@@ -74,10 +74,12 @@ final class LoopbackHTTPServer: @unchecked Sendable {
     /// refused). The accept thread closes it: closed from here, its number could be reused by the next
     /// test's server while that thread still waits on it.
     func stop() {
-        guard stopping.withLock({ stopping in
-            defer { stopping = true }
-            return !stopping
-        }) else { return }
+        guard
+            stopping.withLock({ stopping in
+                defer { stopping = true }
+                return !stopping
+            })
+        else { return }
         stopped.wait()
     }
 
@@ -124,7 +126,10 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         let request = Request(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers, body: Data(body))
         received.withLock { $0.append(request) }
         let response = respond(request)
-        send(connection, "HTTP/1.1 \(response.status) Scripted\r\nContent-Type: \(response.contentType)\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+        send(
+            connection,
+            "HTTP/1.1 \(response.status) Scripted\r\nContent-Type: \(response.contentType)\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+        )
         for (index, chunk) in response.chunks.enumerated() {
             if index == response.waitBeforeChunk, gate.wait(timeout: .now() + 10) == .timedOut { return }
             let data = Array(chunk.utf8)

@@ -92,10 +92,11 @@ extension PhoenixClient {
         return try await call("/v1/experiments/{id}/runs") {
             try await api.createExperimentRun(
                 path: .init(experimentId: experimentID),
-                body: .json(.init(
-                    datasetExampleId: exampleID, endTime: end, error: error, output: value, repetitionNumber: 1,
-                    startTime: start, traceId: traceID
-                ))
+                body: .json(
+                    .init(
+                        datasetExampleId: exampleID, endTime: end, error: error, output: value, repetitionNumber: 1,
+                        startTime: start, traceId: traceID
+                    ))
             ).ok.body.json.data.id
         }
     }
@@ -115,16 +116,17 @@ extension PhoenixClient {
     ) async throws(PhoenixClientError) {
         _ = try await call("/v1/experiment_evaluations") {
             try await api.upsertExperimentEvaluation(
-                body: .json(.init(
-                    annotatorKind: .init(rawValue: annotatorKind.rawValue) ?? .code,
-                    endTime: end,
-                    error: error,
-                    experimentRunId: runID,
-                    name: name,
-                    result: error == nil ? .init(explanation: explanation, label: label, score: score) : nil,
-                    startTime: start,
-                    traceId: traceID
-                ))
+                body: .json(
+                    .init(
+                        annotatorKind: .init(rawValue: annotatorKind.rawValue) ?? .code,
+                        endTime: end,
+                        error: error,
+                        experimentRunId: runID,
+                        name: name,
+                        result: error == nil ? .init(explanation: explanation, label: label, score: score) : nil,
+                        startTime: start,
+                        traceId: traceID
+                    ))
             ).ok.body.json
         }
     }

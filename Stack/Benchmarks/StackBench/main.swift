@@ -30,7 +30,8 @@ case "fake-model":
     // stack-bench fake-model: an OpenAI-compatible model that answers every request at once with the
     // same short completion (usage included), so a soak measures the service and its tracing, not a
     // model. Prints its API root, then serves until it is stopped (scripts/soak.sh stops it by pid).
-    let answer = #"{"id":"chatcmpl-soak","object":"chat.completion","model":"scripted","choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"SQLite suits one machine; Postgres suits many writers."}}],"usage":{"prompt_tokens":60,"completion_tokens":12,"total_tokens":72}}"#
+    let answer =
+        #"{"id":"chatcmpl-soak","object":"chat.completion","model":"scripted","choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"SQLite suits one machine; Postgres suits many writers."}}],"usage":{"prompt_tokens":60,"completion_tokens":12,"total_tokens":72}}"#
     let server = ScriptedHTTPServer([.json(answer)], cycle: true, recordRequests: false)
     FileHandle.standardOutput.write(Data("\(try await server.start().absoluteString)\n".utf8))
     while true { try await Task.sleep(for: .seconds(3600)) }

@@ -80,14 +80,30 @@ private struct SchemaRecorder: Decoder {
 /// Fills a node from a requested type and returns a placeholder value of it.
 private func record<T: Decodable>(_ type: T.Type, into node: SchemaNode) throws -> T {
     switch type {
-    case is String.Type: node.kind = .string; return "" as! T
-    case is Bool.Type: node.kind = .boolean; return false as! T
-    case is Int.Type: node.kind = .integer; return 0 as! T
-    case is Int64.Type: node.kind = .integer; return Int64(0) as! T
-    case is Int32.Type: node.kind = .integer; return Int32(0) as! T
-    case is UInt.Type: node.kind = .integer; return UInt(0) as! T
-    case is Double.Type: node.kind = .number; return 0.0 as! T
-    case is Float.Type: node.kind = .number; return Float(0) as! T
+    case is String.Type:
+        node.kind = .string
+        return "" as! T
+    case is Bool.Type:
+        node.kind = .boolean
+        return false as! T
+    case is Int.Type:
+        node.kind = .integer
+        return 0 as! T
+    case is Int64.Type:
+        node.kind = .integer
+        return Int64(0) as! T
+    case is Int32.Type:
+        node.kind = .integer
+        return Int32(0) as! T
+    case is UInt.Type:
+        node.kind = .integer
+        return UInt(0) as! T
+    case is Double.Type:
+        node.kind = .number
+        return 0.0 as! T
+    case is Float.Type:
+        node.kind = .number
+        return Float(0) as! T
     default: return try T(from: SchemaRecorder(node: node))
     }
 }
@@ -125,7 +141,9 @@ private struct KeyedRecorder<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { try record(type, into: child(key, required: false)) }
     func decodeIfPresent(_ type: Float.Type, forKey key: Key) throws -> Float? { try record(type, into: child(key, required: false)) }
 
-    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
+    func nestedContainer<NestedKey: CodingKey>(
+        keyedBy type: NestedKey.Type, forKey key: Key
+    ) throws
         -> KeyedDecodingContainer<NestedKey>
     {
         let child = child(key, required: true)

@@ -108,7 +108,8 @@ public struct ToolRegistry: Sendable {
             guard let entry else { throw ToolError.unknownTool(call.name, available: order) }
             let size = call.arguments.utf8.count
             guard size <= Self.maxArgumentBytes else {
-                throw ToolError.invalidArguments(tool: call.name, reason: "\(size) bytes of arguments, more than the \(Self.maxArgumentBytes) a call may carry")
+                throw ToolError.invalidArguments(
+                    tool: call.name, reason: "\(size) bytes of arguments, more than the \(Self.maxArgumentBytes) a call may carry")
             }
             let output = try await entry.run(call.arguments)
             span.recordOutput(output)

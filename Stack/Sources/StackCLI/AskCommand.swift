@@ -62,7 +62,8 @@ struct AgentOptions: ParsableArguments {
 
     @Option(
         name: .customLong("mcp-server"),
-        help: "An MCP server whose tools the agent may call: a command starting it on stdio, or its http(s):// URL (repeatable; adds to STACK_MCP_SERVERS)."
+        help:
+            "An MCP server whose tools the agent may call: a command starting it on stdio, or its http(s):// URL (repeatable; adds to STACK_MCP_SERVERS)."
     )
     var mcpServers: [String] = []
 

@@ -37,7 +37,10 @@ struct ExperimentCommand: AsyncParsableCommand {
         @Option(help: "Examples run at once.")
         var concurrency = 2
 
-        @Flag(help: "Also judge correctness against the expected answer, and groundedness in the retrieved passages, with the model (OPENAI_* variables).")
+        @Flag(
+            help:
+                "Also judge correctness against the expected answer, and groundedness in the retrieved passages, with the model (OPENAI_* variables)."
+        )
         var judge = false
 
         @OptionGroup var options: AgentOptions

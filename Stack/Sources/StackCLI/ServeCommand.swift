@@ -113,7 +113,8 @@ struct ServeCommand: AsyncParsableCommand {
         // Its passages come from the same index as the agent's search tool.
         let retrieval = try await Retrieval.open(at: index, client: client)
         let search = retrieval.map { retrieval in { @Sendable (query: String, limit: Int) in try await retrieval.search(query, limit: limit) } }
-        let page = configuration.page.isEnabled(host: configuration.host)
+        let page =
+            configuration.page.isEnabled(host: configuration.host)
             ? ChatPage(configuration: configuration.page, signer: signer, phoenixURL: phoenix.baseURL, search: search) : nil
         var api = StackAPI(
             agent: agent,
@@ -127,7 +128,8 @@ struct ServeCommand: AsyncParsableCommand {
             logger: Logger(label: "stack.api")
         )
         // STACK_ONLINE_EVAL_RATIO: a sampled share of answers is evaluated in the background, judged by the same model.
-        let onlineEvaluator = configuration.onlineEvaluation.isEnabled
+        let onlineEvaluator =
+            configuration.onlineEvaluation.isEnabled
             ? OnlineEvaluator(
                 configuration: configuration.onlineEvaluation, phoenix: phoenix, projectName: telemetryConfiguration.projectName,
                 judge: { try await client.chat($0).message.content ?? "" }, logger: Logger(label: "stack.online-eval")

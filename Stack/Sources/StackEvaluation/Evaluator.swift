@@ -51,10 +51,11 @@ extension Evaluator {
             }
             do throws(EvaluationError) {
                 let evaluation = try await evaluate(sample)
-                span.recordOutput(json: .object([
-                    "label": .string(evaluation.label), "score": .double(evaluation.score),
-                    "explanation": .string(evaluation.explanation),
-                ]))
+                span.recordOutput(
+                    json: .object([
+                        "label": .string(evaluation.label), "score": .double(evaluation.score),
+                        "explanation": .string(evaluation.explanation),
+                    ]))
                 span.recordEvaluations([
                     FeedbackResult(
                         name: name, score: evaluation.score, label: evaluation.label, explanation: evaluation.explanation,

@@ -59,7 +59,8 @@ public struct LLMJudge: Evaluator {
     public static func groundedness(_ complete: @escaping Complete) -> LLMJudge {
         LLMJudge(
             name: "groundedness",
-            instructions: "Decide whether every claim of the ANSWER is supported by the PASSAGES. Labels: grounded (score 1) or ungrounded (score 0).",
+            instructions:
+                "Decide whether every claim of the ANSWER is supported by the PASSAGES. Labels: grounded (score 1) or ungrounded (score 0).",
             labels: ["grounded": 1, "ungrounded": 0],
             criterion: .groundedness,
             complete: complete

@@ -50,7 +50,9 @@ public struct RegressionGate: Sendable, Hashable {
             "evaluator".padding(toLength: width, withPad: " ", startingAt: 0) + "  mean   " + (baselineName.map { "  \($0)" } ?? "")
         ]
         for row in rows {
-            var line = row.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + cell(row.current).padding(toLength: 7, withPad: " ", startingAt: 0)
+            var line =
+                row.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+                + cell(row.current).padding(toLength: 7, withPad: " ", startingAt: 0)
             if baselineName != nil {
                 line += "  " + cell(row.baseline)
                 if let now = row.current, let before = row.baseline { line += String(format: "  %+.3f", now - before) }

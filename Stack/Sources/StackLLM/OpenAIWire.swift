@@ -205,7 +205,10 @@ public enum OpenAIWire {
         case auto, none, required
         case function(String)
 
-        struct Named: Codable { var type: String?; var function: FunctionCall }
+        struct Named: Codable {
+            var type: String?
+            var function: FunctionCall
+        }
 
         public init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
@@ -215,7 +218,8 @@ public enum OpenAIWire {
                 case "none": self = .none
                 case "required": self = .required
                 default:
-                    throw DecodingError.dataCorruptedError(in: container, debugDescription: "should be auto, none, required or {type: function, function: {name}}")
+                    throw DecodingError.dataCorruptedError(
+                        in: container, debugDescription: "should be auto, none, required or {type: function, function: {name}}")
                 }
                 return
             }

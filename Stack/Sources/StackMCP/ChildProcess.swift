@@ -1,6 +1,6 @@
 import Foundation
-import SystemPackage
 import Synchronization
+import SystemPackage
 
 #if canImport(Glibc)
 import Glibc
@@ -44,7 +44,8 @@ final class ChildProcess: Sendable {
         guard pipe(&toChild) == 0 else { throw Errno(rawValue: errno) }
         guard pipe(&fromChild) == 0 else {
             let error = Errno(rawValue: errno)
-            close(toChild[0]); close(toChild[1])
+            close(toChild[0])
+            close(toChild[1])
             throw error
         }
         // Our ends must not leak into this or any later child.
@@ -89,7 +90,8 @@ final class ChildProcess: Sendable {
         close(toChild[0])
         close(fromChild[1])
         guard result == 0 else {
-            close(toChild[1]); close(fromChild[0])
+            close(toChild[1])
+            close(fromChild[0])
             throw Errno(rawValue: result)
         }
         return ChildProcess(pid: pid, input: FileDescriptor(rawValue: toChild[1]), output: FileDescriptor(rawValue: fromChild[0]))

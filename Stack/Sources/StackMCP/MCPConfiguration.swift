@@ -23,7 +23,9 @@ public struct MCPConfiguration: Sendable, Hashable {
     /// Reads the variables in the table above over the defaults.
     ///
     /// - Throws: `EnvironmentValueError` naming `STACK_MCP_TIMEOUT` when it is not a positive number.
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws(EnvironmentValueError) -> MCPConfiguration {
+    public static func fromEnvironment(
+        _ environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(EnvironmentValueError) -> MCPConfiguration {
         let reader = ConfigurationReader(environment)
         var configuration = MCPConfiguration()
         if let servers = reader.string("STACK_MCP_SERVERS") {

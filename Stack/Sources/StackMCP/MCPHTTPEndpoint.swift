@@ -78,7 +78,8 @@ public struct MCPHTTPEndpoint: Sendable {
         do {
             bytes = try await request.body.collect(upTo: maxBodyBytes)
         } catch {
-            return Response(status: .contentTooLarge, body: ResponseBody(byteBuffer: ByteBuffer(string: "the body is larger than \(maxBodyBytes) bytes\n")))
+            return Response(
+                status: .contentTooLarge, body: ResponseBody(byteBuffer: ByteBuffer(string: "the body is larger than \(maxBodyBytes) bytes\n")))
         }
         var headers: [String: String] = [:]
         for field in request.headers {
@@ -87,7 +88,9 @@ public struct MCPHTTPEndpoint: Sendable {
         // The SDK validates `Host`; HTTP/1.1 carries it in the authority, which Hummingbird keeps apart.
         if let authority = request.head.authority { headers["host"] = authority }
         let answer = await server.respond(
-            to: MCP.HTTPRequest(method: request.method.rawValue, headers: headers, body: bytes.readableBytes == 0 ? nil : Data(bytes.readableBytesView), path: request.uri.path),
+            to: MCP.HTTPRequest(
+                method: request.method.rawValue, headers: headers, body: bytes.readableBytes == 0 ? nil : Data(bytes.readableBytesView),
+                path: request.uri.path),
             validation: validation
         )
         var fields = HTTPFields()
@@ -97,10 +100,12 @@ public struct MCPHTTPEndpoint: Sendable {
         let status = HTTPTypes.HTTPResponse.Status(code: answer.statusCode)
         switch answer {
         case .stream(let events, _):
-            return Response(status: status, headers: fields, body: ResponseBody { writer in
-                for try await event in events { try await writer.write(ByteBuffer(bytes: event)) }
-                try await writer.finish(nil)
-            })
+            return Response(
+                status: status, headers: fields,
+                body: ResponseBody { writer in
+                    for try await event in events { try await writer.write(ByteBuffer(bytes: event)) }
+                    try await writer.finish(nil)
+                })
         default:
             return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.bodyData ?? Data())))
         }

@@ -1,12 +1,13 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Logging
 import MCP
 import OpenInference
 import OpenInferenceMCP
 import StackAgent
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// One MCP server, run as a child process and spoken to over its standard input and output, or reached
 /// at an `http://` or `https://` URL over MCP's Streamable HTTP transport: a ``ToolSource`` whose tools
@@ -85,7 +86,8 @@ public final class MCPServerConnection: ToolSource {
                 process = child
                 transport = StdioTransport(input: child.output, output: child.input, logger: logger)
             } catch {
-                throw MCPServerError(.failedToStart, server: command, message: "could not run the command (\(error)); check it in a shell", underlying: error)
+                throw MCPServerError(
+                    .failedToStart, server: command, message: "could not run the command (\(error)); check it in a shell", underlying: error)
             }
         }
         let client = Client(name: "stack", version: "0.1.0")
@@ -96,7 +98,9 @@ public final class MCPServerConnection: ToolSource {
             let name = initialized.serverInfo.name.isEmpty ? UnavailableMCPServer.shortName(of: command) : initialized.serverInfo.name
             logger.debug(
                 "MCP server started",
-                metadata: ["command": "\(MCPServerError.redacting(command))", "server": "\(name)", "pid": "\(process.map { "\($0.pid)" } ?? "none (HTTP)")"]
+                metadata: [
+                    "command": "\(MCPServerError.redacting(command))", "server": "\(name)", "pid": "\(process.map { "\($0.pid)" } ?? "none (HTTP)")",
+                ]
             )
             return MCPServerConnection(command: command, sourceName: name, client: client, process: process, timeout: timeout, logger: logger)
         } catch {
@@ -167,7 +171,8 @@ public final class MCPServerConnection: ToolSource {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty { return nil }
         guard let value = try? JSONDecoder().decode(Value.self, from: Data(trimmed.utf8)), let object = value.objectValue else {
-            throw MCPServerError(.invalidArguments, server: command, message: "the arguments are not a JSON object; send one matching the tool's schema")
+            throw MCPServerError(
+                .invalidArguments, server: command, message: "the arguments are not a JSON object; send one matching the tool's schema")
         }
         return object
     }
@@ -198,7 +203,8 @@ public final class MCPServerConnection: ToolSource {
                         }
                         try await Task.sleep(for: .milliseconds(50))
                     }
-                    throw MCPServerError(.timedOut, server: command, message: "no answer within \(timeout); raise STACK_MCP_TIMEOUT or fix the server")
+                    throw MCPServerError(
+                        .timedOut, server: command, message: "no answer within \(timeout); raise STACK_MCP_TIMEOUT or fix the server")
                 }
                 defer { group.cancelAll() }
                 guard let first = try await group.next() else { throw CancellationError() }
@@ -213,13 +219,17 @@ public final class MCPServerConnection: ToolSource {
             }
             throw MCPServerError(.protocolError, server: command, message: "answered an error: \(error.localizedDescription)", underlying: error)
         } catch let error as URLError where error.code == .timedOut {
-            throw MCPServerError(.timedOut, server: command, message: "no answer within \(timeout); raise STACK_MCP_TIMEOUT or fix the server", underlying: error)
+            throw MCPServerError(
+                .timedOut, server: command, message: "no answer within \(timeout); raise STACK_MCP_TIMEOUT or fix the server", underlying: error)
         } catch let error as URLError {
-            throw MCPServerError(.unreachable, server: command, message: "could not be reached (\(error.localizedDescription)); check that it runs at that URL", underlying: error)
+            throw MCPServerError(
+                .unreachable, server: command, message: "could not be reached (\(error.localizedDescription)); check that it runs at that URL",
+                underlying: error)
         } catch is CancellationError {
             throw MCPServerError(.timedOut, server: command, message: "the call was cancelled", underlying: CancellationError())
         } catch {
-            throw MCPServerError(.malformedResult, server: command, message: "answered something that is not an MCP result (\(error))", underlying: error)
+            throw MCPServerError(
+                .malformedResult, server: command, message: "answered something that is not an MCP result (\(error))", underlying: error)
         }
     }
 
@@ -240,7 +250,8 @@ public final class MCPServerConnection: ToolSource {
             }
         }
         if parts.isEmpty, let structured = result.structuredContent,
-            let data = try? JSONEncoder().encode(structured), let text = String(data: data, encoding: .utf8) {
+            let data = try? JSONEncoder().encode(structured), let text = String(data: data, encoding: .utf8)
+        {
             return text
         }
         return parts.joined(separator: "\n")

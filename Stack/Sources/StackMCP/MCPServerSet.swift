@@ -29,7 +29,12 @@ public struct MCPServerSet: Sendable {
             for (index, command) in commands.enumerated() {
                 group.addTask {
                     do throws(MCPServerError) {
-                        return (index, .success(try await MCPServerConnection.start(command, environment: environment, timeout: configuration.timeout, logger: logger)))
+                        return (
+                            index,
+                            .success(
+                                try await MCPServerConnection.start(command, environment: environment, timeout: configuration.timeout, logger: logger)
+                            )
+                        )
                     } catch {
                         return (index, .failure(error))
                     }
@@ -45,7 +50,9 @@ public struct MCPServerSet: Sendable {
             switch result {
             case .success(let connection): connections.append(connection)
             case .failure(let error):
-                logger.warning("MCP server unavailable (the model is told, through the tool \(UnavailableMCPServer.shortName(of: command))_unavailable): \(error)")
+                logger.warning(
+                    "MCP server unavailable (the model is told, through the tool \(UnavailableMCPServer.shortName(of: command))_unavailable): \(error)"
+                )
                 unavailable.append(UnavailableMCPServer(command: command, failure: error))
             }
         }
@@ -59,10 +66,14 @@ public struct MCPServerSet: Sendable {
         for connection in connections {
             do {
                 let names = try await registry.register(source: connection)
-                logger.debug("MCP tools registered", metadata: ["server": "\(MCPServerError.redacting(connection.command))", "tools": "\(names.map(\.registered))"])
+                logger.debug(
+                    "MCP tools registered",
+                    metadata: ["server": "\(MCPServerError.redacting(connection.command))", "tools": "\(names.map(\.registered))"])
             } catch {
-                let failure = error as? MCPServerError
-                    ?? MCPServerError(.malformedResult, server: connection.command, message: "its tool list could not be read (\(error))", underlying: error)
+                let failure =
+                    error as? MCPServerError
+                    ?? MCPServerError(
+                        .malformedResult, server: connection.command, message: "its tool list could not be read (\(error))", underlying: error)
                 logger.warning("MCP server's tools unavailable: \(failure)")
                 _ = try? await registry.register(source: UnavailableMCPServer(command: connection.command, failure: failure))
             }

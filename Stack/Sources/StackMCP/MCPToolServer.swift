@@ -58,7 +58,8 @@ public struct MCPToolServer: Sendable {
     ///
     /// - Parameter validation: the checks before a message is handled; ``httpValidation(origin:)`` by
     ///   default (localhost only).
-    public func respond(to request: HTTPRequest, validation: any HTTPRequestValidationPipeline = MCPToolServer.httpValidation()) async -> HTTPResponse {
+    public func respond(to request: HTTPRequest, validation: any HTTPRequestValidationPipeline = MCPToolServer.httpValidation()) async -> HTTPResponse
+    {
         let transport = StatelessHTTPServerTransport(validationPipeline: validation, logger: logger)
         let server: Server
         do {

@@ -164,7 +164,9 @@ public final class RetrievalIndex: Sendable {
     }
 
     static func cosine(_ a: [Double], _ b: [Double]) -> Double {
-        var dot = 0.0, normA = 0.0, normB = 0.0
+        var dot = 0.0
+        var normA = 0.0
+        var normB = 0.0
         for index in a.indices {
             dot += a[index] * b[index]
             normA += a[index] * a[index]

@@ -22,7 +22,9 @@ extension Agent {
             agent.systemPrompt = try prompt.render(variables)
             return (agent, prompt.spanTemplate(variables: variables))
         } catch {
-            logger.warning("the prompt from Phoenix cannot be used; keeping the built-in prompt", metadata: ["prompt": "\(source.reference)", "error": "\(error)"])
+            logger.warning(
+                "the prompt from Phoenix cannot be used; keeping the built-in prompt",
+                metadata: ["prompt": "\(source.reference)", "error": "\(error)"])
             return (self, nil)
         }
     }

@@ -95,13 +95,15 @@ public struct StackAPI: Sendable {
         // they reach metrics, the access log and the span.
         // A page token's request continues only its own page's trace (the token's trace-id prefix);
         // any other `traceparent` it names is ignored, so it cannot join (or feed) anyone else's trace.
-        router.add(middleware: RequestSpanMiddleware { [page] request, traceID in
-            guard let text = request.headers[ChatPage.tokenHeader], APIKeyMiddleware<StackRequestContext>.presentedKey(request.headers) == nil else {
-                return true
-            }
-            guard let page, let token = try? page.signer.verify(text, purpose: .page, userID: page.configuration.userID) else { return false }
-            return traceID.hasPrefix(token.subject)
-        })
+        router.add(
+            middleware: RequestSpanMiddleware { [page] request, traceID in
+                guard let text = request.headers[ChatPage.tokenHeader], APIKeyMiddleware<StackRequestContext>.presentedKey(request.headers) == nil
+                else {
+                    return true
+                }
+                guard let page, let token = try? page.signer.verify(text, purpose: .page, userID: page.configuration.userID) else { return false }
+                return traceID.hasPrefix(token.subject)
+            })
         router.add(middleware: ResponseHeadersMiddleware())
         router.add(middleware: RequestMetricsMiddleware())
         router.add(middleware: AccessLogMiddleware())
@@ -308,14 +310,16 @@ public struct StackAPI: Sendable {
             let calls = response.message.toolCalls.enumerated().map { index, call in
                 OpenAIWire.ToolCall(index: index, id: call.id ?? "call_\(index)", function: .init(name: call.name, arguments: call.arguments))
             }
-            try await writer.write(chunk(OpenAIWire.Message(role: nil, toolCalls: calls.isEmpty ? nil : calls), finishReason: response.finishReason ?? "stop"))
+            try await writer.write(
+                chunk(OpenAIWire.Message(role: nil, toolCalls: calls.isEmpty ? nil : calls), finishReason: response.finishReason ?? "stop"))
             if let usage = response.usage {
                 try await writer.write(chunk(nil, finishReason: nil, usage: usage))
             }
         case .failure(let error):
             answer = nil
             // Headers are gone already; the error travels as an event, as OpenAI's streams do.
-            let apiError = (error as? LLMClientError).map(Self.upstreamError)
+            let apiError =
+                (error as? LLMClientError).map(Self.upstreamError)
                 ?? APIError(.internalServerError, type: "internal_error", message: "the stream failed")
             let failure: OpenInferenceJSON = [
                 "error": [

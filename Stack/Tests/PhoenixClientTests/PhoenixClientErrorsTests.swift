@@ -14,7 +14,10 @@ struct PhoenixClientErrorsTests {
     @Test(
         "Each reason has its own code; the status and path are there to read where the reason has them",
         arguments: [
-            (PhoenixClientError.unreachable(baseURL: "http://phoenix", reason: "refused"), PhoenixClientError.Code.unreachable, nil as Int?, nil as String?),
+            (
+                PhoenixClientError.unreachable(baseURL: "http://phoenix", reason: "refused"), PhoenixClientError.Code.unreachable, nil as Int?,
+                nil as String?
+            ),
             (.httpStatus(404, path: "/v1/projects/x", body: ""), .httpStatus, 404, "/v1/projects/x"),
             (.unexpectedResponse(path: "/v1/spans", reason: "not JSON"), .unexpectedResponse, nil, "/v1/spans"),
             (.timedOut(waitingFor: "2 spans", seen: 1), .timedOut, nil, nil),

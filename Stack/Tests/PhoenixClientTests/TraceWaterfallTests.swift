@@ -4,7 +4,9 @@ import Testing
 
 @Suite("Terminal waterfall")
 struct TraceWaterfallTests {
-    static func span(_ id: String, parent: String?, kind: String, name: String, from: String, to: String, extra: String = "")
+    static func span(
+        _ id: String, parent: String?, kind: String, name: String, from: String, to: String, extra: String = ""
+    )
         -> String
     {
         let parentJSON = parent.map { "\"\($0)\"" } ?? "null"
@@ -17,12 +19,14 @@ struct TraceWaterfallTests {
 
     @Test("Spans render as a tree in start order with durations, tokens and errors")
     func rendersTree() throws {
-        let json = "[" + [
-            Self.span("t1", parent: "a", kind: "TOOL", name: "search_docs", from: "01.000000", to: "01.500000", extra: "error"),
-            Self.span("a", parent: nil, kind: "AGENT", name: "agent", from: "00.000000", to: "02.000000"),
-            Self.span("l1", parent: "a", kind: "LLM", name: "chat smollm2", from: "00.000000", to: "01.000000", extra: "tokens"),
-            Self.span("r1", parent: "t1", kind: "RETRIEVER", name: "retrieve", from: "01.100000", to: "01.400000"),
-        ].joined(separator: ",") + "]"
+        let json =
+            "["
+            + [
+                Self.span("t1", parent: "a", kind: "TOOL", name: "search_docs", from: "01.000000", to: "01.500000", extra: "error"),
+                Self.span("a", parent: nil, kind: "AGENT", name: "agent", from: "00.000000", to: "02.000000"),
+                Self.span("l1", parent: "a", kind: "LLM", name: "chat smollm2", from: "00.000000", to: "01.000000", extra: "tokens"),
+                Self.span("r1", parent: "t1", kind: "RETRIEVER", name: "retrieve", from: "01.100000", to: "01.400000"),
+            ].joined(separator: ",") + "]"
         let spans = try JSONDecoder().decode([PhoenixSpan].self, from: Data(json.utf8))
         let lines = TraceWaterfall.render(spans).split(separator: "\n").map(String.init)
         #expect(lines.count == 4)

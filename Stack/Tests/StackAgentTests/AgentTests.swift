@@ -20,7 +20,9 @@ struct AgentTests {
     }
 
     static func textReply(_ text: String) -> ScriptedHTTPServer.Reply {
-        .json(#"{"choices":[{"finish_reason":"stop","message":{"role":"assistant","content":"\#(text)"}}],"usage":{"prompt_tokens":40,"completion_tokens":6,"total_tokens":46}}"#)
+        .json(
+            #"{"choices":[{"finish_reason":"stop","message":{"role":"assistant","content":"\#(text)"}}],"usage":{"prompt_tokens":40,"completion_tokens":6,"total_tokens":46}}"#
+        )
     }
 
     @Test("Parallel tool calls, a bad one included, give the exact AGENT > LLM, TOOL span tree and a final answer")
@@ -81,8 +83,12 @@ struct AgentTests {
         @Sendable func run(_ query: String) async throws -> [String] {
             let (_, passages) = try await RetrievedPassages.collecting {
                 try await withThrowingTaskGroup(of: String.self) { group in
-                    group.addTask { try await search.call(JSONDecoder().decode(SearchDocsTool.Arguments.self, from: Data(#"{"query":"\#(query)"}"#.utf8))) }
-                    group.addTask { try await fetch.call(JSONDecoder().decode(FetchChunkTool.Arguments.self, from: Data(#"{"id":"\#(query)-1"}"#.utf8))) }
+                    group.addTask {
+                        try await search.call(JSONDecoder().decode(SearchDocsTool.Arguments.self, from: Data(#"{"query":"\#(query)"}"#.utf8)))
+                    }
+                    group.addTask {
+                        try await fetch.call(JSONDecoder().decode(FetchChunkTool.Arguments.self, from: Data(#"{"id":"\#(query)-1"}"#.utf8)))
+                    }
                     try await group.waitForAll()
                 }
             }
@@ -154,7 +160,10 @@ struct AgentTests {
 
     @Test("Tool argument schemas are derived from the Decodable type")
     func derivedSchema() {
-        struct Nested: Decodable, Sendable { var lat: Double; var tags: [String] }
+        struct Nested: Decodable, Sendable {
+            var lat: Double
+            var tags: [String]
+        }
         struct Lookup: AgentTool {
             struct Arguments: Decodable, Sendable {
                 var query: String

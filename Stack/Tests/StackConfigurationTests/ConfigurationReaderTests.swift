@@ -26,7 +26,8 @@ struct ConfigurationReaderTests {
     @Test("A value that does not parse names the variable and a valid example; a secret's value is not repeated")
     func errorsSayWhatToDo() throws {
         let reader = ConfigurationReader(["OPENAI_TIMEOUT": "soon", "OPENAI_BASE_URL": "localhost:8080"])
-        #expect(throws: EnvironmentValueError(variable: "OPENAI_TIMEOUT", value: "soon", expected: "a positive number of seconds such as 30 or 2.5")) {
+        #expect(throws: EnvironmentValueError(variable: "OPENAI_TIMEOUT", value: "soon", expected: "a positive number of seconds such as 30 or 2.5"))
+        {
             try reader.seconds("OPENAI_TIMEOUT")
         }
         let url = #expect(throws: EnvironmentValueError.self) { try reader.url("OPENAI_BASE_URL", example: "http://localhost:8080/v1") }

@@ -33,7 +33,9 @@ struct TraceEvaluationTests {
         retrievals: [
             EvaluatedRun.Retrieval(
                 spanID: "00f067aa0ba902b7", query: "back up sqlite",
-                documents: [RetrievalDocument(id: "sqlite.md#2", content: "VACUUM INTO copies"), RetrievalDocument(id: "pg.md#1", content: "pg_dump")]
+                documents: [
+                    RetrievalDocument(id: "sqlite.md#2", content: "VACUUM INTO copies"), RetrievalDocument(id: "pg.md#1", content: "pg_dump"),
+                ]
             )
         ]
     )
@@ -58,7 +60,10 @@ struct TraceEvaluationTests {
         let annotations = annotator.spanAnnotations.withLock { $0 }
         #expect(annotations.map(\.name) == ["non_empty", "cites_retrieved_passage"])
         #expect(annotations.allSatisfy { $0.spanID == Self.run.rootSpanID && $0.annotatorKind == .code && $0.identifier == "test" })
-        #expect(annotator.documentAnnotations.withLock { $0.map { "\($0.position) \($0.label ?? "") \($0.kind.rawValue)" } } == ["0 relevant LLM", "1 unrelated LLM"])
+        #expect(
+            annotator.documentAnnotations.withLock { $0.map { "\($0.position) \($0.label ?? "") \($0.kind.rawValue)" } } == [
+                "0 relevant LLM", "1 unrelated LLM",
+            ])
 
         let evaluators = spans.spans(kind: .evaluator)
         #expect(evaluators.count == 4)
@@ -78,9 +83,11 @@ struct TraceEvaluationTests {
         }
     }
 
-    @Test("A judge that fails or answers nonsense is an evaluation without a verdict; the others still annotate", arguments: [
-        ("throws", EvaluationError.Code.judgeFailed), ("banana", .unparsableJudgement),
-    ])
+    @Test(
+        "A judge that fails or answers nonsense is an evaluation without a verdict; the others still annotate",
+        arguments: [
+            ("throws", EvaluationError.Code.judgeFailed), ("banana", .unparsableJudgement),
+        ])
     func failingJudge(answer: String, code: EvaluationError.Code) async throws {
         struct Down: Error {}
         let judge: LLMJudge.Complete = { _ in
@@ -106,20 +113,25 @@ struct TraceEvaluationTests {
 
     @Test("A stored run reads its question and answer from its root, else from its agent span, and its documents from every RETRIEVER span")
     func runFromStoredSpans() throws {
-        let agent = try Self.span("a1", kind: "AGENT", parent: "r1", start: "2026-01-01T00:00:01Z", attributes: #"{"input.value": "goal", "output.value": "answer"}"#)
+        let agent = try Self.span(
+            "a1", kind: "AGENT", parent: "r1", start: "2026-01-01T00:00:01Z", attributes: #"{"input.value": "goal", "output.value": "answer"}"#)
         let retriever = try Self.span(
             "t1", kind: "RETRIEVER", parent: "a1", start: "2026-01-01T00:00:02Z",
-            attributes: #"{"input.value": "query", "retrieval.documents.0.document.id": "d0", "retrieval.documents.0.document.content": "c0", "retrieval.documents.1.document.id": "d1"}"#
+            attributes:
+                #"{"input.value": "query", "retrieval.documents.0.document.id": "d0", "retrieval.documents.0.document.content": "c0", "retrieval.documents.1.document.id": "d1"}"#
         )
         let bareRoot = try Self.span("r1", kind: "CHAIN", parent: nil, start: "2026-01-01T00:00:00Z", attributes: "{}")
         let run = EvaluatedRun(root: bareRoot, spans: [bareRoot, agent, retriever])
         #expect(run.rootSpanID == "r1")
         #expect(run.input == "goal")
         #expect(run.output == "answer")
-        #expect(run.retrievals == [
-            EvaluatedRun.Retrieval(spanID: "t1", query: "query", documents: [RetrievalDocument(id: "d0", content: "c0"), RetrievalDocument(id: "d1")])
-        ])
-        let root = try Self.span("r1", kind: "CHAIN", parent: nil, start: "2026-01-01T00:00:00Z", attributes: #"{"input.value": "asked", "output.value": "said"}"#)
+        #expect(
+            run.retrievals == [
+                EvaluatedRun.Retrieval(
+                    spanID: "t1", query: "query", documents: [RetrievalDocument(id: "d0", content: "c0"), RetrievalDocument(id: "d1")])
+            ])
+        let root = try Self.span(
+            "r1", kind: "CHAIN", parent: nil, start: "2026-01-01T00:00:00Z", attributes: #"{"input.value": "asked", "output.value": "said"}"#)
         #expect(EvaluatedRun(root: root, spans: [root, agent]).output == "said")
     }
 }

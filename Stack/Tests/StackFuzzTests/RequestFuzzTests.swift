@@ -55,26 +55,27 @@ struct RequestFuzzTests {
         let headers: HTTPFields = [.authorization: "Bearer k"]
         // Spans are recorded (and dropped) so every answer has a trace id to check.
         try await withTracer(StackTracer(processor: MultiSpanProcessor([]))) {
-        try await app.test(.router) { client in
-            // Feedback to a down Phoenix waits on a connection; the other routes take the bulk.
-            for (index, seed) in Self.seeds(signer: signer).enumerated() {
-                await propertyCheck(count: index == 2 ? 30 : 150, input: Mutation.operations, Mutation.positions, Mutation.characters) {
-                    operations, positions, characters in
-                    let body = Mutation.apply(Mutation.edits(operations, positions, characters), to: seed.body)
-                    let response = try? await client.execute(uri: seed.path, method: .post, headers: headers, body: ByteBuffer(string: body))
-                    #expect(response != nil)
-                    if let response {
-                        #expect(response.status.code < 500 || response.status == .badGateway, "\(response.status) for \(body)")
-                        #expect(response.headers[HTTPField.Name("X-Trace-Id")!] != nil)
+            try await app.test(.router) { client in
+                // Feedback to a down Phoenix waits on a connection; the other routes take the bulk.
+                for (index, seed) in Self.seeds(signer: signer).enumerated() {
+                    await propertyCheck(count: index == 2 ? 30 : 150, input: Mutation.operations, Mutation.positions, Mutation.characters) {
+                        operations, positions, characters in
+                        let body = Mutation.apply(Mutation.edits(operations, positions, characters), to: seed.body)
+                        let response = try? await client.execute(uri: seed.path, method: .post, headers: headers, body: ByteBuffer(string: body))
+                        #expect(response != nil)
+                        if let response {
+                            #expect(response.status.code < 500 || response.status == .badGateway, "\(response.status) for \(body)")
+                            #expect(response.headers[HTTPField.Name("X-Trace-Id")!] != nil)
+                        }
                     }
                 }
+                await propertyCheck(count: 150, input: Gen<UInt8>.value(in: 0...255).array(of: 0...600)) { bytes in
+                    let response = try? await client.execute(
+                        uri: "/v1/chat/completions", method: .post, headers: headers, body: ByteBuffer(bytes: bytes))
+                    #expect(response.map { $0.status.code < 500 } == true)
+                }
+                try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
             }
-            await propertyCheck(count: 150, input: Gen<UInt8>.value(in: 0...255).array(of: 0...600)) { bytes in
-                let response = try? await client.execute(uri: "/v1/chat/completions", method: .post, headers: headers, body: ByteBuffer(bytes: bytes))
-                #expect(response.map { $0.status.code < 500 } == true)
-            }
-            try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
-        }
         }
     }
 }

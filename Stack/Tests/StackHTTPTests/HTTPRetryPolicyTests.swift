@@ -18,9 +18,10 @@ struct HTTPRetryPolicyTests {
 
     @Test("Backoff doubles from the initial delay up to the cap")
     func backoffDoubles() {
-        #expect((1...5).map { policy.delay(afterAttempt: $0, retryAfter: nil) } == [
-            .milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800), .seconds(1),
-        ])
+        #expect(
+            (1...5).map { policy.delay(afterAttempt: $0, retryAfter: nil) } == [
+                .milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800), .seconds(1),
+            ])
     }
 
     @Test("Retry-After in seconds or as an HTTP date sets the delay, capped; garbage is ignored")

@@ -285,7 +285,9 @@ struct LLMClientTests {
 
     @Test("An embeddings call is a CreateEmbeddings span with its request, parameters and the answering model")
     func embeddingSpanReadsLikeTheReference() async throws {
-        let server = ScriptedHTTPServer([.json(#"{"model":"embed-1","data":[{"index":0,"embedding":[0.5,0.25]}],"usage":{"prompt_tokens":3,"total_tokens":3}}"#)])
+        let server = ScriptedHTTPServer([
+            .json(#"{"model":"embed-1","data":[{"index":0,"embedding":[0.5,0.25]}],"usage":{"prompt_tokens":3,"total_tokens":3}}"#)
+        ])
         let client = try await makeClient(server)
         let recorder = InMemorySpanRecorder()
         _ = try await withTracer(StackTracer(processor: recorder)) { try await client.embed(["hello"]) }

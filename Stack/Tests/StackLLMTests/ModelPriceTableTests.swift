@@ -35,7 +35,8 @@ struct ModelPriceTableTests {
 
     @Test("A priced model's LLM span carries llm.cost.prompt, completion and total; an unpriced one none")
     func costOnSpan() async throws {
-        let reply = #"{"choices":[{"finish_reason":"stop","message":{"role":"assistant","content":"ok"}}],"usage":{"prompt_tokens":1000,"completion_tokens":500,"total_tokens":1500}}"#
+        let reply =
+            #"{"choices":[{"finish_reason":"stop","message":{"role":"assistant","content":"ok"}}],"usage":{"prompt_tokens":1000,"completion_tokens":500,"total_tokens":1500}}"#
         let server = ScriptedHTTPServer([.json(reply), .json(reply)])
         let url = try await server.start()
         let recorder = InMemorySpanRecorder()

@@ -39,7 +39,8 @@ struct MCPAcrossLanguagesTests {
         // Over HTTP the Python server runs first and prints its URL, which is then the "command".
         var httpServer: BackgroundProcess?
         if transport == "http" {
-            let started = try BackgroundProcess(python, [script, phoenixURL.absoluteString, project, "--http"], environment: ProcessInfo.processInfo.environment)
+            let started = try BackgroundProcess(
+                python, [script, phoenixURL.absoluteString, project, "--http"], environment: ProcessInfo.processInfo.environment)
             httpServer = started
             do {
                 command = String(try #require(try await started.waitForLine(containing: "serving MCP at ").split(separator: " ").last))
@@ -84,7 +85,9 @@ struct MCPAcrossLanguagesTests {
             guard let agent = spans.first(where: { $0.spanKind == "AGENT" }),
                 let client = spans.first(where: { $0.name == "word_count" && $0.parentID == agent.context.spanID })
             else { return false }
-            return spans.contains { $0.name == "word_count" && $0.context.spanID != client.context.spanID && MCPPeers.descends($0, from: client.context.spanID, in: spans) }
+            return spans.contains {
+                $0.name == "word_count" && $0.context.spanID != client.context.spanID && MCPPeers.descends($0, from: client.context.spanID, in: spans)
+            }
         }
         let names = spans.map { "\($0.name) \($0.context.spanID) < \($0.parentID ?? "root")" }
         let agent = try #require(spans.first { $0.spanKind == "AGENT" }, "spans: \(names)")
@@ -123,7 +126,8 @@ struct MCPAcrossLanguagesTests {
             var environment = ProcessInfo.processInfo.environment
             environment["PHOENIX_COLLECTOR_ENDPOINT"] = phoenixURL.absoluteString
             environment["PHOENIX_PROJECT_NAME"] = project
-            let started = try BackgroundProcess(stack, ["mcp", "--http", "--port", "0", "--index", "/nonexistent/index.sqlite"], environment: environment)
+            let started = try BackgroundProcess(
+                stack, ["mcp", "--http", "--port", "0", "--index", "/nonexistent/index.sqlite"], environment: environment)
             server = started
             do {
                 let line = try await started.waitForLine(containing: "serving MCP at ")
@@ -148,7 +152,13 @@ struct MCPAcrossLanguagesTests {
             // SIGTERM shuts the HTTP server down gracefully (flushing its spans): a clean exit.
             #expect(await server.stop() == 0)
         }
-        struct Answer: Decodable { var trace_id: String; var span_id: String; var tools: [String]; var result: String; var is_error: Bool }
+        struct Answer: Decodable {
+            var trace_id: String
+            var span_id: String
+            var tools: [String]
+            var result: String
+            var is_error: Bool
+        }
         let line = try #require(printed.split(separator: "\n").last, "the client printed nothing")
         let answer = try JSONDecoder().decode(Answer.self, from: Data(line.utf8))
         #expect(answer.tools == ["now"])

@@ -22,7 +22,9 @@ struct MCPHTTPTests {
     }
 
     /// Serves `tools` on a free loopback port for the duration of `body`, which gets the endpoint's URL.
-    static func withEndpoint<T: Sendable>(_ tools: ToolRegistry, host: String = "127.0.0.1", _ body: @Sendable (URL) async throws -> T) async throws -> T {
+    static func withEndpoint<T: Sendable>(
+        _ tools: ToolRegistry, host: String = "127.0.0.1", _ body: @Sendable (URL) async throws -> T
+    ) async throws -> T {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let endpoint = MCPHTTPEndpoint(server: MCPToolServer(tools: tools, logger: logger), host: host, port: 0, logger: logger)
         let application = endpoint.application { port in
@@ -147,7 +149,8 @@ struct MCPHTTPTests {
             try await withThrowingTaskGroup(of: String.self) { group in
                 for _ in 0..<3 {
                     group.addTask {
-                        let connection = try await MCPServerConnection.start(url.absoluteString, environment: [:], timeout: .seconds(20), logger: Self.logger)
+                        let connection = try await MCPServerConnection.start(
+                            url.absoluteString, environment: [:], timeout: .seconds(20), logger: Self.logger)
                         let output = try await connection.callTool("now", arguments: #"{"timezone":"UTC"}"#)
                         await connection.close()
                         return output

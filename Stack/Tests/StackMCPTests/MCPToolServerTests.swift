@@ -96,7 +96,10 @@ struct MCPToolServerTests {
             return (failed, unknown)
         }
         #expect(failed.isError == true)
-        guard case .text(let text, _, _) = failed.content.first else { Issue.record("no text"); return }
+        guard case .text(let text, _, _) = failed.content.first else {
+            Issue.record("no text")
+            return
+        }
         #expect(text.contains("'Mars/Olympus' is not an IANA time zone"))
         #expect(unknown != nil)
         let tool = try #require(recorder.spans.first { $0.name == "now" })
@@ -106,7 +109,8 @@ struct MCPToolServerTests {
 
     @Test("_meta without trace context, or with a malformed traceparent, starts a new trace")
     func noContext() {
-        let context = TraceContextMetadata.extracting(from: Metadata(additionalFields: ["traceparent": .string("00-zz-11-01"), "progressToken": .int(3)]))
+        let context = TraceContextMetadata.extracting(
+            from: Metadata(additionalFields: ["traceparent": .string("00-zz-11-01"), "progressToken": .int(3)]))
         let traceparent = withTracer(StackTracer(processor: InMemorySpanRecorder())) { () -> TraceParent? in
             InstrumentationContext.$current.withValue(context) { TraceParent.current }
         }

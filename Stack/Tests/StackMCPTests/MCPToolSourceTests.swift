@@ -54,7 +54,10 @@ struct MCPToolSourceTests {
         await server.close()
         #expect(Self.isReaped(server.processID))
 
-        struct Echo: Decodable { var arguments: [String: String]; var meta: [String: String]? }
+        struct Echo: Decodable {
+            var arguments: [String: String]
+            var meta: [String: String]?
+        }
         let echo = try JSONDecoder().decode(Echo.self, from: Data(output.utf8))
         #expect(echo.arguments == ["text": "hello"])
         let tool = try #require(recorder.spans.first { Self.kind($0) == "TOOL" })

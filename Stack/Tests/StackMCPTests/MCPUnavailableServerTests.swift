@@ -85,7 +85,8 @@ struct MCPUnavailableServerTests {
     @Test("The unavailable tool's description and error name the server without the secrets its command holds")
     func failedServerRedactsSecrets() async throws {
         let command = "API_KEY=sk-live-9 /nonexistent/mcp-server --token sk-live-9"
-        let servers = await MCPServerSet.start([command], environment: [:], configuration: MCPConfiguration(timeout: .seconds(5)), logger: Self.logger)
+        let servers = await MCPServerSet.start(
+            [command], environment: [:], configuration: MCPConfiguration(timeout: .seconds(5)), logger: Self.logger)
         var tools = ToolRegistry()
         await servers.registerTools(in: &tools, logger: Self.logger)
         let definition = try #require(tools.definitions.first)

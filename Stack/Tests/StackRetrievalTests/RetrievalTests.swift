@@ -12,8 +12,8 @@ struct HashedBagOfWords: EmbeddingProvider {
         texts.map { text in
             var vector = [Double](repeating: 0, count: dimensions)
             for word in text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }) {
-                var hash: UInt64 = 1469598103934665603
-                for byte in word.utf8 { hash = (hash ^ UInt64(byte)) &* 1099511628211 }
+                var hash: UInt64 = 1_469_598_103_934_665_603
+                for byte in word.utf8 { hash = (hash ^ UInt64(byte)) &* 1_099_511_628_211 }
                 vector[Int(hash % UInt64(dimensions))] += 1
             }
             return vector
@@ -94,8 +94,9 @@ struct RetrievalTests {
         return scores.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map(\.key)
     }
 
-    @Test("Queries with FTS5 syntax or nothing searchable return results or nothing, never an error",
-          arguments: ["\"", "AND OR NOT", "*", "()", "", "   ", "sqlite\" OR \"", "NEAR(postgres sqlite)", "title:postgres"])
+    @Test(
+        "Queries with FTS5 syntax or nothing searchable return results or nothing, never an error",
+        arguments: ["\"", "AND OR NOT", "*", "()", "", "   ", "sqlite\" OR \"", "NEAR(postgres sqlite)", "title:postgres"])
     func hostileQueries(query: String) async throws {
         let index = try makeIndex()
         try await index.ingest(folder: try makeFolder(["x.md": "# X\n\npostgres and sqlite"]))
@@ -130,7 +131,8 @@ struct RetrievalTests {
     @Test("A retrieval is a RETRIEVER span with its documents and a RERANKER child when reranking")
     func retrievalSpans() async throws {
         let index = try makeIndex()
-        try await index.ingest(folder: try makeFolder(["p.md": "# P\n\npostgres server", "s.md": "# S\n\nsqlite file", "d.md": "# D\n\ndjango postgres sqlite"]))
+        try await index.ingest(
+            folder: try makeFolder(["p.md": "# P\n\npostgres server", "s.md": "# S\n\nsqlite file", "d.md": "# D\n\ndjango postgres sqlite"]))
         let retriever = HybridRetriever(index: index, embedder: HashedBagOfWords(), reranker: ReversingReranker())
         let recorder = InMemorySpanRecorder()
         let documents = try await withTracer(StackTracer(processor: recorder)) {

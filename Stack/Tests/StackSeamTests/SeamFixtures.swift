@@ -6,7 +6,8 @@ enum SeamFixtures {
     static let key = "sk-seam-secret-123"
 
     static let chatRequest = #"{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Say hi"}],"temperature":0.2}"#
-    static let chatAnswer = #"{"id":"c1","object":"chat.completion","model":"gpt-4o-mini-2024-07-18","choices":[{"index":0,"message":{"role":"assistant","content":"Hi."},"finish_reason":"stop"}],"usage":{"prompt_tokens":9,"completion_tokens":2,"total_tokens":11}}"#
+    static let chatAnswer =
+        #"{"id":"c1","object":"chat.completion","model":"gpt-4o-mini-2024-07-18","choices":[{"index":0,"message":{"role":"assistant","content":"Hi."},"finish_reason":"stop"}],"usage":{"prompt_tokens":9,"completion_tokens":2,"total_tokens":11}}"#
 
     static let streamedRequest = #"{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"Count"}]}"#
     static let streamedEvents = [
@@ -21,5 +22,6 @@ enum SeamFixtures {
     }
 
     static let anthropicRequest = #"{"model":"claude-sonnet-4-5","max_tokens":64,"messages":[{"role":"user","content":"Hi"}]}"#
-    static let anthropicAnswer = #"{"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[{"type":"text","text":"Hello."}],"stop_reason":"end_turn","usage":{"input_tokens":5,"output_tokens":2}}"#
+    static let anthropicAnswer =
+        #"{"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[{"type":"text","text":"Hello."}],"stop_reason":"end_turn","usage":{"input_tokens":5,"output_tokens":2}}"#
 }

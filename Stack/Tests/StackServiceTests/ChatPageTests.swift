@@ -95,7 +95,10 @@ struct ChatPageTests {
             let agent = try await client.execute(uri: "/v1/agent/runs", method: .post, headers: Self.pageHeaders(token), body: body)
             #expect(agent.status == .forbidden)
             #expect(agent.errorMessage?.contains("use an API key") == true)
-            for (bad, status, type) in [(expired, HTTPResponse.Status.unauthorized, "token_expired"), (otherUser, .forbidden, "invalid_token"), ("v2.page.x", .forbidden, "invalid_token")] {
+            for (bad, status, type) in [
+                (expired, HTTPResponse.Status.unauthorized, "token_expired"), (otherUser, .forbidden, "invalid_token"),
+                ("v2.page.x", .forbidden, "invalid_token"),
+            ] {
                 let response = try await client.execute(
                     uri: "/v1/chat/completions", method: .post, headers: Self.pageHeaders(bad), body: ByteBuffer(string: Self.chatBody)
                 )
@@ -142,7 +145,8 @@ struct ChatPageTests {
         let harness = try await ServiceHarness(modelReplies: [], page: PageConfiguration()) { query, limit in
             asked.withLock { $0.append("\(query)|\(limit)") }
             return [
-                RetrievalDocument(id: "c1", content: "SQLite stores a database in one file.", score: 0.9, metadata: ["source": "sqlite.md", "title": "SQLite"]),
+                RetrievalDocument(
+                    id: "c1", content: "SQLite stores a database in one file.", score: 0.9, metadata: ["source": "sqlite.md", "title": "SQLite"]),
                 RetrievalDocument(id: "c2", content: "", score: 0.1),
             ]
         }
@@ -156,9 +160,13 @@ struct ChatPageTests {
             #expect(response.status == .ok)
             #expect(response.traceID == traceID)
             let body = String(buffer: response.body)
-            #expect(body == #"{"index":true,"passages":[{"id":"c1","score":0.9,"source":"sqlite.md","text":"SQLite stores a database in one file.","title":"SQLite"}]}"#)
+            #expect(
+                body
+                    == #"{"index":true,"passages":[{"id":"c1","score":0.9,"source":"sqlite.md","text":"SQLite stores a database in one file.","title":"SQLite"}]}"#
+            )
             for bad in [#"{"query":" "}"#, #"{"query":"q","limit":9}"#, #"{"limit":2}"#] {
-                let refused = try await client.execute(uri: "/v1/passages", method: .post, headers: Self.pageHeaders(token), body: ByteBuffer(string: bad))
+                let refused = try await client.execute(
+                    uri: "/v1/passages", method: .post, headers: Self.pageHeaders(token), body: ByteBuffer(string: bad))
                 #expect(refused.status == .badRequest)
             }
         }
@@ -166,7 +174,8 @@ struct ChatPageTests {
         let noIndex = try await ServiceHarness(modelReplies: [], page: PageConfiguration())
         try await noIndex.test { client in
             let token = try await Self.pageToken(client)
-            let response = try await client.execute(uri: "/v1/passages", method: .post, headers: Self.pageHeaders(token), body: ByteBuffer(string: #"{"query":"q"}"#))
+            let response = try await client.execute(
+                uri: "/v1/passages", method: .post, headers: Self.pageHeaders(token), body: ByteBuffer(string: #"{"query":"q"}"#))
             #expect(response.status == .ok)
             #expect(String(buffer: response.body) == #"{"index":false,"passages":[]}"#)
         }
@@ -183,25 +192,32 @@ struct ChatPageTests {
             let token = try await Self.pageToken(client)
             let first = try await Self.ask(client, token: token)
             let headers = Self.pageHeaders(token)
-            let accepted = try await client.execute(uri: "/v1/feedback", method: .post, headers: headers, body: Self.feedback(first.traceID, token: first.answerToken))
+            let accepted = try await client.execute(
+                uri: "/v1/feedback", method: .post, headers: headers, body: Self.feedback(first.traceID, token: first.answerToken))
             // Phoenix is down in the harness: the feedback waits in the queue.
             #expect(accepted.status == .accepted)
-            let replay = try await client.execute(uri: "/v1/feedback", method: .post, headers: headers, body: Self.feedback(first.traceID, token: first.answerToken, label: "thumbs_up"))
+            let replay = try await client.execute(
+                uri: "/v1/feedback", method: .post, headers: headers, body: Self.feedback(first.traceID, token: first.answerToken, label: "thumbs_up")
+            )
             #expect(replay.status == .conflict)
             #expect(replay.errorType == "token_replayed")
             let second = try await Self.ask(client, token: token)
-            let crossed = try await client.execute(uri: "/v1/feedback", method: .post, headers: headers, body: Self.feedback(first.traceID, token: second.answerToken))
+            let crossed = try await client.execute(
+                uri: "/v1/feedback", method: .post, headers: headers, body: Self.feedback(first.traceID, token: second.answerToken))
             #expect(crossed.status == .forbidden)
             // Change the mac's last character to a different one (A→B, anything else→A).
             var forged = second.answerToken
             let last = forged.removeLast()
             forged.append(last == "A" ? "B" : "A")
             #expect(forged != second.answerToken)
-            let refused = try await client.execute(uri: "/v1/feedback", method: .post, headers: headers, body: Self.feedback(second.traceID, token: forged))
+            let refused = try await client.execute(
+                uri: "/v1/feedback", method: .post, headers: headers, body: Self.feedback(second.traceID, token: forged))
             #expect(refused.status == .forbidden)
             #expect(refused.errorType == "invalid_token")
-            let stale = ServiceHarness.signer.sign(SignedToken(purpose: .answer, subject: second.traceID, userID: "page", expires: Date().addingTimeInterval(-1)))
-            let expired = try await client.execute(uri: "/v1/feedback", method: .post, headers: headers, body: Self.feedback(second.traceID, token: stale))
+            let stale = ServiceHarness.signer.sign(
+                SignedToken(purpose: .answer, subject: second.traceID, userID: "page", expires: Date().addingTimeInterval(-1)))
+            let expired = try await client.execute(
+                uri: "/v1/feedback", method: .post, headers: headers, body: Self.feedback(second.traceID, token: stale))
             #expect(expired.status == .unauthorized)
             #expect(expired.errorType == "token_expired")
         }
@@ -216,7 +232,8 @@ struct ChatPageTests {
         ByteBuffer(string: #"{"trace_id":"\#(traceID)","token":"\#(token)","spans":\#(spans)}"#)
     }
 
-    static func span(name: String = "browser.question", parent: String = "00f067aa0ba902b7", start: Double, end: Double, extra: String = "") -> String {
+    static func span(name: String = "browser.question", parent: String = "00f067aa0ba902b7", start: Double, end: Double, extra: String = "") -> String
+    {
         #"{"name":"\#(name)","parent_span_id":"\#(parent)","start_time_ms":\#(start),"end_time_ms":\#(end)\#(extra)}"#
     }
 
@@ -228,14 +245,18 @@ struct ChatPageTests {
             let token = try await Self.pageToken(client)
             let answer = try await Self.ask(client, token: token)
             harness.recorder.reset()
-            let spans = "[" + Self.span(start: start, end: start + 2100.5, extra: #","attributes":{"browser.time_to_first_token_ms":840,"browser.status":"ok"}"#)
+            let spans =
+                "["
+                + Self.span(start: start, end: start + 2100.5, extra: #","attributes":{"browser.time_to_first_token_ms":840,"browser.status":"ok"}"#)
                 + "," + Self.span(name: "browser.first_token", start: start, end: start + 840, extra: #","error":"render failed""#) + "]"
             let response = try await client.execute(
-                uri: "/v1/browser-spans", method: .post, headers: Self.pageHeaders(token), body: Self.spansBody(answer.traceID, token: answer.answerToken, spans: spans)
+                uri: "/v1/browser-spans", method: .post, headers: Self.pageHeaders(token),
+                body: Self.spansBody(answer.traceID, token: answer.answerToken, spans: spans)
             )
             #expect(response.status == .accepted)
             let again = try await client.execute(
-                uri: "/v1/browser-spans", method: .post, headers: Self.pageHeaders(token), body: Self.spansBody(answer.traceID, token: answer.answerToken, spans: spans)
+                uri: "/v1/browser-spans", method: .post, headers: Self.pageHeaders(token),
+                body: Self.spansBody(answer.traceID, token: answer.answerToken, spans: spans)
             )
             #expect(again.status == .conflict)
             let question = try #require(harness.recorder.spans.first { $0.name == "browser.question" })
@@ -279,7 +300,8 @@ struct ChatPageTests {
             let answer = try await Self.ask(client, token: token)
             harness.recorder.reset()
             let response = try await client.execute(
-                uri: "/v1/browser-spans", method: .post, headers: Self.pageHeaders(token), body: Self.spansBody(answer.traceID, token: answer.answerToken, spans: spans)
+                uri: "/v1/browser-spans", method: .post, headers: Self.pageHeaders(token),
+                body: Self.spansBody(answer.traceID, token: answer.answerToken, spans: spans)
             )
             #expect(response.status == .badRequest)
             #expect(response.errorMessage?.contains(mentions) == true, "\(response.errorMessage ?? "no message")")
@@ -302,16 +324,20 @@ struct ChatPageTests {
             let second = try await Self.ask(client, token: token)
             let spans = "[" + Self.span(start: Self.now - 10, end: Self.now) + "]"
             let crossed = try await client.execute(
-                uri: "/v1/browser-spans", method: .post, headers: Self.pageHeaders(token), body: Self.spansBody(first.traceID, token: second.answerToken, spans: spans)
+                uri: "/v1/browser-spans", method: .post, headers: Self.pageHeaders(token),
+                body: Self.spansBody(first.traceID, token: second.answerToken, spans: spans)
             )
             #expect(crossed.status == .forbidden)
             let pageTokenAsAnswer = try await client.execute(
-                uri: "/v1/browser-spans", method: .post, headers: Self.pageHeaders(token), body: Self.spansBody(first.traceID, token: token, spans: spans)
+                uri: "/v1/browser-spans", method: .post, headers: Self.pageHeaders(token),
+                body: Self.spansBody(first.traceID, token: token, spans: spans)
             )
             #expect(pageTokenAsAnswer.status == .forbidden)
-            let huge = Self.span(start: Self.now - 10, end: Self.now, extra: #","attributes":{"browser.a":"\#(String(repeating: "a", count: 20_000))"}"#)
+            let huge = Self.span(
+                start: Self.now - 10, end: Self.now, extra: #","attributes":{"browser.a":"\#(String(repeating: "a", count: 20_000))"}"#)
             let tooLarge = try await client.execute(
-                uri: "/v1/browser-spans", method: .post, headers: Self.pageHeaders(token), body: Self.spansBody(first.traceID, token: first.answerToken, spans: "[\(huge)]")
+                uri: "/v1/browser-spans", method: .post, headers: Self.pageHeaders(token),
+                body: Self.spansBody(first.traceID, token: first.answerToken, spans: "[\(huge)]")
             )
             #expect(tooLarge.status == .contentTooLarge)
             // The report's bound is fixed: the answer names it, not a setting that would not raise it.

@@ -36,7 +36,8 @@ struct FeedbackTests {
                 method: .post,
                 headers: ServiceHarness.authorized,
                 body: ByteBuffer(
-                    string: #"{"trace_id":"\#(Self.traceID)","feedback_token":"\#(ServiceHarness.token(Self.traceID))","label":"thumbs_down","score":0,"explanation":"wrong database"}"#
+                    string:
+                        #"{"trace_id":"\#(Self.traceID)","feedback_token":"\#(ServiceHarness.token(Self.traceID))","label":"thumbs_down","score":0,"explanation":"wrong database"}"#
                 )
             ) { response in
                 #expect(response.status == .ok)
@@ -47,9 +48,10 @@ struct FeedbackTests {
             }
         }
         let requests = phoenix.requests
-        #expect(requests.map { $0.path.split(separator: "?").first.map(String.init) ?? "" } == [
-            "/v1/trace_annotations", "/v1/projects/service-tests/spans", "/v1/session_annotations",
-        ])
+        #expect(
+            requests.map { $0.path.split(separator: "?").first.map(String.init) ?? "" } == [
+                "/v1/trace_annotations", "/v1/projects/service-tests/spans", "/v1/session_annotations",
+            ])
         #expect(requests.first?.path.contains("sync=true") == true)
         let trace = try #require((requests.first?.json?["data"] as? [[String: Any]])?.first)
         #expect(trace["trace_id"] as? String == Self.traceID)

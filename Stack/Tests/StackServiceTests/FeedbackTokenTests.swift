@@ -118,7 +118,9 @@ struct FeedbackTokenTests {
             }
         }
         #expect(try harness.queue.pending().map(\.traceID) == [bob.traceID])
-        let refusals = harness.recorder.spans.filter { $0.name == "POST /v1/feedback" && $0.attributes.get("http.response.status_code") == .int64(403) }
+        let refusals = harness.recorder.spans.filter {
+            $0.name == "POST /v1/feedback" && $0.attributes.get("http.response.status_code") == .int64(403)
+        }
         #expect(refusals.count == 3)
     }
 
@@ -162,7 +164,9 @@ struct FeedbackTokenTests {
             default: ""
             }
         try await harness.test { client in
-            try await client.execute(uri: "/v1/feedback", method: .post, headers: ServiceHarness.authorized, body: Self.feedback(traceID, token: presented)) {
+            try await client.execute(
+                uri: "/v1/feedback", method: .post, headers: ServiceHarness.authorized, body: Self.feedback(traceID, token: presented)
+            ) {
                 #expect($0.status == .forbidden)
                 #expect($0.errorType == "forbidden")
                 #expect($0.errorMessage?.contains("does not match") == true)
@@ -184,7 +188,9 @@ struct FeedbackTokenTests {
         let replicaB = try await ServiceHarness(modelReplies: [], phoenix: phoenixURL)
         let (traceID, token) = try await Self.answer(replicaA)
         try await replicaB.test { client in
-            try await client.execute(uri: "/v1/feedback", method: .post, headers: ServiceHarness.authorized, body: Self.feedback(traceID, token: token)) {
+            try await client.execute(
+                uri: "/v1/feedback", method: .post, headers: ServiceHarness.authorized, body: Self.feedback(traceID, token: token)
+            ) {
                 #expect($0.status == .accepted)
                 #expect($0.decoded(FeedbackAnswer.self)?.status == "queued")
                 #expect($0.decoded(FeedbackAnswer.self)?.reason?.contains("not reached Phoenix yet") == true)
@@ -235,7 +241,9 @@ struct FeedbackTokenTests {
             #expect(!span.name.contains(ServiceHarness.secretText))
             span.attributes.forEach { _, value in #expect(!"\(value)".contains(ServiceHarness.secretText)) }
         }
-        let configuration = try ServiceConfiguration.fromEnvironment(["STACK_API_KEYS": "ka=alice", "STACK_FEEDBACK_SECRET": ServiceHarness.secretText])
+        let configuration = try ServiceConfiguration.fromEnvironment([
+            "STACK_API_KEYS": "ka=alice", "STACK_FEEDBACK_SECRET": ServiceHarness.secretText,
+        ])
         var dumped = ""
         dump(configuration, to: &dumped)
         #expect(!dumped.contains(ServiceHarness.secretText))
@@ -288,7 +296,9 @@ struct FeedbackTokenTests {
         }
     }
 
-    @Test("Key entries take an optional role (key=user:admin) in STACK_API_KEYS and the key file; an unknown role is an error naming the entry, not the key")
+    @Test(
+        "Key entries take an optional role (key=user:admin) in STACK_API_KEYS and the key file; an unknown role is an error naming the entry, not the key"
+    )
     func keyRoles() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("stack-keys-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -57,7 +57,8 @@ struct OnlineEvaluatorTests {
         annotator: CountingAnnotator = CountingAnnotator()
     ) -> OnlineEvaluator {
         OnlineEvaluator(
-            configuration: OnlineEvaluationConfiguration(ratio: ratio, concurrency: 2, queueCapacity: queue, traceWait: traceWait, drainTimeout: drain),
+            configuration: OnlineEvaluationConfiguration(
+                ratio: ratio, concurrency: 2, queueCapacity: queue, traceWait: traceWait, drainTimeout: drain),
             evaluation: TraceEvaluation(judge: judge, identifier: "test"),
             retrievals: retrievals,
             annotator: annotator,
@@ -95,13 +96,18 @@ struct OnlineEvaluatorTests {
                 "STACK_ONLINE_EVAL_TRACE_WAIT": "5", "STACK_ONLINE_EVAL_DRAIN": "2.5",
             ]) { $1 }
         ).onlineEvaluation
-        #expect(set == OnlineEvaluationConfiguration(ratio: 0.1, concurrency: 4, queueCapacity: 8, traceWait: .seconds(5), drainTimeout: .milliseconds(2500)))
+        #expect(
+            set
+                == OnlineEvaluationConfiguration(
+                    ratio: 0.1, concurrency: 4, queueCapacity: 8, traceWait: .seconds(5), drainTimeout: .milliseconds(2500)))
     }
 
-    @Test("A malformed online-evaluation variable stops the service with an error naming it", arguments: [
-        ("STACK_ONLINE_EVAL_RATIO", "1.5"), ("STACK_ONLINE_EVAL_RATIO", "often"), ("STACK_ONLINE_EVAL_CONCURRENCY", "0"),
-        ("STACK_ONLINE_EVAL_QUEUE", "-1"), ("STACK_ONLINE_EVAL_TRACE_WAIT", "soon"), ("STACK_ONLINE_EVAL_DRAIN", "0"),
-    ])
+    @Test(
+        "A malformed online-evaluation variable stops the service with an error naming it",
+        arguments: [
+            ("STACK_ONLINE_EVAL_RATIO", "1.5"), ("STACK_ONLINE_EVAL_RATIO", "often"), ("STACK_ONLINE_EVAL_CONCURRENCY", "0"),
+            ("STACK_ONLINE_EVAL_QUEUE", "-1"), ("STACK_ONLINE_EVAL_TRACE_WAIT", "soon"), ("STACK_ONLINE_EVAL_DRAIN", "0"),
+        ])
     func malformedVariable(variable: String, value: String) {
         #expect {
             try ServiceConfiguration.fromEnvironment(Self.environment.merging([variable: value]) { $1 })
@@ -111,10 +117,12 @@ struct OnlineEvaluatorTests {
         }
     }
 
-    @Test("Sampling is decided by the trace id's lower 64 bits against the ratio", arguments: [
-        (0.25, 0x3FFF_FFFF_FFFF_FFFF as UInt64, true), (0.25, 0x4000_0000_0000_0000, false),
-        (0.0, 0, false), (1.0, .max, true), (0.5, 0x7FFF_FFFF_FFFF_FFFF, true), (0.5, 0x8000_0000_0000_0000, false),
-    ])
+    @Test(
+        "Sampling is decided by the trace id's lower 64 bits against the ratio",
+        arguments: [
+            (0.25, 0x3FFF_FFFF_FFFF_FFFF as UInt64, true), (0.25, 0x4000_0000_0000_0000, false),
+            (0.0, 0, false), (1.0, .max, true), (0.5, 0x7FFF_FFFF_FFFF_FFFF, true), (0.5, 0x8000_0000_0000_0000, false),
+        ])
     func samplingByTraceID(ratio: Double, low: UInt64, sampled: Bool) {
         #expect(OnlineEvaluator.isSampled(traceID: Self.traceID(low: low), ratio: ratio) == sampled)
     }
@@ -160,10 +168,11 @@ struct OnlineEvaluatorTests {
             #expect(evaluator.offer(Self.run(7)))
             try await Self.eventually("the run was evaluated") { evaluator.evaluatedRuns == 1 }
         }
-        #expect(annotator.names.withLock { $0.sorted() } == [
-            "cites_retrieved_passage CODE b7ad6b7169203331", "groundedness LLM b7ad6b7169203331",
-            "non_empty CODE b7ad6b7169203331", "relevance[0] LLM 00f067aa0ba902b7",
-        ])
+        #expect(
+            annotator.names.withLock { $0.sorted() } == [
+                "cites_retrieved_passage CODE b7ad6b7169203331", "groundedness LLM b7ad6b7169203331",
+                "non_empty CODE b7ad6b7169203331", "relevance[0] LLM 00f067aa0ba902b7",
+            ])
         #expect(evaluator.failedEvaluations == 0)
         #expect(!evaluator.offer(Self.run(8)), "a run offered after shutdown is skipped")
         #expect(evaluator.skippedRuns == 1)
@@ -204,13 +213,16 @@ struct OnlineEvaluatorTests {
         #expect(evaluator.evaluatedRuns == 0)
     }
 
-    @Test("Agent runs and chat completions, streamed or not, hand their answered run to the evaluator", arguments: [
-        ("/v1/agent/runs", #"{"goal":"Name a database."}"#, false),
-        ("/v1/chat/completions", #"{"messages":[{"role":"user","content":"Name a database."}]}"#, false),
-        ("/v1/chat/completions", #"{"messages":[{"role":"user","content":"Name a database."}],"stream":true}"#, true),
-    ])
+    @Test(
+        "Agent runs and chat completions, streamed or not, hand their answered run to the evaluator",
+        arguments: [
+            ("/v1/agent/runs", #"{"goal":"Name a database."}"#, false),
+            ("/v1/chat/completions", #"{"messages":[{"role":"user","content":"Name a database."}]}"#, false),
+            ("/v1/chat/completions", #"{"messages":[{"role":"user","content":"Name a database."}],"stream":true}"#, true),
+        ])
     func routesOfferTheirRuns(route: String, body: String, stream: Bool) async throws {
-        let reply: ScriptedHTTPServer.Reply = stream
+        let reply: ScriptedHTTPServer.Reply =
+            stream
             ? .events([
                 #"{"choices":[{"index":0,"delta":{"role":"assistant","content":"SQL"}}]}"#,
                 #"{"choices":[{"index":0,"delta":{"content":"ite"},"finish_reason":"stop"}]}"#,
@@ -229,7 +241,8 @@ struct OnlineEvaluatorTests {
         try await Self.whileRunning(evaluator) {
             try await withTracer(StackTracer(processor: harness.recorder)) {
                 try await app.test(.router) { client in
-                    try await client.execute(uri: route, method: .post, headers: ServiceHarness.authorized, body: ByteBuffer(string: body)) { response in
+                    try await client.execute(uri: route, method: .post, headers: ServiceHarness.authorized, body: ByteBuffer(string: body)) {
+                        response in
                         #expect(response.status == .ok)
                         traceID.withLock { $0 = response.traceID }
                     }

@@ -39,7 +39,8 @@ import Testing
             }
         )
         #expect(served.subtracting(documented).isEmpty, "routes served but not in openapi.json: \(served.subtracting(documented).sorted())")
-        #expect(documented.subtracting(served).isEmpty, "routes in openapi.json the router does not serve: \(documented.subtracting(served).sorted())")
+        #expect(
+            documented.subtracting(served).isEmpty, "routes in openapi.json the router does not serve: \(documented.subtracting(served).sorted())")
     }
 
     @Test("Every documented answer, errors included, declares the required X-Trace-Id header")

@@ -89,7 +89,9 @@ struct ServiceHarness {
             page: page.map {
                 ChatPage(
                     configuration: $0, signer: Self.signer,
-                    assets: PageAssets(html: #"<meta name="stack-page-token" content="{{page_token}}"><a href="{{phoenix_url}}">{{user_id}}</a>"#, script: "js", style: "css"),
+                    assets: PageAssets(
+                        html: #"<meta name="stack-page-token" content="{{page_token}}"><a href="{{phoenix_url}}">{{user_id}}</a>"#, script: "js",
+                        style: "css"),
                     phoenixURL: URL(string: "http://phoenix.test:6006"),
                     search: search
                 )
@@ -114,7 +116,9 @@ struct ServiceHarness {
     static func token(_ traceID: String, user: String = "user-7") -> String { signer.token(traceID: traceID, userID: user) }
 
     static func textReply(_ text: String) -> ScriptedHTTPServer.Reply {
-        .json(#"{"model":"scripted","choices":[{"finish_reason":"stop","message":{"role":"assistant","content":"\#(text)"}}],"usage":{"prompt_tokens":40,"completion_tokens":6,"total_tokens":46}}"#)
+        .json(
+            #"{"model":"scripted","choices":[{"finish_reason":"stop","message":{"role":"assistant","content":"\#(text)"}}],"usage":{"prompt_tokens":40,"completion_tokens":6,"total_tokens":46}}"#
+        )
     }
 }
 

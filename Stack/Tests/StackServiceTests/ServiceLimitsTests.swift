@@ -23,7 +23,9 @@ struct ServiceLimitsTests {
         let text = try await harness.test { client in
             for model in ["scripted", "client-pick-1a2b", "client-pick-3c4d"] {
                 let body = #"{"model":"\#(model)","messages":[{"role":"user","content":"hi"}]}"#
-                try await client.execute(uri: "/v1/chat/completions", method: .post, headers: ServiceHarness.authorized, body: ByteBuffer(string: body)) {
+                try await client.execute(
+                    uri: "/v1/chat/completions", method: .post, headers: ServiceHarness.authorized, body: ByteBuffer(string: body)
+                ) {
                     #expect($0.status == .ok)
                 }
             }
@@ -128,10 +130,12 @@ struct ServiceLimitsTests {
         let router = Router(context: StackRequestContext.self)
         router.add(middleware: RequestSpanMiddleware())
         router.get("/cut") { _, _ in
-            Response(status: .ok, body: ResponseBody { writer in
-                try await writer.write(ByteBuffer(string: "data: first\n\n"))
-                throw CancellationError()
-            })
+            Response(
+                status: .ok,
+                body: ResponseBody { writer in
+                    try await writer.write(ByteBuffer(string: "data: first\n\n"))
+                    throw CancellationError()
+                })
         }
         try await withTracer(StackTracer(processor: recorder)) {
             try await Application(router: router).test(.router) { client in

@@ -143,7 +143,9 @@ struct StackAPITests {
     func upstreamFailure() async throws {
         let harness = try await ServiceHarness(modelReplies: [.json(#"{"error":{"message":"overloaded"}}"#, status: 503)])
         try await harness.test { client in
-            try await client.execute(uri: "/v1/agent/runs", method: .post, headers: ServiceHarness.authorized, body: ByteBuffer(string: #"{"goal":"hi"}"#)) {
+            try await client.execute(
+                uri: "/v1/agent/runs", method: .post, headers: ServiceHarness.authorized, body: ByteBuffer(string: #"{"goal":"hi"}"#)
+            ) {
                 response in
                 #expect(response.status == .badGateway)
                 #expect(response.errorMessage?.contains("503") == true)
@@ -217,7 +219,9 @@ struct StackAPITests {
                 (#"{"messages":[{"role":"user","content":"hi"}],"temperature":"hot"}"#, "'temperature' should be a number"),
                 (#"[1,2]"#, "JSON object"),
             ] {
-                try await client.execute(uri: "/v1/chat/completions", method: .post, headers: ServiceHarness.authorized, body: ByteBuffer(string: body)) {
+                try await client.execute(
+                    uri: "/v1/chat/completions", method: .post, headers: ServiceHarness.authorized, body: ByteBuffer(string: body)
+                ) {
                     #expect($0.status == .badRequest)
                     #expect($0.errorMessage?.contains(message) == true, "\($0.errorMessage ?? "none") for \(body)")
                 }
@@ -230,7 +234,8 @@ struct StackAPITests {
     func metricsEndpoint() async throws {
         let harness = try await ServiceHarness(modelReplies: [ServiceHarness.textReply("ok")])
         let text = try await harness.test { client in
-            try await client.execute(uri: "/v1/agent/runs", method: .post, headers: ServiceHarness.authorized, body: ByteBuffer(string: #"{"goal":"hi"}"#))
+            try await client.execute(
+                uri: "/v1/agent/runs", method: .post, headers: ServiceHarness.authorized, body: ByteBuffer(string: #"{"goal":"hi"}"#))
             try await client.execute(uri: "/v1/agent/runs", method: .post, body: ByteBuffer(string: #"{"goal":"hi"}"#))
             return try await client.execute(uri: "/metrics", method: .get) { String(buffer: $0.body) }
         }

@@ -4,8 +4,9 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import PhoenixClient
-@testable import StackService
 import Testing
+
+@testable import StackService
 
 @Suite("Joining a trace moves nothing: sessions of feedback, page traces")
 struct TraceJoiningTests {

@@ -33,7 +33,8 @@ public final class BackgroundProcess: Sendable {
             if let line = printed.split(separator: "\n").first(where: { $0.contains(text) }) { return String(line) }
             var status: Int32 = 0
             if waitpid(pid, &status, WNOHANG) == pid {
-                throw ChildProcessFailure(command: "\(pid)", reason: "ended (wait status \(status)) before printing '\(text)'; it printed: \(printed)")
+                throw ChildProcessFailure(
+                    command: "\(pid)", reason: "ended (wait status \(status)) before printing '\(text)'; it printed: \(printed)")
             }
             try await Task.sleep(for: .milliseconds(100))
         }

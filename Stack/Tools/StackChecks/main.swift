@@ -82,7 +82,9 @@ func page(_ arguments: [String]) async throws {
     let firstToken = browser!.attributes["browser.time_to_first_token_ms"]
     try expect(firstToken?.intValue.map { $0 >= 0 } ?? false, "browser span attributes: \(browser!.attributes)")
     try await waitForTraceAnnotation(client, project: project, traceID: traceID, label: "thumbs_down")
-    print("chat page: trace \(traceID) in Phoenix with browser.question (\(firstToken!.intValue!) ms to first token) beside the server span, and the thumbs_down trace annotation")
+    print(
+        "chat page: trace \(traceID) in Phoenix with browser.question (\(firstToken!.intValue!) ms to first token) beside the server span, and the thumbs_down trace annotation"
+    )
 }
 
 /// Waits (up to 60 s) until the trace carries an annotation with `label`: feedback is delivered once
@@ -184,7 +186,10 @@ let usage: [String: Int] = [
     "rss-summary": 0,
 ]
 guard let mode = arguments.first, let count = usage[mode], arguments.count - 1 >= count else {
-    FileHandle.standardError.write(Data("usage: StackChecks quickstart|serve|page|trace-annotation|phoenix-count|phoenix-traces|exported|spool|rss|rss-summary …; see Stack/Tools/StackChecks/main.swift\n".utf8))
+    FileHandle.standardError.write(
+        Data(
+            "usage: StackChecks quickstart|serve|page|trace-annotation|phoenix-count|phoenix-traces|exported|spool|rss|rss-summary …; see Stack/Tools/StackChecks/main.swift\n"
+                .utf8))
     exit(2)
 }
 let rest = Array(arguments.dropFirst())

@@ -12,7 +12,8 @@ struct WireAnthropicTests {
 
     @Test("The request: system first, tool results as tool messages, tool_use as tool calls, parameters without model, system, messages and tools")
     func request() async throws {
-        let response = #"{"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5-20250929","content":[{"type":"text","text":"Cold."}],"stop_reason":"end_turn","usage":{"input_tokens":10,"output_tokens":3}}"#
+        let response =
+            #"{"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5-20250929","content":[{"type":"text","text":"Cold."}],"stop_reason":"end_turn","usage":{"input_tokens":10,"output_tokens":3}}"#
         let span = try await CannedExchange(url: Self.url, request: Self.request, response: [response]).record().only(kind: .llm)
         #expect(span.operationName == "messages.create")
         #expect(span.attribute("llm.system") == "anthropic")
@@ -71,7 +72,8 @@ struct WireAnthropicTests {
         let request = #"""
             {"model":"claude-sonnet-4-5","max_tokens":64,"messages":[{"role":"user","content":[{"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"JVBERi0xLjQK"}},{"type":"image","source":{"type":"file","file_id":"file_1"}},{"type":"text","text":"Summarise."}]}]}
             """#
-        let response = #"{"id":"msg_4","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[{"type":"web_search_tool_result","tool_use_id":"srvtoolu_1","content":[]},{"type":"text","text":"Done."}],"stop_reason":"end_turn","usage":{"input_tokens":9,"output_tokens":2}}"#
+        let response =
+            #"{"id":"msg_4","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[{"type":"web_search_tool_result","tool_use_id":"srvtoolu_1","content":[]},{"type":"text","text":"Done."}],"stop_reason":"end_turn","usage":{"input_tokens":9,"output_tokens":2}}"#
         let span = try await CannedExchange(url: Self.url, request: request, response: [response]).record().only(kind: .llm)
         let input = "llm.input_messages.0.message.contents"
         #expect(span.attribute("\(input).0.message_content.type") == "document")
@@ -87,7 +89,8 @@ struct WireAnthropicTests {
         #expect(span.attribute("openinference.swift.recording_issue") == nil)
     }
 
-    @Test("A stream: message_start's usage, blocks joined from their deltas (thinking, signature, text, tool input JSON), message_delta's stop reason")
+    @Test(
+        "A stream: message_start's usage, blocks joined from their deltas (thinking, signature, text, tool input JSON), message_delta's stop reason")
     func stream() async throws {
         let events = [
             #"{"type":"message_start","message":{"id":"msg_3","type":"message","role":"assistant","content":[],"model":"claude-sonnet-4-5","stop_reason":null,"usage":{"input_tokens":20,"cache_read_input_tokens":5,"output_tokens":1}}}"#,

@@ -8,7 +8,8 @@ struct WireEmbeddingsTests {
     @Test("An embeddings call is an EMBEDDING span named CreateEmbeddings with texts, vectors, parameters, model and tokens")
     func embeddings() async throws {
         let request = #"{"model":"text-embedding-3-small","input":["red","blue"],"encoding_format":"float"}"#
-        let response = #"{"object":"list","data":[{"object":"embedding","index":1,"embedding":[0.5,-1]},{"object":"embedding","index":0,"embedding":[0.25,2]}],"model":"text-embedding-3-small","usage":{"prompt_tokens":2,"total_tokens":2}}"#
+        let response =
+            #"{"object":"list","data":[{"object":"embedding","index":1,"embedding":[0.5,-1]},{"object":"embedding","index":0,"embedding":[0.25,2]}],"model":"text-embedding-3-small","usage":{"prompt_tokens":2,"total_tokens":2}}"#
         let span = try await CannedExchange(url: "https://api.openai.com/v1/embeddings", request: request, response: [response]).record()
             .only(kind: .embedding)
         #expect(span.operationName == "CreateEmbeddings")

@@ -10,10 +10,14 @@ struct WireGeminiTests {
         {"systemInstruction":{"parts":[{"text":"Be brief."}]},"contents":[{"role":"user","parts":[{"text":"Weather in Oslo?"}]},{"role":"model","parts":[{"functionCall":{"name":"weather","args":{"city":"Oslo"}},"thoughtSignature":"c2ln"}]},{"role":"user","parts":[{"functionResponse":{"name":"weather","response":{"temp":-3}}}]}],"tools":[{"functionDeclarations":[{"name":"weather","description":"Current weather","parameters":{"type":"OBJECT"}}]}],"generationConfig":{"temperature":0.1,"thinkingConfig":{"includeThoughts":true}}}
         """#
 
-    @Test("The request: system instruction first, function responses as tool messages, declarations as tools, generationConfig as parameters, the model from the path")
+    @Test(
+        "The request: system instruction first, function responses as tool messages, declarations as tools, generationConfig as parameters, the model from the path"
+    )
     func request() async throws {
-        let response = #"{"candidates":[{"content":{"role":"model","parts":[{"text":"Cold."}]},"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":12,"candidatesTokenCount":2,"totalTokenCount":14},"modelVersion":"gemini-2.5-flash-001"}"#
-        let span = try await CannedExchange(url: Self.base + ":generateContent", request: Self.request, response: [response]).record().only(kind: .llm)
+        let response =
+            #"{"candidates":[{"content":{"role":"model","parts":[{"text":"Cold."}]},"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":12,"candidatesTokenCount":2,"totalTokenCount":14},"modelVersion":"gemini-2.5-flash-001"}"#
+        let span = try await CannedExchange(url: Self.base + ":generateContent", request: Self.request, response: [response]).record().only(
+            kind: .llm)
         #expect(span.operationName == "GenerateContent")
         #expect(span.attribute("llm.provider") == "google")
         #expect(span.attribute("llm.system") == nil)
@@ -28,7 +32,10 @@ struct WireGeminiTests {
         #expect(span.attribute("llm.input_messages.3.message.role") == "tool")
         #expect(span.attribute("llm.input_messages.3.message.name") == "weather")
         #expect(span.attribute("llm.input_messages.3.message.content") == #"{"temp":-3}"#)
-        #expect(span.jsonAttribute("llm.tools.0.tool.json_schema") == ["name": "weather", "description": "Current weather", "parameters": ["type": "OBJECT"]])
+        #expect(
+            span.jsonAttribute("llm.tools.0.tool.json_schema") == [
+                "name": "weather", "description": "Current weather", "parameters": ["type": "OBJECT"],
+            ])
         #expect(span.attribute("llm.model_name") == "gemini-2.5-flash-001")
         #expect(span.attribute("llm.output_messages.0.message.role") == "model")
         #expect(span.attribute("llm.output_messages.0.message.content") == "Cold.")
@@ -39,8 +46,10 @@ struct WireGeminiTests {
 
     @Test("Thought parts become reasoning parts with their signature; thought tokens count in the completion")
     func thoughts() async throws {
-        let response = #"{"candidates":[{"content":{"role":"model","parts":[{"text":"Considering Oslo.","thought":true,"thoughtSignature":"dGhvdWdodA=="},{"text":"Cold."}]},"finishReason":"STOP"}],"usageMetadata":{"promptTokenCount":10,"cachedContentTokenCount":4,"candidatesTokenCount":2,"thoughtsTokenCount":8,"totalTokenCount":20}}"#
-        let span = try await CannedExchange(url: Self.base + ":generateContent", request: Self.request, response: [response]).record().only(kind: .llm)
+        let response =
+            #"{"candidates":[{"content":{"role":"model","parts":[{"text":"Considering Oslo.","thought":true,"thoughtSignature":"dGhvdWdodA=="},{"text":"Cold."}]},"finishReason":"STOP"}],"usageMetadata":{"promptTokenCount":10,"cachedContentTokenCount":4,"candidatesTokenCount":2,"thoughtsTokenCount":8,"totalTokenCount":20}}"#
+        let span = try await CannedExchange(url: Self.base + ":generateContent", request: Self.request, response: [response]).record().only(
+            kind: .llm)
         let contents = "llm.output_messages.0.message.contents"
         #expect(span.attribute("\(contents).0.message_content.type") == "reasoning")
         #expect(span.attribute("\(contents).0.message_content.text") == "Considering Oslo.")
@@ -72,8 +81,10 @@ struct WireGeminiTests {
     @Test("A stream without alt=sse arrives as one JSON array and is merged the same way")
     func arrayStream() async throws {
         let body = "[" + Self.chunks.joined(separator: ",\r\n") + "]"
-        let span = try await CannedExchange(url: Self.base + ":streamGenerateContent", request: Self.request, response: [String(body.prefix(50)), String(body.dropFirst(50))])
-            .record().only(kind: .llm)
+        let span = try await CannedExchange(
+            url: Self.base + ":streamGenerateContent", request: Self.request, response: [String(body.prefix(50)), String(body.dropFirst(50))]
+        )
+        .record().only(kind: .llm)
         #expect(span.attribute("llm.output_messages.0.message.content") == "Cold.")
         #expect(span.intAttribute("llm.token_count.total") == 7)
     }

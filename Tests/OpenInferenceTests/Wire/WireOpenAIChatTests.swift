@@ -65,7 +65,8 @@ struct WireOpenAIChatTests {
         #expect(span.attribute("openinference.swift.recording_issue") == nil)
     }
 
-    static let streamRequest = #"{"model":"gpt-4o-mini","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"Hi"}]}"#
+    static let streamRequest =
+        #"{"model":"gpt-4o-mini","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"Hi"}]}"#
 
     @Test("A streamed answer is read event by event: first-token event, text joined, usage from the last chunk, merged completion as output")
     func streamedCompletion() async throws {
@@ -87,7 +88,10 @@ struct WireOpenAIChatTests {
         #expect(span.attribute("llm.output_messages.0.message.content") == "Hello!")
         #expect(span.attribute("llm.finish_reason") == "stop")
         #expect(span.intAttribute("llm.token_count.total") == 7)
-        #expect(span.jsonAttribute("output.value")?.member("choices") == [["index": 0, "message": ["role": "assistant", "content": "Hello!"], "finish_reason": "stop"]])
+        #expect(
+            span.jsonAttribute("output.value")?.member("choices") == [
+                ["index": 0, "message": ["role": "assistant", "content": "Hello!"], "finish_reason": "stop"]
+            ])
         #expect(span.jsonAttribute("llm.invocation_parameters")?.member("stream") == true)
         #expect(span.status?.code == .ok)
         #expect(span.attribute("openinference.swift.recording_issue") == nil)
@@ -134,7 +138,8 @@ struct WireOpenAIChatTests {
 
     @Test("The legacy function_call of an answer is recorded as message.function_call_name and arguments")
     func legacyFunctionCall() async throws {
-        let response = #"{"model":"llama","choices":[{"index":0,"message":{"role":"assistant","content":null,"function_call":{"name":"weather","arguments":"{\"city\":\"Oslo\"}"}},"finish_reason":"function_call"}]}"#
+        let response =
+            #"{"model":"llama","choices":[{"index":0,"message":{"role":"assistant","content":null,"function_call":{"name":"weather","arguments":"{\"city\":\"Oslo\"}"}},"finish_reason":"function_call"}]}"#
         let spans = await CannedExchange(url: "http://localhost:8080/v1/chat/completions", request: Self.streamRequest, response: [response]).record()
         let span = try spans.only(kind: .llm)
         #expect(span.attribute("llm.output_messages.0.message.function_call_name") == "weather")
@@ -187,7 +192,9 @@ extension OpenInferenceJSON {
 
 @Suite("Wire recorder: long streams")
 struct WireLongStreamTests {
-    @Test("Thousands of streamed pieces join into the whole answer, in OpenAI, Anthropic and Gemini shapes", arguments: ["openai", "anthropic", "gemini"])
+    @Test(
+        "Thousands of streamed pieces join into the whole answer, in OpenAI, Anthropic and Gemini shapes",
+        arguments: ["openai", "anthropic", "gemini"])
     func longStream(api: String) async throws {
         let pieces = (0..<3000).map { "w\($0) " }
         let url: String
@@ -198,7 +205,10 @@ struct WireLongStreamTests {
             events = pieces.map { #"{"choices":[{"index":0,"delta":{"content":"\#($0)"}}]}"# } + ["[DONE]"]
         case "anthropic":
             url = "https://api.anthropic.com/v1/messages"
-            events = [#"{"type":"message_start","message":{"role":"assistant","content":[],"usage":{"input_tokens":1}}}"#, #"{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"#]
+            events = [
+                #"{"type":"message_start","message":{"role":"assistant","content":[],"usage":{"input_tokens":1}}}"#,
+                #"{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"#,
+            ]
             events += pieces.map { #"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"\#($0)"}}"# }
             events.append(#"{"type":"message_stop"}"#)
         default:
@@ -206,7 +216,8 @@ struct WireLongStreamTests {
             events = pieces.map { #"{"candidates":[{"index":0,"content":{"role":"model","parts":[{"text":"\#($0)"}]}}]}"# }
         }
         let span = try await CannedExchange.stream(url: url, request: #"{"model":"m","messages":[]}"#, events: events).record().only(kind: .llm)
-        let text = span.attribute("llm.output_messages.0.message.content") ?? span.attribute("llm.output_messages.0.message.contents.0.message_content.text")
+        let text =
+            span.attribute("llm.output_messages.0.message.content") ?? span.attribute("llm.output_messages.0.message.contents.0.message_content.text")
         #expect(text == pieces.joined())
     }
 }

@@ -43,7 +43,8 @@ struct WireRecorderRulesTests {
 
     @Test("A response body that is not JSON is recorded as text with a note", arguments: knownCalls)
     func unreadableResponse(url: String) async throws {
-        let span = try #require(await CannedExchange(url: url, request: #"{"model":"m"}"#, response: ["<html>proxy", " error</html>"]).record().first)
+        let span = try #require(
+            await CannedExchange(url: url, request: #"{"model":"m"}"#, response: ["<html>proxy", " error</html>"]).record().first)
         #expect(span.attribute("output.value") == "<html>proxy error</html>")
         #expect(span.attribute("output.mime_type") == "text/plain")
         #expect(span.attribute("openinference.swift.recording_issue")?.hasPrefix("the response body is not JSON") == true)
@@ -81,10 +82,22 @@ struct WireRecorderRulesTests {
     @Test(
         "Hidden input images are redacted inside the recorded request body, in each API's image shape",
         arguments: [
-            ("https://api.openai.com/v1/chat/completions", #"{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"https://example.com/cat.png"}}]}]}"#),
-            ("https://api.openai.com/v1/responses", #"{"input":[{"role":"user","content":[{"type":"input_image","image_url":"https://example.com/cat.png"}]}]}"#),
-            ("https://api.anthropic.com/v1/messages", #"{"messages":[{"role":"user","content":[{"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBORw0KGgo"}}]}]}"#),
-            ("https://generativelanguage.googleapis.com/v1beta/models/g:generateContent", #"{"contents":[{"parts":[{"inlineData":{"mimeType":"image/png","data":"iVBORw0KGgo"}}]}]}"#),
+            (
+                "https://api.openai.com/v1/chat/completions",
+                #"{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"https://example.com/cat.png"}}]}]}"#
+            ),
+            (
+                "https://api.openai.com/v1/responses",
+                #"{"input":[{"role":"user","content":[{"type":"input_image","image_url":"https://example.com/cat.png"}]}]}"#
+            ),
+            (
+                "https://api.anthropic.com/v1/messages",
+                #"{"messages":[{"role":"user","content":[{"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBORw0KGgo"}}]}]}"#
+            ),
+            (
+                "https://generativelanguage.googleapis.com/v1beta/models/g:generateContent",
+                #"{"contents":[{"parts":[{"inlineData":{"mimeType":"image/png","data":"iVBORw0KGgo"}}]}]}"#
+            ),
         ]
     )
     func hiddenImages(url: String, request: String) async throws {
@@ -99,7 +112,8 @@ struct WireRecorderRulesTests {
     @Test("An exchange released before its response ended ends its span with a note")
     func releasedExchange() async throws {
         let spans = await recordSpans {
-            let exchange = WireRecorder().start(method: "POST", url: URL(string: "https://api.openai.com/v1/chat/completions")!, body: Data(#"{"messages":[]}"#.utf8))
+            let exchange = WireRecorder().start(
+                method: "POST", url: URL(string: "https://api.openai.com/v1/chat/completions")!, body: Data(#"{"messages":[]}"#.utf8))
             exchange?.receiveResponse(status: 200, headers: [:])
         }
         let span = try spans.only(kind: .llm)
@@ -109,7 +123,8 @@ struct WireRecorderRulesTests {
     @Test("Calls after the span ended change nothing")
     func callsAfterEnd() async throws {
         let spans = await recordSpans {
-            let exchange = WireRecorder().start(method: "POST", url: URL(string: "https://api.openai.com/v1/chat/completions")!, body: Data(#"{"messages":[]}"#.utf8))
+            let exchange = WireRecorder().start(
+                method: "POST", url: URL(string: "https://api.openai.com/v1/chat/completions")!, body: Data(#"{"messages":[]}"#.utf8))
             exchange?.receiveResponse(status: 200, headers: [:])
             exchange?.receiveBody(Data(#"{"choices":[]}"#.utf8))
             exchange?.finish()
@@ -128,7 +143,8 @@ struct WireRecorderEdgeTests {
     @Test("Under a tracer that records nothing, an exchange still takes the whole call and does nothing with it")
     func noRecordingTracer() {
         withTracer(NoOpTracer()) {
-            let exchange = WireRecorder().start(method: "POST", url: URL(string: "https://api.openai.com/v1/chat/completions")!, body: Data("{}".utf8))
+            let exchange = WireRecorder().start(
+                method: "POST", url: URL(string: "https://api.openai.com/v1/chat/completions")!, body: Data("{}".utf8))
             #expect(exchange != nil)
             exchange?.receiveResponse(status: 200, headers: ["content-type": "text/event-stream"])
             exchange?.receiveBody(Data("data: {}\n\n".utf8))
@@ -139,7 +155,10 @@ struct WireRecorderEdgeTests {
     @Test(
         "A part of a kind not recorded is left out with a note saying which",
         arguments: [
-            ("https://api.openai.com/v1/responses", #"{"input":[{"type":"item_reference","id":"msg_1"}]}"#, "an input item of type item_reference was not recorded"),
+            (
+                "https://api.openai.com/v1/responses", #"{"input":[{"type":"item_reference","id":"msg_1"}]}"#,
+                "an input item of type item_reference was not recorded"
+            )
         ]
     )
     func unrecordedParts(url: String, request: String, note: String) async throws {

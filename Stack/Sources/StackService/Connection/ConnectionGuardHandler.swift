@@ -150,7 +150,8 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
         case .head:
             refuse(
                 .requestTimeout, type: "request_timeout",
-                message: "the request line and headers did not arrive within \(timeouts.header.readable) (STACK_HEADER_TIMEOUT); the connection is closed"
+                message:
+                    "the request line and headers did not arrive within \(timeouts.header.readable) (STACK_HEADER_TIMEOUT); the connection is closed"
             )
         case .body:
             refuse(

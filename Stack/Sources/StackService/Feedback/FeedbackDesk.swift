@@ -142,19 +142,21 @@ public final class FeedbackDesk: Sendable {
                         .session(session), name: feedback.name, annotatorKind: .human, result: feedback.result,
                         metadata: feedback.annotationMetadata, identifier: feedback.id
                     )
-                } catch where error.status == 404 {
+                } catch  where error.status == 404 {
                     // Phoenix gives a trace one session, from the first span it stored with one; the
                     // sender's may not be it. The trace annotation stands; no other session is annotated.
-                    logger.info("feedback's session is not one Phoenix knows; only the trace is annotated", metadata: [
-                        "trace_id": .string(feedback.traceID), "session_id": .string(session),
-                    ])
+                    logger.info(
+                        "feedback's session is not one Phoenix knows; only the trace is annotated",
+                        metadata: [
+                            "trace_id": .string(feedback.traceID), "session_id": .string(session),
+                        ])
                     sessionID = nil
                 }
             }
             try? queue.remove(id: feedback.id)
             logger.info("feedback delivered", metadata: ["trace_id": .string(feedback.traceID), "session_id": "\(sessionID ?? "none")"])
             return .delivered(annotationID: annotationID ?? "", sessionID: sessionID)
-        } catch where error.status == 404 {
+        } catch  where error.status == 404 {
             return .traceMissing
         } catch {
             if let status = error.status, (400..<500).contains(status), status != 408, status != 429 {

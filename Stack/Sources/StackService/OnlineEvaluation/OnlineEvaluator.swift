@@ -99,7 +99,7 @@ public final class OnlineEvaluator: Service, Sendable {
         let spans: [PhoenixSpan]
         do {
             spans = try await phoenix.spans(project: project, traceID: run.traceID)
-        } catch where error.status == 404 {
+        } catch  where error.status == 404 {
             return nil  // the project appears with its first span
         }
         guard spans.contains(where: { $0.context.spanID == run.rootSpanID }) else { return nil }
@@ -239,7 +239,9 @@ public final class OnlineEvaluator: Service, Sendable {
             Counter(label: "stack_online_eval_evaluated_total").increment()
             logger.debug(
                 "online evaluation written",
-                metadata: ["evaluated_trace_id": .string(run.traceID), "annotations": "\(outcome.annotations)", "failures": "\(outcome.failures.count)"]
+                metadata: [
+                    "evaluated_trace_id": .string(run.traceID), "annotations": "\(outcome.annotations)", "failures": "\(outcome.failures.count)",
+                ]
             )
         } catch {
             if Task.isCancelled { skip(run, reason: "shutdown") } else { fail(run, evaluator: "phoenix", reason: "writing an annotation: \(error)") }

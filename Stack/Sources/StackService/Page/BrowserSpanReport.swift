@@ -66,7 +66,9 @@ public struct BrowserSpanReport: Decodable, Sendable, Hashable {
     /// - Throws: ``APIError`` 400 saying which field of which span is wrong.
     public func validate(now: Date = Date()) throws(APIError) {
         func bad(_ message: String) -> APIError { .badRequest(message) }
-        guard Self.isHex(traceID, count: 32) else { throw bad("field 'trace_id' should be the 32 lowercase hex characters of the answer's X-Trace-Id") }
+        guard Self.isHex(traceID, count: 32) else {
+            throw bad("field 'trace_id' should be the 32 lowercase hex characters of the answer's X-Trace-Id")
+        }
         guard (1...Self.maxSpans).contains(spans.count) else { throw bad("field 'spans' should hold 1 to \(Self.maxSpans) spans") }
         let nowMs = now.timeIntervalSince1970 * 1000
         for (index, span) in spans.enumerated() {
@@ -98,7 +100,8 @@ public struct BrowserSpanReport: Decodable, Sendable, Hashable {
                 case .bool: continue
                 case .int: continue
                 case .double(let number) where number.isFinite: continue
-                default: throw bad("attribute '\(key)' of \(field) should be a string of at most \(Self.maxText) characters, a finite number or a boolean")
+                default:
+                    throw bad("attribute '\(key)' of \(field) should be a string of at most \(Self.maxText) characters, a finite number or a boolean")
                 }
             }
         }

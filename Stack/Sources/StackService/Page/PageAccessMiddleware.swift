@@ -35,7 +35,8 @@ public struct PageAccessMiddleware<Context: AuthenticatedUserContext & PageSessi
         guard ChatPage.tokenPaths.contains(path) else {
             throw APIError(
                 .forbidden, type: "forbidden",
-                message: "a page token may only ask, send feedback and report timing (\(ChatPage.tokenPaths.sorted().joined(separator: ", "))); use an API key for \(path)"
+                message:
+                    "a page token may only ask, send feedback and report timing (\(ChatPage.tokenPaths.sorted().joined(separator: ", "))); use an API key for \(path)"
             )
         }
         let user = page.configuration.userID
@@ -46,7 +47,8 @@ public struct PageAccessMiddleware<Context: AuthenticatedUserContext & PageSessi
             throw ChatPage.refusal(error)
         }
         let limit = page.configuration.requestsPerMinute
-        let wait = page.limiter.admit("token \(token.subject)", limit: limit)
+        let wait =
+            page.limiter.admit("token \(token.subject)", limit: limit)
             ?? context.clientAddress.flatMap { page.limiter.admit("address \($0)", limit: limit * 4) }
         if let wait {
             context.responseHeaders.set(.retryAfter, "\(wait)")

@@ -90,7 +90,8 @@ extension FeedbackTokenSigner {
     /// The signed text of `token`.
     public func sign(_ token: SignedToken) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: token.message, using: secret.key)
-        return "\(SignedToken.version).\(token.purpose.rawValue).\(Int64(token.expires.timeIntervalSince1970)).\(token.subject).\(Self.base64URL(Data(mac)))"
+        return
+            "\(SignedToken.version).\(token.purpose.rawValue).\(Int64(token.expires.timeIntervalSince1970)).\(token.subject).\(Self.base64URL(Data(mac)))"
     }
 
     /// Checks `text` as a token for `purpose` held by `userID` at `now`, and returns it.

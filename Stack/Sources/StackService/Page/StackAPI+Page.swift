@@ -42,7 +42,8 @@ extension StackAPI {
     /// list empty) when the server has none.
     func findPassages(_ request: Request, context: StackRequestContext) async throws -> Response {
         guard let page else {
-            throw APIError(.notFound, type: "page_disabled", message: "passages are served to the chat page, which is turned off on this server (STACK_PAGE)")
+            throw APIError(
+                .notFound, type: "page_disabled", message: "passages are served to the chat page, which is turned off on this server (STACK_PAGE)")
         }
         let body = try await request.decodeJSON(PassagesBody.self, context: context)
         let query = body.query.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -65,7 +66,8 @@ extension StackAPI {
     /// is recorded. 202 with the count of spans recorded.
     func acceptBrowserSpans(_ request: Request, context: StackRequestContext) async throws -> Response {
         guard let page else {
-            throw APIError(.notFound, type: "page_disabled", message: "browser spans come from the chat page, which is turned off on this server (STACK_PAGE)")
+            throw APIError(
+                .notFound, type: "page_disabled", message: "browser spans come from the chat page, which is turned off on this server (STACK_PAGE)")
         }
         let report = try await request.decodeJSON(BrowserSpanReport.self, context: context, fixedLimit: BrowserSpanReport.maxBodyBytes)
         try report.validate()
