@@ -1,4 +1,4 @@
-.PHONY: test demo bench soak soak-cluster build generate docs clean-cache
+.PHONY: test demo bench load soak soak-cluster build generate docs format clean-cache
 
 ## Builds, starts a private Phoenix, runs unit and integration tests, checks the quick start's trace.
 test:
@@ -11,6 +11,11 @@ demo:
 ## Release-built tracing benchmarks beside Python's OpenTelemetry SDK (see docs/performance.md).
 bench:
 	bash scripts/bench.sh
+
+## wrk at saturation against stack serve (traced, untraced) and the scripted model alone, then ten
+## minutes of RSS under load (about 16 minutes after the release build; see docs/reliability.md "Under full load").
+load:
+	bash scripts/load.sh
 
 ## Drives stack serve with concurrent agent runs while Phoenix records every trace (see docs/reliability.md).
 soak:
@@ -29,6 +34,10 @@ generate:
 ## DocC documentation of every product (all traits on) into .build/docs; fails on any DocC warning.
 docs:
 	bash scripts/docs.sh
+
+## Formats every Swift source with swift-format and .swift-format (make test fails on any finding).
+format:
+	bash scripts/format.sh
 
 build:
 	swift build && swift build --package-path Stack
