@@ -1,6 +1,7 @@
-@testable import OpenInferenceTelemetry
 import Testing
 import Tracing
+
+@testable import OpenInferenceTelemetry
 
 @Suite("The batch processor's decisions, without a clock or an exporter")
 struct BatchSpanProcessorStateMachineTests {
@@ -157,7 +158,9 @@ struct BatchSpanProcessorStateMachineTests {
         #expect(machine.failed == 0)
     }
 
-    @Test("A passed deadline ends the round before the next batch; a bounded flush wakes the loop for what it leaves", arguments: Machine.ExportRound.allCases)
+    @Test(
+        "A passed deadline ends the round before the next batch; a bounded flush wakes the loop for what it leaves",
+        arguments: Machine.ExportRound.allCases)
     func deadlineEndsTheRound(round: Machine.ExportRound) {
         var machine = Machine(maxQueueSize: 10, maxExportBatchSize: 4, canSpill: false)
         for span in Self.spans(6) { _ = machine.spanEnded(span) }

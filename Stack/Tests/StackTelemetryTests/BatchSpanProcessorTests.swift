@@ -1,8 +1,9 @@
 import Foundation
-@testable import OpenInferenceTelemetry
 import Synchronization
 import Testing
 import Tracing
+
+@testable import OpenInferenceTelemetry
 
 @Suite("Batch processing and export failures")
 struct BatchSpanProcessorTests {

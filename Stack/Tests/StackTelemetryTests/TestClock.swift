@@ -61,7 +61,10 @@ final class TestClock: Clock, Sendable {
         }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                enum Registration { case asleep([CheckedContinuation<Void, Never>]), due, cancelled }
+                enum Registration {
+                    case asleep([CheckedContinuation<Void, Never>])
+                    case due, cancelled
+                }
                 let registration = state.withLock { state -> Registration in
                     // Checked under the lock the cancellation handler takes, so a cancellation either
                     // finds this sleeper registered or is seen here.
