@@ -195,7 +195,7 @@ public final class Telemetry: Service {
 
     /// Exports the spans ended so far, returning within `limit`: for flushing on a request path, where
     /// a collector that is down or hanging must not hold the answer (see
-    /// ``BatchSpanProcessor/forceFlush(waitingAtMost:)``; nothing is dropped for the limit). Traces the
+    /// ``ClockedBatchSpanProcessor/forceFlush(waitingAtMost:)``; nothing is dropped for the limit). Traces the
     /// tail sampler holds past their wait are decided first; log records and metrics are left to their loops.
     public func forceFlush(waitingAtMost limit: Duration) async {
         let deadline = ContinuousClock.now.advanced(by: limit)

@@ -4,8 +4,20 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
+/// The batch span processor on the continuous clock: what ``Telemetry`` runs and what applications
+/// build. See ``ClockedBatchSpanProcessor`` for what it does.
+///
+/// ```swift
+/// let batch = BatchSpanProcessor(exporter: exporter)
+/// let tracer = StackTracer(processor: batch)
+/// ```
+public typealias BatchSpanProcessor = ClockedBatchSpanProcessor<ContinuousClock>
+
 /// Buffers ended spans in a bounded queue and exports them in batches from a background loop,
 /// so the application never waits on the network.
+///
+/// Build it as ``BatchSpanProcessor``, on the continuous clock; the clock is a generic parameter so that
+/// the processor's schedule, timeouts and deadlines can be tested on a clock that only moves when told.
 ///
 /// The loop is a swift-service-lifecycle `Service`: run it in your `ServiceGroup` (``Telemetry``
 /// does this for you). On graceful shutdown it exports what is queued, within
@@ -22,7 +34,243 @@ import Synchronization
 /// The counts are also swift-metrics counters, published from the export loop (never the hot path):
 /// `stack_telemetry_spans_exported_total`, `stack_telemetry_spans_failed_total` and
 /// `stack_telemetry_spans_dropped_total`.
-public final class BatchSpanProcessor: SpanProcessor, Service {
+public final class ClockedBatchSpanProcessor<ProcessorClock: Clock>: SpanProcessor, Service where ProcessorClock.Duration == Duration {
+    private typealias StateMachine = BatchSpanProcessorStateMachine
+
+    /// Where batches go.
+    public let exporter: any SpanExporter
+    /// The queue and batch sizes and timings, with the sizes made consistent (at least one span, a batch
+    /// no larger than the queue).
+    public let configuration: BatchSpanProcessor.Configuration
+    private let logger: Logger
+    private let metricsFactory: (any MetricsFactory)?
+    private let warnings: WarningThrottle
+    private let state: Mutex<StateMachine>
+    private let wakeups: AsyncStream<Void>
+    private let wake: AsyncStream<Void>.Continuation
+    /// Signals that the queue is nearly full while an export waits; the state machine signals it only
+    /// when the exporter keeps spans for later.
+    private let spillSignals: AsyncStream<Void>
+    private let spill: AsyncStream<Void>.Continuation
+    /// Measures the schedule delay, export timeouts and deadlines.
+    private let clock: ProcessorClock
+
+    /// A processor measuring its schedule, export timeouts and deadlines on `clock` (tests pass a clock
+    /// they advance by hand).
+    ///
+    /// - Parameters:
+    ///   - exporter: where batches go.
+    ///   - configuration: the queue size, batch size, schedule and export timeout.
+    ///   - logger: where the processor reports dropped spans and failed exports; `nil` logs nothing.
+    ///   - metricsFactory: where the span counts are published; `nil` uses the one
+    ///   bootstrapped with `MetricsSystem` at the time of publishing.
+    ///   - clock: the clock of the schedule delay, the timeouts and the deadlines.
+    init(
+        exporter: any SpanExporter,
+        configuration: BatchSpanProcessor.Configuration = .default,
+        logger: Logger? = nil,
+        metricsFactory: (any MetricsFactory)? = nil,
+        clock: ProcessorClock
+    ) {
+        self.exporter = exporter
+        self.metricsFactory = metricsFactory
+        let machine = StateMachine(
+            maxQueueSize: configuration.maxQueueSize,
+            maxExportBatchSize: configuration.maxExportBatchSize,
+            canSpill: exporter.keepsForLater
+        )
+        var configuration = configuration
+        configuration.maxQueueSize = machine.maxQueueSize
+        configuration.maxExportBatchSize = machine.maxExportBatchSize
+        self.configuration = configuration
+        self.state = Mutex(machine)
+        self.warnings = WarningThrottle(interval: configuration.dropWarningInterval)
+        self.logger = logger ?? .current
+        (self.wakeups, self.wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        (self.spillSignals, self.spill) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        self.clock = clock
+    }
+
+    /// Spans dropped because the queue was full or the processor was shut down.
+    public var droppedSpans: Int { state.withLock { $0.dropped } }
+    /// Spans handed to the exporter successfully.
+    public var exportedSpans: Int { state.withLock { $0.exported } }
+    /// Spans in batches the exporter failed to deliver.
+    public var failedSpans: Int { state.withLock { $0.failed } }
+    /// Spans moved from a nearly full queue to the exporter's spool while an export waited.
+    public var spilledSpans: Int { state.withLock { $0.spilled } }
+
+    /// Queues `span` for export without waiting: wakes the export loop when a batch is full, and drops
+    /// (and counts) the span when the queue is full or the processor shut down.
+    public func onEnd(_ span: FinishedSpan) {
+        switch state.withLock({ $0.spanEnded(span) }) {
+        case .none:
+            break
+        case .wakeExportLoop:
+            wake.yield()
+        case .spill:
+            spill.yield()
+        case .wakeExportLoopAndSpill:
+            wake.yield()
+            spill.yield()
+        case .dropped:
+            warnIfDue("dropping spans: the export queue of \(configuration.maxQueueSize) is full or closed")
+        }
+    }
+
+    /// Runs the export loop until graceful shutdown or cancellation, then flushes within the deadline.
+    public func run() async throws {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { [wake, configuration, clock] in
+                while !Task.isCancelled {
+                    try? await clock.sleep(for: configuration.scheduleDelay)
+                    wake.yield()
+                }
+            }
+            group.addTask { [self] in
+                for await _ in spillSignals { spillWhileExporting() }
+            }
+            for await _ in wakeups.cancelOnGracefulShutdown() {
+                await exportQueued(.scheduled)
+            }
+            spill.finish()
+            group.cancelAll()
+        }
+        await shutdown()
+    }
+
+    /// Exports everything queued, batch after batch, each under ``Configuration/exportTimeout``, then
+    /// flushes the exporter.
+    public func forceFlush() async {
+        await exportQueued(.flush)
+        await exporter.forceFlush()
+    }
+
+    /// Exports what is queued, like ``forceFlush()``, but returns within `limit`: for a caller that
+    /// flushes on its request path (`stack mcp` after each tool call, so its span reaches the collector
+    /// before its caller's).
+    ///
+    /// Nothing is lost to the limit: a batch whose export it cuts short goes back to the front of the
+    /// queue (with a spool, the exporter may keep it there instead), and the export loop is woken to
+    /// deliver it with its usual retries. While the collector is failing (the last export failed and
+    /// none has succeeded since) it returns at once and leaves the spans to the loop, so a collector
+    /// that is down costs the caller nothing.
+    public func forceFlush(waitingAtMost limit: Duration) async {
+        await forceFlush(until: clock.now.advanced(by: limit))
+    }
+
+    /// ``forceFlush(waitingAtMost:)`` with the deadline as an instant, so several processors share one.
+    func forceFlush(until deadline: ProcessorClock.Instant) async {
+        switch state.withLock({ $0.boundedFlushRequested() }) {
+        case .skip:
+            return
+        case .export:
+            await exportQueued(.boundedFlush, deadline: deadline)
+        }
+    }
+
+    /// Stops queueing (later spans are dropped and counted), exports what is queued within
+    /// ``Configuration/shutdownTimeout``, hands what the deadline leaves to the exporter's spool (what it
+    /// cannot keep is dropped), then shuts the exporter down. Later calls return at once.
+    public func shutdown() async {
+        switch state.withLock({ $0.shutdownRequested() }) {
+        case .none:
+            return
+        case .shutDown:
+            break
+        }
+        wake.finish()
+        spill.finish()
+        let deadline = clock.now.advanced(by: configuration.shutdownTimeout)
+        await exportQueued(.shutdown, deadline: deadline)
+        let abandoned = state.withLock { $0.takeLeftovers() }
+        if !abandoned.isEmpty {
+            // An exporter with a spool keeps them for the next process; what it cannot keep is dropped.
+            let kept = exporter.keepForLater(abandoned)
+            let lost = abandoned.count - kept
+            state.withLock { $0.leftoversKept(kept, of: abandoned.count) }
+            logger.warning(
+                "telemetry shutdown deadline passed; \(abandoned.count) spans were not exported",
+                metadata: ["spans_kept_for_later": "\(kept)", "spans_dropped": "\(lost)"]
+            )
+        }
+        publishMetrics()
+        await exporter.shutdown()
+    }
+
+    /// Exports queued batches as `round` asks, up to `deadline` when given.
+    private func exportQueued(_ round: StateMachine.ExportRound, deadline: ProcessorClock.Instant? = nil) async {
+        while true {
+            let deadlinePassed = deadline.map { clock.now >= $0 } ?? false
+            let batch: [FinishedSpan]
+            switch state.withLock({ $0.nextBatch(in: round, deadlinePassed: deadlinePassed) }) {
+            case .deadlinePassed(let wakeExportLoop):
+                if wakeExportLoop { wake.yield() }
+                return
+            case .roundFinished:
+                publishMetrics()
+                return
+            case .export(let spans):
+                batch = spans
+            }
+            var timeout = configuration.exportTimeout
+            if let deadline { timeout = min(timeout, clock.now.duration(to: deadline)) }
+            let outcome: StateMachine.ExportOutcome
+            var failure: (any Error)?
+            do {
+                let result = try await withTimeout(timeout, on: clock) { [exporter] in try await exporter.export(batch) }
+                outcome = result.wasKeptForLater ? .keptForLater : .delivered
+            } catch let error as TelemetryError where error.code == .exportTimedOut {
+                (outcome, failure) = (.timedOut, error)
+            } catch {
+                (outcome, failure) = (.failed, error)
+            }
+            let action = state.withLock { $0.exportFinished(batch, outcome: outcome, in: round) }
+            switch action {
+            case .requeued:
+                wake.yield()
+                publishMetrics()
+                return
+            case .exportNextBatch(let warnFailure), .finishRound(let warnFailure):
+                if warnFailure, let failure { warnIfDue("could not export \(batch.count) spans: \(failure)") }
+                publishMetrics()
+                if case .finishRound = action { return }
+            }
+        }
+    }
+
+    /// Moves the oldest queued batches to the exporter's spool while an export waits and the queue is
+    /// nearly full; what the spool cannot take is dropped and counted.
+    private func spillWhileExporting() {
+        while case .spill(let batch) = state.withLock({ $0.nextSpill() }) {
+            let kept = exporter.keepForLater(batch)
+            if state.withLock({ $0.spillFinished(count: batch.count, kept: kept) }) {
+                warnIfDue("dropping spans: the export queue of \(configuration.maxQueueSize) is full and the spool took \(kept) of \(batch.count)")
+            }
+        }
+    }
+
+    /// Adds what changed since the last call to the swift-metrics counters.
+    private func publishMetrics() {
+        let delta = state.withLock { $0.takeUnpublishedCounts() }
+        let factory = metricsFactory ?? MetricsSystem.factory
+        if delta.exported > 0 { Counter(label: "stack_telemetry_spans_exported_total", factory: factory).increment(by: delta.exported) }
+        if delta.failed > 0 { Counter(label: "stack_telemetry_spans_failed_total", factory: factory).increment(by: delta.failed) }
+        if delta.dropped > 0 { Counter(label: "stack_telemetry_spans_dropped_total", factory: factory).increment(by: delta.dropped) }
+    }
+
+    /// Logs `message` with the running totals, unless a warning passed within the throttle's interval.
+    private func warnIfDue(_ message: @autoclosure () -> String) {
+        guard warnings.isDue() else { return }
+        let (dropped, failed) = state.withLock { ($0.dropped, $0.failed) }
+        logger.warning(
+            "\(message())",
+            metadata: ["dropped_spans_total": "\(dropped)", "failed_spans_total": "\(failed)"]
+        )
+    }
+}
+
+extension ClockedBatchSpanProcessor where ProcessorClock == ContinuousClock {
     /// Queue and batch sizes and timings. Defaults follow OpenTelemetry's `OTEL_BSP_*` defaults.
     public struct Configuration: Sendable, Hashable {
         /// How long the loop waits between exports when batches are not full (`OTEL_BSP_SCHEDULE_DELAY`).
@@ -38,285 +286,46 @@ public final class BatchSpanProcessor: SpanProcessor, Service {
         /// The least time between two log lines about dropped spans or failed exports.
         public var dropWarningInterval: Duration = .seconds(10)
 
+        /// OpenTelemetry's defaults; set the properties to change them.
         public init() {}
 
+        /// OpenTelemetry's defaults: a batch of 512 every 5 s from a queue of 2048, 30 s an export.
         public static let `default` = Configuration()
     }
 
-    private struct State {
-        var queue: [FinishedSpan] = []
-        var dropped = 0
-        var exported = 0
-        var failed = 0
-        var spilled = 0
-        /// An export call is waiting for its answer.
-        var exporting = false
-        /// The last export failed, timed out or was spooled, and none has succeeded since.
-        var collectorFailing = false
-        var isShutdown = false
-        /// The counts last published as metrics.
-        var published = (dropped: 0, exported: 0, failed: 0)
-    }
-
-    public let exporter: any SpanExporter
-    public let configuration: Configuration
-    private let logger: Logger
-    private let metricsFactory: (any MetricsFactory)?
-    private let warnings: WarningThrottle
-    private let state = Mutex(State())
-    private let wakeups: AsyncStream<Void>
-    private let wake: AsyncStream<Void>.Continuation
-    /// Signals that the queue is nearly full while an export waits; `nil` when the exporter keeps nothing.
-    private let spillSignals: AsyncStream<Void>
-    private let spill: AsyncStream<Void>.Continuation?
-    /// The queue length from which queued spans move to the exporter's spool while an export waits.
-    private let spillThreshold: Int
-
+    /// A processor batching spans to `exporter`, timed on the continuous clock. Run it (``run()``) for
+    /// the export loop.
+    ///
     /// - Parameters:
     ///   - exporter: where batches go.
     ///   - configuration: the queue size, batch size, schedule and export timeout.
     ///   - logger: where the processor reports dropped spans and failed exports; `nil` logs nothing.
     ///   - metricsFactory: where the span counts are published; `nil` uses the one
     ///   bootstrapped with `MetricsSystem` at the time of publishing.
-    public init(
+    public convenience init(
         exporter: any SpanExporter,
         configuration: Configuration = .default,
         logger: Logger? = nil,
         metricsFactory: (any MetricsFactory)? = nil
     ) {
-        self.exporter = exporter
-        self.metricsFactory = metricsFactory
-        var configuration = configuration
-        configuration.maxQueueSize = max(1, configuration.maxQueueSize)
-        configuration.maxExportBatchSize = max(1, min(configuration.maxExportBatchSize, configuration.maxQueueSize))
-        self.configuration = configuration
-        self.warnings = WarningThrottle(interval: configuration.dropWarningInterval)
-        self.logger = logger ?? .current
-        (self.wakeups, self.wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        let (spillSignals, spill) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        self.spillSignals = spillSignals
-        self.spill = exporter.keepsForLater ? spill : nil
-        self.spillThreshold = max(1, configuration.maxQueueSize - configuration.maxExportBatchSize)
-    }
-
-    /// Spans dropped because the queue was full or the processor was shut down.
-    public var droppedSpans: Int { state.withLock { $0.dropped } }
-    /// Spans handed to the exporter successfully.
-    public var exportedSpans: Int { state.withLock { $0.exported } }
-    /// Spans in batches the exporter failed to deliver.
-    public var failedSpans: Int { state.withLock { $0.failed } }
-    /// Spans moved from a nearly full queue to the exporter's spool while an export waited.
-    public var spilledSpans: Int { state.withLock { $0.spilled } }
-
-    public func onEnd(_ span: FinishedSpan) {
-        let (shouldWake, shouldSpill, droppedNow) = state.withLock { state -> (Bool, Bool, Bool) in
-            guard !state.isShutdown, state.queue.count < configuration.maxQueueSize else {
-                state.dropped += 1
-                return (false, false, true)
-            }
-            state.queue.append(span)
-            return (state.queue.count >= configuration.maxExportBatchSize, state.exporting && state.queue.count >= spillThreshold, false)
-        }
-        if shouldWake { wake.yield() }
-        if shouldSpill { spill?.yield() }
-        if droppedNow { warnIfDue("dropping spans: the export queue of \(configuration.maxQueueSize) is full or closed") }
-    }
-
-    /// Runs the export loop until graceful shutdown or cancellation, then flushes within the deadline.
-    public func run() async throws {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { [wake, configuration] in
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: configuration.scheduleDelay)
-                    wake.yield()
-                }
-            }
-            group.addTask { [self] in
-                for await _ in spillSignals { spillWhileExporting() }
-            }
-            for await _ in wakeups.cancelOnGracefulShutdown() {
-                await exportQueued(untilEmpty: false)
-            }
-            spill?.finish()
-            group.cancelAll()
-        }
-        await shutdown()
-    }
-
-    public func forceFlush() async {
-        await exportQueued(untilEmpty: true)
-        await exporter.forceFlush()
-    }
-
-    /// Exports what is queued, like ``forceFlush()``, but returns within `limit`: for a caller that
-    /// flushes on its request path (`stack mcp` after each tool call, so its span reaches the collector
-    /// before its caller's).
-    ///
-    /// Nothing is lost to the limit: a batch whose export it cuts short goes back to the front of the
-    /// queue (with a spool, the exporter may keep it there instead), and the export loop is woken to
-    /// deliver it with its usual retries. While the collector is failing (the last export failed and
-    /// none has succeeded since) it returns at once and leaves the spans to the loop, so a collector
-    /// that is down costs the caller nothing.
-    public func forceFlush(waitingAtMost limit: Duration) async {
-        await forceFlush(until: ContinuousClock.now.advanced(by: limit))
-    }
-
-    /// ``forceFlush(waitingAtMost:)`` with the deadline as an instant, so several processors share one.
-    func forceFlush(until deadline: ContinuousClock.Instant) async {
-        guard !state.withLock({ $0.collectorFailing }) else { return }
-        await exportQueued(untilEmpty: true, deadline: deadline, requeueAtDeadline: true)
-    }
-
-    public func shutdown() async {
-        let wasShutdown = state.withLock { state in
-            defer { state.isShutdown = true }
-            return state.isShutdown
-        }
-        guard !wasShutdown else { return }
-        wake.finish()
-        spill?.finish()
-        let deadline = ContinuousClock.now.advanced(by: configuration.shutdownTimeout)
-        await exportQueued(untilEmpty: true, deadline: deadline)
-        let abandoned = state.withLock { state in
-            defer { state.queue.removeAll() }
-            return state.queue
-        }
-        if !abandoned.isEmpty {
-            // An exporter with a spool keeps them for the next process; what it cannot keep is dropped.
-            let kept = exporter.keepForLater(abandoned)
-            let lost = abandoned.count - kept
-            state.withLock { $0.dropped += lost }
-            logger.warning(
-                "telemetry shutdown deadline passed; \(abandoned.count) spans were not exported",
-                metadata: ["spans_kept_for_later": "\(kept)", "spans_dropped": "\(lost)"]
-            )
-        }
-        publishMetrics()
-        await exporter.shutdown()
-    }
-
-    /// The oldest spans, up to a batch; `toSpill` takes them only while an export waits and the queue
-    /// is nearly full.
-    private func takeBatch(toSpill: Bool = false) -> [FinishedSpan] {
-        state.withLock { state in
-            if toSpill, !(state.exporting && state.queue.count >= spillThreshold) { return [] }
-            let count = min(state.queue.count, configuration.maxExportBatchSize)
-            let batch = Array(state.queue.prefix(count))
-            state.queue.removeFirst(count)
-            return batch
-        }
-    }
-
-    /// Exports queued batches, up to `deadline` when given. With `requeueAtDeadline`, a batch whose export
-    /// the deadline cuts short goes back to the front of the queue instead of counting as failed, and
-    /// what is left is handed to the loop.
-    private func exportQueued(untilEmpty: Bool, deadline: ContinuousClock.Instant? = nil, requeueAtDeadline: Bool = false) async {
-        while true {
-            if let deadline, ContinuousClock.now >= deadline {
-                if requeueAtDeadline { wake.yield() }
-                return
-            }
-            let batch = takeBatch()
-            if batch.isEmpty {
-                publishMetrics()
-                return
-            }
-            var timeout = configuration.exportTimeout
-            if let deadline { timeout = min(timeout, ContinuousClock.now.duration(to: deadline)) }
-            state.withLock { $0.exporting = true }
-            defer { state.withLock { $0.exporting = false } }
-            do {
-                let result = try await withTimeout(timeout) { [exporter] in try await exporter.export(batch) }
-                state.withLock { state in
-                    if result.wasKeptForLater {
-                        // Not lost: the exporter's spool holds the batch and counts it.
-                        state.collectorFailing = true
-                    } else {
-                        state.exported += batch.count
-                        state.collectorFailing = false
-                    }
-                }
-            } catch let error as TelemetryError where error.code == .exportTimedOut && requeueAtDeadline {
-                // Not lost either: back to the front of the queue (at most one batch past its bound),
-                // for the loop to deliver with the full export timeout.
-                state.withLock { state in
-                    state.collectorFailing = true
-                    if state.isShutdown {
-                        state.dropped += batch.count
-                    } else {
-                        state.queue.insert(contentsOf: batch, at: 0)
-                    }
-                }
-                wake.yield()
-                publishMetrics()
-                return
-            } catch {
-                state.withLock { state in
-                    state.failed += batch.count
-                    state.collectorFailing = true
-                }
-                warnIfDue("could not export \(batch.count) spans: \(error)")
-            }
-            publishMetrics()
-            if !untilEmpty && batch.count < configuration.maxExportBatchSize { return }
-        }
-    }
-
-    /// Moves the oldest queued batches to the exporter's spool while an export waits and the queue is
-    /// nearly full; what the spool cannot take is dropped and counted.
-    private func spillWhileExporting() {
-        while true {
-            let batch = takeBatch(toSpill: true)
-            guard !batch.isEmpty else { return }
-            let kept = exporter.keepForLater(batch)
-            state.withLock { state in
-                state.spilled += kept
-                state.dropped += batch.count - kept
-            }
-            if kept < batch.count {
-                warnIfDue("dropping spans: the export queue of \(configuration.maxQueueSize) is full and the spool took \(kept) of \(batch.count)")
-            }
-        }
-    }
-
-    /// Adds what changed since the last call to the swift-metrics counters.
-    private func publishMetrics() {
-        let delta = state.withLock { state in
-            defer { state.published = (state.dropped, state.exported, state.failed) }
-            return (
-                dropped: state.dropped - state.published.dropped,
-                exported: state.exported - state.published.exported,
-                failed: state.failed - state.published.failed
-            )
-        }
-        let factory = metricsFactory ?? MetricsSystem.factory
-        if delta.exported > 0 { Counter(label: "stack_telemetry_spans_exported_total", factory: factory).increment(by: delta.exported) }
-        if delta.failed > 0 { Counter(label: "stack_telemetry_spans_failed_total", factory: factory).increment(by: delta.failed) }
-        if delta.dropped > 0 { Counter(label: "stack_telemetry_spans_dropped_total", factory: factory).increment(by: delta.dropped) }
-    }
-
-    private func warnIfDue(_ message: String) {
-        guard warnings.isDue() else { return }
-        let (dropped, failed) = state.withLock { ($0.dropped, $0.failed) }
-        logger.warning(
-            "\(message)",
-            metadata: ["dropped_spans_total": "\(dropped)", "failed_spans_total": "\(failed)"]
-        )
+        self.init(exporter: exporter, configuration: configuration, logger: logger, metricsFactory: metricsFactory, clock: ContinuousClock())
     }
 }
 
-/// Runs `export`, cancelling it when `timeout` passes first; throws ``TelemetryError/exportTimedOut(after:)``
-/// unless the cancelled export still kept its batch for later, whose result it then returns.
-func withTimeout(
+/// Runs `export`, cancelling it when `timeout` passes first on `clock`; throws
+/// ``TelemetryError/exportTimedOut(after:)`` unless the cancelled export still kept its batch for later,
+/// whose result it then returns.
+func withTimeout<C: Clock>(
     _ timeout: Duration,
+    on clock: C,
     _ export: @escaping @Sendable () async throws -> SpanExportResult
-) async throws -> SpanExportResult {
+) async throws -> SpanExportResult where C.Duration == Duration {
     try await withThrowingTaskGroup(of: SpanExportResult?.self) { group in
         group.addTask { try await export() }
         group.addTask {
             // Cancelled (the loop is stopping) counts as the time being up: the export's outcome,
             // spooled or not, is then read below rather than lost to a CancellationError.
-            try? await Task.sleep(for: timeout)
+            try? await clock.sleep(for: timeout)
             return nil
         }
         defer { group.cancelAll() }

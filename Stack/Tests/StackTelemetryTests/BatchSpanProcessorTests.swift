@@ -1,8 +1,9 @@
 import Foundation
-import OpenInferenceTelemetry
 import Synchronization
 import Testing
 import Tracing
+
+@testable import OpenInferenceTelemetry
 
 @Suite("Batch processing and export failures")
 struct BatchSpanProcessorTests {
@@ -21,35 +22,52 @@ struct BatchSpanProcessorTests {
         #expect(processor.exportedSpans == 10)
     }
 
-    @Test("The export loop sends queued spans in batches while the service runs, and flushes on shutdown")
+    @Test(
+        "The export loop sends full batches as they fill and the rest when the schedule delay elapses; shutdown flushes, later spans are dropped",
+        .timeLimit(.minutes(1))
+    )
     func loopExportsAndFlushes() async throws {
+        let clock = TestClock()
         var configuration = BatchSpanProcessor.Configuration()
         configuration.maxExportBatchSize = 4
-        configuration.scheduleDelay = .milliseconds(50)
+        // On the test clock: the delay elapses when the test says, an hour if the clock were not used.
+        configuration.scheduleDelay = .seconds(3600)
         let exporter = CollectingExporter()
-        let processor = BatchSpanProcessor(exporter: exporter, configuration: configuration)
+        let processor = ClockedBatchSpanProcessor(exporter: exporter, configuration: configuration, clock: clock)
         let tracer = StackTracer(processor: processor)
+        for index in 0..<8 { tracer.withSpan("full-\(index)") { _ in } }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await processor.run() }
-            for index in 0..<10 { tracer.withSpan("span \(index)") { _ in } }
-            while exporter.count < 8 { try await Task.sleep(for: .milliseconds(10)) }
+            // Two full batches woke the loop: they go out with the clock standing still.
+            await exporter.waitForSpans(8)
+            for index in 0..<2 { tracer.withSpan("partial-\(index)") { _ in } }
+            await clock.waitForSleepers(1)  // the schedule
+            clock.advance(by: configuration.scheduleDelay)
+            await exporter.waitForSpans(10)
+            tracer.withSpan("left for shutdown") { _ in }
             await processor.shutdown()
             try await group.waitForAll()
         }
-        #expect(exporter.count == 10)
-        #expect(exporter.batchSizes.allSatisfy { $0 <= 4 })
+        #expect(exporter.batchSizes == [4, 4, 2, 1])
+        #expect(exporter.names.last == "left for shutdown")
+        #expect(processor.exportedSpans == 11)
         tracer.withSpan("after shutdown") { _ in }
         #expect(processor.droppedSpans == 1)
     }
 
     @Test("A collector that never answers cannot hold shutdown past its deadline", .timeLimit(.minutes(1)))
     func hangingCollectorDoesNotBlockShutdown() async throws {
+        let clock = TestClock()
         var configuration = BatchSpanProcessor.Configuration()
         configuration.shutdownTimeout = .milliseconds(300)
-        let processor = BatchSpanProcessor(exporter: HangingExporter(), configuration: configuration)
+        let processor = ClockedBatchSpanProcessor(exporter: HangingExporter(), configuration: configuration, clock: clock)
         let tracer = StackTracer(processor: processor)
         for index in 0..<3 { tracer.withSpan("span \(index)") { _ in } }
-        await processor.shutdown()
+        async let shutdown: Void = processor.shutdown()
+        // The export's timeout is cut to the shutdown deadline; the export timeout (30 s) never passes.
+        await clock.waitForSleepers(1)
+        clock.advance(by: configuration.shutdownTimeout)
+        await shutdown
         #expect(processor.exportedSpans == 0)
         #expect(processor.failedSpans + processor.droppedSpans == 3)
     }
@@ -84,24 +102,32 @@ struct BatchSpanProcessorTests {
         .timeLimit(.minutes(1))
     )
     func boundedFlushLosesNothing() async throws {
-        var configuration = BatchSpanProcessor.Configuration()
-        configuration.scheduleDelay = .milliseconds(20)
+        let clock = TestClock()
+        // The schedule delay (5 s) never elapses on the test clock: only the flush's wake starts the loop.
+        let configuration = BatchSpanProcessor.Configuration()
         let exporter = StallingExporter()
-        let processor = BatchSpanProcessor(exporter: exporter, configuration: configuration)
+        let processor = ClockedBatchSpanProcessor(exporter: exporter, configuration: configuration, clock: clock)
         let tracer = StackTracer(processor: processor)
         tracer.withSpan("during the stall") { _ in }
-        await processor.forceFlush(waitingAtMost: .milliseconds(50))
+        async let flush: Void = processor.forceFlush(waitingAtMost: .milliseconds(50))
+        await clock.waitForSleepers(1)  // the export's timeout, cut to the flush's limit
+        clock.advance(by: .milliseconds(50))
+        await flush
         #expect(exporter.calls == 1)
         #expect(processor.failedSpans == 0)
         #expect(processor.droppedSpans == 0)
         // The collector is failing: the next bounded flush does not try (and so does not wait) again.
+        // Were it to try, the stalled export would hold it until the time limit: the clock does not move.
         tracer.withSpan("still stalled") { _ in }
         await processor.forceFlush(waitingAtMost: .seconds(3600))
         #expect(exporter.calls == 1)
         exporter.recover()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await processor.run() }
-            while processor.exportedSpans < 2 { try await Task.sleep(for: .milliseconds(10)) }
+            await exporter.waitForDelivered(2)
+            // The processor counts the delivery (and stops calling the collector failing) once export
+            // returns: wait for that too, yielding rather than sleeping.
+            while processor.exportedSpans < 2 { await Task.yield() }
             // Delivered by the loop in order, and the bounded flush exports on its own again.
             #expect(exporter.delivered == ["during the stall", "still stalled"])
             tracer.withSpan("after recovery") { _ in }
@@ -113,6 +139,39 @@ struct BatchSpanProcessorTests {
         #expect(processor.failedSpans == 0)
         #expect(processor.droppedSpans == 0)
         #expect(processor.exportedSpans == 3)
+    }
+
+    @Test(
+        "A queue that fills while an export hangs moves its oldest batch to the exporter's keep instead of dropping new spans",
+        .timeLimit(.minutes(1))
+    )
+    func fullQueueSpillsWhileExportHangs() async throws {
+        let clock = TestClock()
+        var configuration = BatchSpanProcessor.Configuration()
+        configuration.maxQueueSize = 8
+        configuration.maxExportBatchSize = 4
+        configuration.scheduleDelay = .seconds(3600)
+        let exporter = KeepingHangingExporter()
+        let processor = ClockedBatchSpanProcessor(exporter: exporter, configuration: configuration, clock: clock)
+        let tracer = StackTracer(processor: processor)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await processor.run() }
+            for index in 0..<4 { tracer.withSpan("first-\(index)") { _ in } }
+            await exporter.waitForCalls(1)  // the first batch is out, and hangs
+            // The fourth reaches the spill threshold (8 - 4) while the export waits.
+            for index in 0..<4 { tracer.withSpan("during-\(index)") { _ in } }
+            await exporter.waitForKept(4)
+            #expect(exporter.kept == (0..<4).map { "during-\($0)" })
+            // The schedule and the export's timeout sleep; the timeout passes, the batch in flight is lost.
+            await clock.waitForSleepers(2)
+            clock.advance(by: configuration.exportTimeout)
+            await processor.shutdown()
+            try await group.waitForAll()
+        }
+        #expect(processor.spilledSpans == 4)
+        #expect(processor.droppedSpans == 0)
+        #expect(processor.failedSpans == 4)
+        #expect(processor.exportedSpans == 0)
     }
 
     @Test("A failing exporter is counted and the application keeps going")
@@ -144,10 +203,15 @@ func closedPort() throws -> Int {
 
 final class CollectingExporter: SpanExporter {
     private let batches = Mutex<[[FinishedSpan]]>([])
+    private let spans = AwaitedCount()
     var count: Int { batches.withLock { $0.reduce(0) { $0 + $1.count } } }
     var batchSizes: [Int] { batches.withLock { $0.map(\.count) } }
+    var names: [String] { batches.withLock { $0.flatMap { $0.map(\.name) } } }
+    /// Returns once `count` spans were exported in all.
+    func waitForSpans(_ count: Int) async { await spans.wait(for: count) }
     func export(_ spans: [FinishedSpan]) async throws -> SpanExportResult {
         batches.withLock { $0.append(spans) }
+        self.spans.add(spans.count)
         return .delivered
     }
 }
@@ -168,9 +232,12 @@ struct FailingExporter: SpanExporter {
 /// Hangs until cancelled (a frozen collector) until ``recover()``; then records the names it delivers.
 final class StallingExporter: SpanExporter {
     private let state = Mutex((stalled: true, calls: 0, delivered: [String]()))
+    private let deliveries = AwaitedCount()
     var calls: Int { state.withLock { $0.calls } }
     var delivered: [String] { state.withLock { $0.delivered } }
     func recover() { state.withLock { $0.stalled = false } }
+    /// Returns once `count` spans were delivered in all.
+    func waitForDelivered(_ count: Int) async { await deliveries.wait(for: count) }
     func export(_ spans: [FinishedSpan]) async throws -> SpanExportResult {
         let stalled = state.withLock { state in
             state.calls += 1
@@ -178,6 +245,78 @@ final class StallingExporter: SpanExporter {
         }
         if stalled { try await Task.sleep(for: .seconds(3600)) }
         state.withLock { $0.delivered += spans.map(\.name) }
+        deliveries.add(spans.count)
         return .delivered
+    }
+}
+
+/// An exporter with a keep for later (as a spool is) whose exports hang until cancelled; records the
+/// names it keeps.
+final class KeepingHangingExporter: SpanExporter {
+    private let keptNames = Mutex<[String]>([])
+    private let calls = AwaitedCount()
+    private let keptCount = AwaitedCount()
+    var kept: [String] { keptNames.withLock { $0 } }
+    var keepsForLater: Bool { true }
+    /// Returns once `count` export calls were made.
+    func waitForCalls(_ count: Int) async { await calls.wait(for: count) }
+    /// Returns once `count` spans were kept in all.
+    func waitForKept(_ count: Int) async { await keptCount.wait(for: count) }
+    func export(_ spans: [FinishedSpan]) async throws -> SpanExportResult {
+        calls.add(1)
+        try await Task.sleep(for: .seconds(3600))
+        return .delivered
+    }
+    func keepForLater(_ spans: [FinishedSpan]) -> Int {
+        keptNames.withLock { $0 += spans.map(\.name) }
+        keptCount.add(spans.count)
+        return spans.count
+    }
+}
+
+/// A count that tests wait on without polling or sleeping. A wait ends early when its task is cancelled
+/// (a test past its time limit), so a count that is never reached fails the test rather than hanging it.
+final class AwaitedCount: Sendable {
+    private struct Waiter {
+        let id: Int
+        let count: Int
+        let continuation: CheckedContinuation<Void, Never>
+    }
+
+    private let state = Mutex((value: 0, nextID: 0, waiters: [Waiter]()))
+
+    func add(_ amount: Int) {
+        let ready = state.withLock { state in
+            state.value += amount
+            let value = state.value
+            let ready = state.waiters.filter { $0.count <= value }
+            state.waiters.removeAll { $0.count <= value }
+            return ready
+        }
+        for waiter in ready { waiter.continuation.resume() }
+    }
+
+    /// Returns once the count reaches `count`, or the task is cancelled.
+    func wait(for count: Int) async {
+        let id = state.withLock { state in
+            state.nextID += 1
+            return state.nextID
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let reached = state.withLock { state in
+                    if state.value >= count || Task.isCancelled { return true }
+                    state.waiters.append(Waiter(id: id, count: count, continuation: continuation))
+                    return false
+                }
+                if reached { continuation.resume() }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state -> Waiter? in
+                guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+                return state.waiters.remove(at: index)
+            }
+            waiter?.continuation.resume()
+        }
     }
 }
