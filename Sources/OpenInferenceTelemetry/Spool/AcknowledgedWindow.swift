@@ -41,9 +41,6 @@ struct AcknowledgedWindow: Sendable {
     /// Batches in the window.
     var count: Int { batches.count - start }
 
-    /// Spans in the window.
-    var spanCount: Int { batches[start...].reduce(0) { $0 + $1.spanCount } }
-
     /// Keeps `body`, acknowledged `now`, dropping batches older than ``maxAge`` and then the oldest
     /// until the bytes fit.
     mutating func append(_ body: [UInt8], spanCount: Int, at now: ContinuousClock.Instant) {

@@ -52,7 +52,7 @@ public final class ExportSpool: Sendable {
         /// and are sent again once it answers; Phoenix stores each span id once, so spans it had written
         /// already are not doubled. A 4xx, 408, 429 or 503 answer comes from a collector that is up and
         /// still holds its queue, and rewinds nothing. The default covers what Phoenix 20.26 holds on a
-        /// 2-core machine (up to 20 000 queued spans, written at 50 to 95 a second; measured in
+        /// 2-core machine (up to 20 000 queued spans, written at 50 to 100 a second; measured in
         /// docs/reliability.md) for the load of the outage check with margin; a longer window costs memory
         /// and, after a kill, the time Phoenix takes to go through duplicates of spans it had written.
         public var ackWindow: Duration
