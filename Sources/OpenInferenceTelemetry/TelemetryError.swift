@@ -29,7 +29,7 @@ public struct TelemetryError: Error, Sendable, Hashable, CustomStringConvertible
     private enum Reason: Sendable, Hashable {
         case invalidEndpoint(String, source: String)
         case exportRejected(status: Int, endpoint: String, body: String)
-        case exportFailed(endpoint: String, attempts: Int, lastError: String)
+        case exportFailed(endpoint: String, attempts: Int, lastError: String, status: Int?)
         case exportTimedOut(after: Duration)
         case spoolFailed(ExportSpoolError)
     }
@@ -50,9 +50,11 @@ public struct TelemetryError: Error, Sendable, Hashable, CustomStringConvertible
         Self(.exportRejected(status: status, endpoint: endpoint, body: body))
     }
 
-    /// The collector at `endpoint` kept failing for `attempts` attempts; `lastError` is the last failure.
-    public static func exportFailed(endpoint: String, attempts: Int, lastError: String) -> Self {
-        Self(.exportFailed(endpoint: endpoint, attempts: attempts, lastError: lastError))
+    /// The collector at `endpoint` kept failing for `attempts` attempts; `lastError` is the last failure,
+    /// and `status` the HTTP status of the last attempt when it got an answer (429, 5xx), `nil` when it
+    /// got none (refused or reset connection, timeout).
+    public static func exportFailed(endpoint: String, attempts: Int, lastError: String, status: Int? = nil) -> Self {
+        Self(.exportFailed(endpoint: endpoint, attempts: attempts, lastError: lastError, status: status))
     }
 
     /// One export took longer than `after` and was cancelled.
@@ -76,10 +78,15 @@ public struct TelemetryError: Error, Sendable, Hashable, CustomStringConvertible
         }
     }
 
-    /// The HTTP status the collector answered, for ``Code/exportRejected``; otherwise `nil`.
+    /// The HTTP status the collector answered: for ``Code/exportRejected``, and for ``Code/exportFailed``
+    /// when the last attempt got an answer (429, 5xx); otherwise `nil` (no answer at all, or another kind
+    /// of failure).
     public var status: Int? {
-        if case .exportRejected(let status, _, _) = reason { return status }
-        return nil
+        switch reason {
+        case .exportRejected(let status, _, _): status
+        case .exportFailed(_, _, _, let status): status
+        default: nil
+        }
     }
 
     /// The spool's own error, for ``Code/spoolFailed``; otherwise `nil`.
@@ -106,7 +113,7 @@ public struct TelemetryError: Error, Sendable, Hashable, CustomStringConvertible
             default: hint = "the collector refused the spans; its answer is above"
             }
             return "the collector at \(endpoint) answered HTTP \(status)\(body.isEmpty ? "" : ": \(body)"); \(hint)."
-        case .exportFailed(let endpoint, let attempts, let lastError):
+        case .exportFailed(let endpoint, let attempts, let lastError, _):
             return "could not deliver spans to \(endpoint) after \(attempts) attempts (last error: \(lastError)). "
                 + "Is the collector (Phoenix) running? This batch is dropped and counted as failed; "
                 + "new spans keep being exported, and arrive once the collector answers."

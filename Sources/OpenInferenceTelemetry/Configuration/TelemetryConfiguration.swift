@@ -35,6 +35,8 @@ import _OpenInferenceConfiguration
 /// | `STACK_TAIL_SAMPLING` and `STACK_TAIL_SAMPLING_*` | tail sampling, see ``TailSamplingConfiguration`` | off |
 /// | `STACK_SPOOL_DIR` | directory of the durable export spool, see ``ExportSpool`` (one per process) | no spool |
 /// | `STACK_SPOOL_MAX_BYTES` | bytes the spool may hold; the oldest batches are dropped beyond it | 268435456 (256 MiB) |
+/// | `STACK_SPOOL_ACK_WINDOW` | seconds an acknowledged batch stays in memory, to be spooled again if the collector dies before storing it (see ``ExportSpool/Configuration/ackWindow``) | 120 |
+/// | `STACK_SPOOL_ACK_WINDOW_BYTES` | bytes of acknowledged batches kept that long; `0` keeps none | 33554432 (32 MiB) |
 ///
 /// The `OPENINFERENCE_*` masking variables are read by `TraceConfig` in the OpenInference module.
 /// Values that cannot be read keep their default and are reported in ``diagnostics``, which
@@ -74,8 +76,10 @@ public struct TelemetryConfiguration: Sendable {
     public var logQueueSize: Int
     /// Tail sampling after head sampling; `nil` (the default) exports every recorded trace.
     public var tailSampling: TailSamplingConfiguration?
-    /// The durable export spool for batches the collector cannot take (`STACK_SPOOL_DIR`,
-    /// `STACK_SPOOL_MAX_BYTES`); `nil` (the default) drops and counts such batches.
+    /// The durable export spool for batches the collector cannot take, and for those it acknowledged
+    /// shortly before it stopped answering (`STACK_SPOOL_DIR`, `STACK_SPOOL_MAX_BYTES`,
+    /// `STACK_SPOOL_ACK_WINDOW`, `STACK_SPOOL_ACK_WINDOW_BYTES`); `nil` (the default) drops and counts
+    /// batches that fail, and keeps no acknowledged ones.
     public var spool: ExportSpool.Configuration?
     /// More resource attributes (`deployment.environment`, `service.version`, …).
     public var resourceAttributes: [String: String]
@@ -228,11 +232,23 @@ public struct TelemetryConfiguration: Sendable {
 
     private mutating func readSpool(_ reader: ConfigurationReader) {
         let maxBytes = noting({ () throws(EnvironmentValueError) in try reader.positiveInt("STACK_SPOOL_MAX_BYTES", example: ExportSpool.Configuration.defaultMaxBytes) })
+        let ackWindow = noting({ () throws(EnvironmentValueError) in try reader.seconds("STACK_SPOOL_ACK_WINDOW") })
+        let ackWindowBytes = noting({ () throws(EnvironmentValueError) in
+            try reader.int("STACK_SPOOL_ACK_WINDOW_BYTES", in: 0...Int.max, expected: "a whole number of bytes such as 33554432, or 0 for no window")
+        })
         guard let directory = reader.string("STACK_SPOOL_DIR") else {
-            if maxBytes != nil { diagnostics.append("STACK_SPOOL_MAX_BYTES is set but STACK_SPOOL_DIR is not, so there is no spool; set STACK_SPOOL_DIR.") }
+            let given = [("STACK_SPOOL_MAX_BYTES", maxBytes != nil), ("STACK_SPOOL_ACK_WINDOW", ackWindow != nil), ("STACK_SPOOL_ACK_WINDOW_BYTES", ackWindowBytes != nil)]
+            for (variable, isSet) in given where isSet {
+                diagnostics.append("\(variable) is set but STACK_SPOOL_DIR is not, so there is no spool; set STACK_SPOOL_DIR.")
+            }
             return
         }
-        spool = ExportSpool.Configuration(directory: directory, maxBytes: maxBytes ?? ExportSpool.Configuration.defaultMaxBytes)
+        spool = ExportSpool.Configuration(
+            directory: directory,
+            maxBytes: maxBytes ?? ExportSpool.Configuration.defaultMaxBytes,
+            ackWindow: ackWindow ?? ExportSpool.Configuration.defaultAckWindow,
+            ackWindowMaxBytes: ackWindowBytes ?? ExportSpool.Configuration.defaultAckWindowMaxBytes
+        )
     }
 
     /// A validated http(s) URL for a metrics or logs endpoint.

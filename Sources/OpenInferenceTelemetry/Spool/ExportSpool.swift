@@ -21,25 +21,59 @@ import Darwin
 ///
 /// When a new batch would take the spool past ``Configuration/maxBytes``, the oldest batches are
 /// dropped until it fits, and counted. The counts are swift-metrics counters
-/// `stack_telemetry_spans_spooled_total`, `stack_telemetry_spans_replayed_total` and
-/// `stack_telemetry_spool_dropped_spans_total`, and the gauge `stack_telemetry_spool_bytes` holds
-/// the bytes waiting. Only the export loop and the replay loop touch the spool; ending a span never does.
+/// `stack_telemetry_spans_spooled_total`, `stack_telemetry_spans_replayed_total`,
+/// `stack_telemetry_spool_dropped_spans_total` and `stack_telemetry_spans_rewound_total` (spans the
+/// collector had acknowledged and that were spooled again when it stopped answering, part of the spooled
+/// count; see ``Configuration/ackWindow``), and the gauge `stack_telemetry_spool_bytes` holds the bytes
+/// waiting. Only the export loop and the replay loop touch the spool; ending a span never does.
 public final class ExportSpool: Sendable {
-    /// Where the spool lives and how large it may grow.
+    /// Where the spool lives, how large it may grow, and how much acknowledged data is kept to be sent
+    /// again if the collector dies before writing it.
     public struct Configuration: Sendable, Hashable {
         /// 256 MiB.
         public static let defaultMaxBytes = 256 * 1024 * 1024
+        /// 120 seconds.
+        public static let defaultAckWindow = Duration.seconds(120)
+        /// 32 MiB.
+        public static let defaultAckWindowMaxBytes = 32 * 1024 * 1024
 
         /// The directory holding the spool (`STACK_SPOOL_DIR`); created when missing.
         public var directory: String
         /// The most bytes of spooled batches kept on disk (`STACK_SPOOL_MAX_BYTES`); beyond it the
         /// oldest batches are dropped and counted.
         public var maxBytes: Int
+        /// How long after the collector acknowledged a batch it is still kept in memory
+        /// (`STACK_SPOOL_ACK_WINDOW`, seconds; default ``defaultAckWindow``).
+        ///
+        /// Phoenix answers 200 before it writes spans to its database, so a Phoenix killed at that moment
+        /// loses spans that were delivered as far as OTLP can tell. When the collector stops answering
+        /// (refused or reset connections, timeouts, HTTP 500, 502, 504 and other 5xx but 503), the batches
+        /// it acknowledged within this window go to the spool, oldest first and before the failing batch,
+        /// and are sent again once it answers; Phoenix stores each span id once, so spans it had written
+        /// already are not doubled. A 4xx, 408, 429 or 503 answer comes from a collector that is up and
+        /// still holds its queue, and rewinds nothing. The default covers what Phoenix 20.26 holds on a
+        /// 2-core machine (up to 20 000 queued spans, written at 50 to 100 a second; measured in
+        /// docs/reliability.md) for the load of the outage check with margin; a longer window costs memory
+        /// and, after a kill, the time Phoenix takes to go through duplicates of spans it had written.
+        public var ackWindow: Duration
+        /// The most bytes of acknowledged batches kept for ``ackWindow`` (`STACK_SPOOL_ACK_WINDOW_BYTES`;
+        /// default ``defaultAckWindowMaxBytes``); beyond it the oldest leave the window first. `0` keeps
+        /// no window. The window holds the request bodies already encoded, so this is the memory it costs
+        /// at most.
+        public var ackWindowMaxBytes: Int
 
-        /// A spool in `directory` of at most `maxBytes` bytes.
-        public init(directory: String, maxBytes: Int = Self.defaultMaxBytes) {
+        /// A spool in `directory` of at most `maxBytes` bytes, keeping the batches acknowledged within
+        /// `ackWindow` (at most `ackWindowMaxBytes` of them) to send again if the collector dies.
+        public init(
+            directory: String,
+            maxBytes: Int = Self.defaultMaxBytes,
+            ackWindow: Duration = Self.defaultAckWindow,
+            ackWindowMaxBytes: Int = Self.defaultAckWindowMaxBytes
+        ) {
             self.directory = directory
             self.maxBytes = max(1, maxBytes)
+            self.ackWindow = max(.zero, ackWindow)
+            self.ackWindowMaxBytes = max(0, ackWindowMaxBytes)
         }
     }
 
@@ -48,6 +82,9 @@ public final class ExportSpool: Sendable {
         var sequence: UInt64
         var spanCount: Int
         var bytes: Int
+        /// Whether the collector had acknowledged this batch once already (it was rewound from the
+        /// acknowledged window); known only to the process that wrote it.
+        var rewound = false
     }
 
     private struct State {
@@ -57,12 +94,14 @@ public final class ExportSpool: Sendable {
         var spooled = 0
         var replayed = 0
         var dropped = 0
+        var rewound = 0
     }
 
     /// Where the spool lives and how large it may grow.
     public let configuration: Configuration
     private let logger: Logger
-    private let metricsFactory: (any MetricsFactory)?
+    /// Where the counts are published; `nil` uses `MetricsSystem`'s at the time of publishing.
+    let metricsFactory: (any MetricsFactory)?
     private let warnings = WarningThrottle(interval: .seconds(10))
     private let state: Mutex<State>
     private let lockDescriptor: Int32
@@ -148,14 +187,19 @@ public final class ExportSpool: Sendable {
     public var replayedSpans: Int { state.withLock { $0.replayed } }
     /// Spans dropped from the spool: oldest-first past the bound, damaged files, batches the collector refused.
     public var droppedSpans: Int { state.withLock { $0.dropped } }
+    /// Spans the collector had acknowledged and that were spooled again when it stopped answering
+    /// (see ``Configuration/ackWindow``), since this process opened the spool; part of ``spooledSpans``.
+    public var rewoundSpans: Int { state.withLock { $0.rewound } }
     /// Whether nothing waits on disk.
     public var isEmpty: Bool { state.withLock { $0.entries.isEmpty } }
 
     /// Writes one encoded request to the end of the spool, dropping the oldest batches when it would
     /// not fit. A request larger than the whole bound is dropped itself and counted.
     ///
+    /// - Parameter rewound: the collector had acknowledged the request before (it comes from the
+    ///   acknowledged window); counted in `stack_telemetry_spans_rewound_total` too.
     /// - Throws: ``ExportSpoolError`` with ``ExportSpoolError/Code/writeFailed`` when the file cannot be written.
-    func append(_ payload: [UInt8], spanCount: Int) throws(ExportSpoolError) {
+    func append(_ payload: [UInt8], spanCount: Int, rewound: Bool = false) throws(ExportSpoolError) {
         let bytes = SpoolRecord(spanCount: spanCount, payload: payload).encoded()
         let directory = configuration.directory
         let (evicted, tooLarge) = try state.withLock { state throws(ExportSpoolError) -> (Int, Bool) in
@@ -183,9 +227,10 @@ public final class ExportSpool: Sendable {
                 try? FileManager.default.removeItem(atPath: temporary)
                 throw ExportSpoolError(.writeFailed, directory: directory, underlying: reason)
             }
-            state.entries.append(Entry(sequence: sequence, spanCount: spanCount, bytes: bytes.count))
+            state.entries.append(Entry(sequence: sequence, spanCount: spanCount, bytes: bytes.count, rewound: rewound))
             state.totalBytes += bytes.count
             state.spooled += spanCount
+            if rewound { state.rewound += spanCount }
             return (evicted, false)
         }
         if tooLarge {
@@ -198,6 +243,7 @@ public final class ExportSpool: Sendable {
         }
         let factory = metricsFactory ?? MetricsSystem.factory
         if !tooLarge { Counter(label: "stack_telemetry_spans_spooled_total", factory: factory).increment(by: spanCount) }
+        if !tooLarge, rewound { Counter(label: "stack_telemetry_spans_rewound_total", factory: factory).increment(by: spanCount) }
         if evicted > 0 { Counter(label: "stack_telemetry_spool_dropped_spans_total", factory: factory).increment(by: evicted) }
         publishGauge()
     }

@@ -6,11 +6,12 @@ struct TelemetryErrorTests {
     static let spoolError = ExportSpoolError(.directoryUnusable, directory: "/spool", underlying: "read-only file system")
 
     @Test(
-        "Each reason has its own code, and only a rejected export carries a status",
+        "Each reason has its own code; a rejected export carries its status, a failed one the last answer's if it got one",
         arguments: [
             (TelemetryError.invalidEndpoint("localhost", source: "OTEL_EXPORTER_OTLP_ENDPOINT"), TelemetryError.Code.invalidEndpoint, nil as Int?),
             (.exportRejected(status: 413, endpoint: "http://collector/v1/traces", body: ""), .exportRejected, 413),
             (.exportFailed(endpoint: "http://collector/v1/traces", attempts: 3, lastError: "refused"), .exportFailed, nil),
+            (.exportFailed(endpoint: "http://collector/v1/traces", attempts: 1, lastError: "HTTP 503", status: 503), .exportFailed, 503),
             (.exportTimedOut(after: .seconds(30)), .exportTimedOut, nil),
             (.spoolFailed(spoolError), .spoolFailed, nil),
         ]

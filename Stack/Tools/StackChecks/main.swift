@@ -14,7 +14,7 @@ import StackService
 //   StackChecks phoenix-traces PHOENIX_URL PROJECT FILE SECONDS [report]  every trace id in FILE (first field of
 //                                                             each line) is in Phoenix, waiting up to SECONDS;
 //                                                             `report` prints the counts without failing (check-outage.sh)
-//   StackChecks spool < METRICS                               spooled, replayed and spool-dropped spans in /metrics text (check-outage.sh)
+//   StackChecks spool < METRICS                               spooled, replayed, spool-dropped and rewound spans in /metrics text (check-outage.sh)
 //   StackChecks exported < METRICS                            exported, failed and dropped spans in /metrics text (soak.sh)
 //   StackChecks rss PID                                       a process's resident memory in MB (soak.sh)
 //   StackChecks rss-summary "MB MB …"                         peak and growth after the first quarter (soak.sh)
@@ -137,7 +137,10 @@ func exported() {
 }
 
 func spool() {
-    counters(["stack_telemetry_spans_spooled_total", "stack_telemetry_spans_replayed_total", "stack_telemetry_spool_dropped_spans_total"])
+    counters([
+        "stack_telemetry_spans_spooled_total", "stack_telemetry_spans_replayed_total", "stack_telemetry_spool_dropped_spans_total",
+        "stack_telemetry_spans_rewound_total",
+    ])
 }
 
 /// Waits until every trace id in the file is in Phoenix's project (or the time is up), then prints
