@@ -25,6 +25,7 @@ trap cleanup EXIT
 
 # The saved key list the library's SemanticConventionKeysTests read is the reference package's, exactly.
 phase semconv-keys scripts/refresh-semconv-keys.sh --check
+phase check-format scripts/format.sh check
 # Installs (idempotent, under $STACK_CACHE_DIR) are phases of their own, so a slow one shows.
 phase install-phoenix scripts/phoenix.sh install
 phase install-model scripts/model-server.sh install

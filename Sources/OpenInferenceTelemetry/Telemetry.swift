@@ -110,7 +110,8 @@ public final class Telemetry: Service {
             self.metricsFactory = factory
             self.metricExporter = OTLPMetricExporter(
                 factory: factory,
-                configuration: .init(endpoint: url, headers: configuration.metricsHeaders, requestTimeout: configuration.exportRequestTimeout, maxAttempts: 2),
+                configuration: .init(
+                    endpoint: url, headers: configuration.metricsHeaders, requestTimeout: configuration.exportRequestTimeout, maxAttempts: 2),
                 resource: resource,
                 interval: configuration.metricExportInterval,
                 logger: logger
@@ -125,7 +126,8 @@ public final class Telemetry: Service {
             self.logBuffer = buffer
             self.logExporter = OTLPLogExporter(
                 buffer: buffer,
-                configuration: .init(endpoint: url, headers: configuration.logsHeaders, requestTimeout: configuration.exportRequestTimeout, maxAttempts: 2),
+                configuration: .init(
+                    endpoint: url, headers: configuration.logsHeaders, requestTimeout: configuration.exportRequestTimeout, maxAttempts: 2),
                 resource: resource,
                 interval: configuration.logExportInterval
             )
@@ -214,7 +216,6 @@ public final class Telemetry: Service {
 
     /// Spans dropped because a queue was full or telemetry was shut down.
     public var droppedSpans: Int { batchProcessors.reduce(0) { $0 + $1.droppedSpans } }
-
 
     static func resource(for configuration: TelemetryConfiguration) -> SpanAttributes {
         var resource = SpanAttributes()

@@ -99,7 +99,8 @@ public struct TelemetryError: Error, Sendable, Hashable, CustomStringConvertible
         switch reason {
         case .invalidEndpoint(let value, let source):
             let example =
-                source.contains("METRICS") ? "http://localhost:4318/v1/metrics"
+                source.contains("METRICS")
+                ? "http://localhost:4318/v1/metrics"
                 : source.contains("LOGS") ? "http://localhost:4318/v1/logs" : "http://localhost:6006/v1/traces"
             return "\(source) is '\(value)', which is not an absolute http(s) URL. "
                 + "Set it to the collector's endpoint, for example \(example)."

@@ -67,7 +67,8 @@ let benchmarks: @Sendable () -> Void = {
         teardown: { try await sink.stop() }
     )
 
-    let model = ScriptedHTTPServer([.json(AgentReplies.toolCall), .json(AgentReplies.toolCall), .json(AgentReplies.answer)], cycle: true, recordRequests: false)
+    let model = ScriptedHTTPServer(
+        [.json(AgentReplies.toolCall), .json(AgentReplies.toolCall), .json(AgentReplies.answer)], cycle: true, recordRequests: false)
     let agent = AgentBench()
     let agentRuns = Benchmark.Configuration(metrics: [.wallClock], maxDuration: .seconds(8))
     Benchmark(

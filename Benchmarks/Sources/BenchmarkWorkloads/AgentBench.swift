@@ -6,8 +6,10 @@ import Synchronization
 
 /// The model's scripted replies: two turns that call a tool, then an answer.
 public enum AgentReplies {
-    public static let toolCall = #"{"choices":[{"finish_reason":"tool_calls","message":{"role":"assistant","content":null,"tool_calls":[{"id":"c1","type":"function","function":{"name":"now","arguments":"{}"}}]}}],"usage":{"prompt_tokens":120,"completion_tokens":12,"total_tokens":132}}"#
-    public static let answer = #"{"choices":[{"finish_reason":"stop","message":{"role":"assistant","content":"Use SQLite for one machine."}}],"usage":{"prompt_tokens":180,"completion_tokens":9,"total_tokens":189}}"#
+    public static let toolCall =
+        #"{"choices":[{"finish_reason":"tool_calls","message":{"role":"assistant","content":null,"tool_calls":[{"id":"c1","type":"function","function":{"name":"now","arguments":"{}"}}]}}],"usage":{"prompt_tokens":120,"completion_tokens":12,"total_tokens":132}}"#
+    public static let answer =
+        #"{"choices":[{"finish_reason":"stop","message":{"role":"assistant","content":"Use SQLite for one machine."}}],"usage":{"prompt_tokens":180,"completion_tokens":9,"total_tokens":189}}"#
 }
 
 /// An agent run of three model calls (two with a tool call, then an answer) against an in-process server

@@ -30,11 +30,13 @@ func microseconds(_ duration: Duration) -> Double {
 
 /// A chat completion answer of about 2 KB.
 let answerText = String(repeating: "SQLite is an embedded database engine; Postgres is a server. ", count: 28)
-let answer = #"{"id":"chatcmpl-bench","object":"chat.completion","created":1,"model":"bench","choices":[{"index":0,"message":{"role":"assistant","content":"\#(answerText)"},"finish_reason":"stop"}],"usage":{"prompt_tokens":24,"completion_tokens":420,"total_tokens":444}}"#
+let answer =
+    #"{"id":"chatcmpl-bench","object":"chat.completion","created":1,"model":"bench","choices":[{"index":0,"message":{"role":"assistant","content":"\#(answerText)"},"finish_reason":"stop"}],"usage":{"prompt_tokens":24,"completion_tokens":420,"total_tokens":444}}"#
 let chunks = (0..<16).map { index in
     #"{"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1,"model":"bench","choices":[{"index":0,"delta":{"content":"piece \#(index) "},"finish_reason":null}]}"#
 }
-let chatRequest = #"{"model":"bench","messages":[{"role":"system","content":"Answer briefly."},{"role":"user","content":"Compare SQLite and Postgres."}],"temperature":0}"#
+let chatRequest =
+    #"{"model":"bench","messages":[{"role":"system","content":"Answer briefly."},{"role":"user","content":"Compare SQLite and Postgres."}],"temperature":0}"#
 let streamRequest = #"{"model":"bench","stream":true,"messages":[{"role":"user","content":"Count."}]}"#
 
 func measure() async throws {

@@ -231,13 +231,18 @@ public struct TelemetryConfiguration: Sendable {
     }
 
     private mutating func readSpool(_ reader: ConfigurationReader) {
-        let maxBytes = noting({ () throws(EnvironmentValueError) in try reader.positiveInt("STACK_SPOOL_MAX_BYTES", example: ExportSpool.Configuration.defaultMaxBytes) })
+        let maxBytes = noting({ () throws(EnvironmentValueError) in
+            try reader.positiveInt("STACK_SPOOL_MAX_BYTES", example: ExportSpool.Configuration.defaultMaxBytes)
+        })
         let ackWindow = noting({ () throws(EnvironmentValueError) in try reader.seconds("STACK_SPOOL_ACK_WINDOW") })
         let ackWindowBytes = noting({ () throws(EnvironmentValueError) in
             try reader.int("STACK_SPOOL_ACK_WINDOW_BYTES", in: 0...Int.max, expected: "a whole number of bytes such as 33554432, or 0 for no window")
         })
         guard let directory = reader.string("STACK_SPOOL_DIR") else {
-            let given = [("STACK_SPOOL_MAX_BYTES", maxBytes != nil), ("STACK_SPOOL_ACK_WINDOW", ackWindow != nil), ("STACK_SPOOL_ACK_WINDOW_BYTES", ackWindowBytes != nil)]
+            let given = [
+                ("STACK_SPOOL_MAX_BYTES", maxBytes != nil), ("STACK_SPOOL_ACK_WINDOW", ackWindow != nil),
+                ("STACK_SPOOL_ACK_WINDOW_BYTES", ackWindowBytes != nil),
+            ]
             for (variable, isSet) in given where isSet {
                 diagnostics.append("\(variable) is set but STACK_SPOOL_DIR is not, so there is no spool; set STACK_SPOOL_DIR.")
             }
@@ -287,8 +292,12 @@ public struct TelemetryConfiguration: Sendable {
     }
 
     private mutating func readBatch(_ reader: ConfigurationReader) {
-        if let delay = noting({ () throws(EnvironmentValueError) in try reader.milliseconds("OTEL_BSP_SCHEDULE_DELAY") }) { batch.scheduleDelay = delay }
-        if let timeout = noting({ () throws(EnvironmentValueError) in try reader.milliseconds("OTEL_BSP_EXPORT_TIMEOUT") }) { batch.exportTimeout = timeout }
+        if let delay = noting({ () throws(EnvironmentValueError) in try reader.milliseconds("OTEL_BSP_SCHEDULE_DELAY") }) {
+            batch.scheduleDelay = delay
+        }
+        if let timeout = noting({ () throws(EnvironmentValueError) in try reader.milliseconds("OTEL_BSP_EXPORT_TIMEOUT") }) {
+            batch.exportTimeout = timeout
+        }
         if let size = noting({ () throws(EnvironmentValueError) in try reader.positiveInt("OTEL_BSP_MAX_QUEUE_SIZE") }) { batch.maxQueueSize = size }
         if let size = noting({ () throws(EnvironmentValueError) in try reader.positiveInt("OTEL_BSP_MAX_EXPORT_BATCH_SIZE") }) {
             batch.maxExportBatchSize = size

@@ -38,7 +38,8 @@ struct OTLPHTTPSender: Sendable {
         let text = try? await answer.response.body.collect(upTo: 64 * 1024)
         if (200..<300).contains(answer.status) { return }
         if HTTPRetryPolicy.retryableStatuses.contains(answer.status) {
-            throw TelemetryError.exportFailed(endpoint: endpoint, attempts: answer.attempts, lastError: "HTTP \(answer.status)", status: answer.status)
+            throw TelemetryError.exportFailed(
+                endpoint: endpoint, attempts: answer.attempts, lastError: "HTTP \(answer.status)", status: answer.status)
         }
         let message = text.map { String(buffer: $0).prefix(300).trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
         throw TelemetryError.exportRejected(status: answer.status, endpoint: endpoint, body: message)

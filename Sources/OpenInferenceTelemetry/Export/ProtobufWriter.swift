@@ -53,7 +53,9 @@ struct ProtobufWriter {
     }
 
     /// Writes `tag`, `length`, `innerTag` and `innerLength` as varints at the start of `buffer`; returns the end.
-    private static func put(_ tag: UInt32, _ length: Int, _ innerTag: UInt8, _ innerLength: Int, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+    private static func put(
+        _ tag: UInt32, _ length: Int, _ innerTag: UInt8, _ innerLength: Int, into buffer: UnsafeMutableBufferPointer<UInt8>
+    ) -> Int {
         var index = 0
         putVarint(UInt64(tag), into: buffer, at: &index)
         putVarint(UInt64(length), into: buffer, at: &index)

@@ -18,7 +18,9 @@ public protocol Sampler: Sendable {
 /// Records every span.
 public struct AlwaysOnSampler: Sampler {
     public init() {}
-    public func shouldSample(traceID: TraceID, parent: SpanContext?, operationName: String, kind: SpanKind)
+    public func shouldSample(
+        traceID: TraceID, parent: SpanContext?, operationName: String, kind: SpanKind
+    )
         -> SamplingDecision
     { .recordAndSample }
 }
@@ -26,7 +28,9 @@ public struct AlwaysOnSampler: Sampler {
 /// Records no span.
 public struct AlwaysOffSampler: Sampler {
     public init() {}
-    public func shouldSample(traceID: TraceID, parent: SpanContext?, operationName: String, kind: SpanKind)
+    public func shouldSample(
+        traceID: TraceID, parent: SpanContext?, operationName: String, kind: SpanKind
+    )
         -> SamplingDecision
     { .drop }
 }
@@ -44,7 +48,9 @@ public struct TraceIDRatioSampler: Sampler {
         self.bound = clamped >= 1 ? .max : UInt64(clamped * 18_446_744_073_709_551_616.0)
     }
 
-    public func shouldSample(traceID: TraceID, parent: SpanContext?, operationName: String, kind: SpanKind)
+    public func shouldSample(
+        traceID: TraceID, parent: SpanContext?, operationName: String, kind: SpanKind
+    )
         -> SamplingDecision
     {
         Self.keeps(traceID: traceID, bound: bound, ratio: ratio) ? .recordAndSample : .drop
@@ -69,7 +75,9 @@ public struct ParentBasedSampler: Sampler {
         self.root = root
     }
 
-    public func shouldSample(traceID: TraceID, parent: SpanContext?, operationName: String, kind: SpanKind)
+    public func shouldSample(
+        traceID: TraceID, parent: SpanContext?, operationName: String, kind: SpanKind
+    )
         -> SamplingDecision
     {
         guard let parent else {

@@ -234,7 +234,9 @@ public final class ExportSpool: Sendable {
             return (evicted, false)
         }
         if tooLarge {
-            logger.warning("a batch of \(spanCount) spans (\(bytes.count) bytes) is larger than STACK_SPOOL_MAX_BYTES (\(configuration.maxBytes)); it is dropped")
+            logger.warning(
+                "a batch of \(spanCount) spans (\(bytes.count) bytes) is larger than STACK_SPOOL_MAX_BYTES (\(configuration.maxBytes)); it is dropped"
+            )
         } else if evicted > 0, warnings.isDue() {
             logger.warning(
                 "export spool is full (STACK_SPOOL_MAX_BYTES \(configuration.maxBytes)); dropping the oldest spans",
@@ -301,10 +303,11 @@ public final class ExportSpool: Sendable {
 
     /// Reads only the header of a record file, checking that the file's size matches it.
     private static func index(path: String, sequence: UInt64) throws(SpoolRecord.Damage) -> Entry {
-        let head = FileHandle(forReadingAtPath: path).map { handle in
-            defer { try? handle.close() }
-            return (try? handle.read(upToCount: SpoolRecord.headerSize)) ?? Data()
-        } ?? Data()
+        let head =
+            FileHandle(forReadingAtPath: path).map { handle in
+                defer { try? handle.close() }
+                return (try? handle.read(upToCount: SpoolRecord.headerSize)) ?? Data()
+            } ?? Data()
         let header = try SpoolRecord.header(Array(head))
         let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
         guard size == SpoolRecord.headerSize + header.payloadLength else {

@@ -141,7 +141,8 @@ final class SpooledDelivery: Sendable {
                 spans += batch.spanCount
             } catch {
                 let left = batches[index...].reduce(0) { $0 + $1.spanCount }
-                logger.warning("could not spool again \(left) spans the collector had acknowledged before it failed; if it lost them, they are lost: \(error)")
+                logger.warning(
+                    "could not spool again \(left) spans the collector had acknowledged before it failed; if it lost them, they are lost: \(error)")
                 break
             }
         }

@@ -63,7 +63,9 @@ struct AcknowledgedWindowTests {
         return (server, try await server.start())
     }
 
-    @Test("Batches acknowledged before the collector went away are spooled again, oldest first and before the failing one, and replayed once a collector answers")
+    @Test(
+        "Batches acknowledged before the collector went away are spooled again, oldest first and before the failing one, and replayed once a collector answers"
+    )
     func acknowledgedBatchesAreRewoundAndReplayed() async throws {
         let directory = ExportSpoolTests.directory()
         defer { try? FileManager.default.removeItem(atPath: directory) }

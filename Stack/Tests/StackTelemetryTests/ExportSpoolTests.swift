@@ -186,11 +186,15 @@ struct ExportSpoolTests {
         let defaults = TelemetryConfiguration.fromEnvironment(["STACK_SPOOL_DIR": "/tmp/s"]).spool
         #expect(defaults?.ackWindow == ExportSpool.Configuration.defaultAckWindow)
         #expect(defaults?.ackWindowMaxBytes == ExportSpool.Configuration.defaultAckWindowMaxBytes)
-        let set = TelemetryConfiguration.fromEnvironment(["STACK_SPOOL_DIR": "/tmp/s", "STACK_SPOOL_ACK_WINDOW": "2.5", "STACK_SPOOL_ACK_WINDOW_BYTES": "0"])
+        let set = TelemetryConfiguration.fromEnvironment([
+            "STACK_SPOOL_DIR": "/tmp/s", "STACK_SPOOL_ACK_WINDOW": "2.5", "STACK_SPOOL_ACK_WINDOW_BYTES": "0",
+        ])
         #expect(set.spool?.ackWindow == .milliseconds(2500))
         #expect(set.spool?.ackWindowMaxBytes == 0)
         #expect(set.diagnostics.isEmpty)
-        let bad = TelemetryConfiguration.fromEnvironment(["STACK_SPOOL_DIR": "/tmp/s", "STACK_SPOOL_ACK_WINDOW": "-1", "STACK_SPOOL_ACK_WINDOW_BYTES": "much"])
+        let bad = TelemetryConfiguration.fromEnvironment([
+            "STACK_SPOOL_DIR": "/tmp/s", "STACK_SPOOL_ACK_WINDOW": "-1", "STACK_SPOOL_ACK_WINDOW_BYTES": "much",
+        ])
         #expect(bad.spool?.ackWindow == ExportSpool.Configuration.defaultAckWindow)
         #expect(bad.spool?.ackWindowMaxBytes == ExportSpool.Configuration.defaultAckWindowMaxBytes)
         #expect(bad.diagnostics.contains { $0.contains("STACK_SPOOL_ACK_WINDOW=-1") })

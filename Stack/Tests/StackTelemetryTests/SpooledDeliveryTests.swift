@@ -27,7 +27,8 @@ struct SpooledDeliveryTests {
             maxBackoff: .milliseconds(50),
             idlePoll: .milliseconds(10)
         )
-        return OTLPHTTPSpanExporter(configuration: configuration, encoder: OTLPTraceEncoder(resource: ["service.name": "spool-tests"]), delivery: delivery)
+        return OTLPHTTPSpanExporter(
+            configuration: configuration, encoder: OTLPTraceEncoder(resource: ["service.name": "spool-tests"]), delivery: delivery)
     }
 
     /// Waits (at most 20 s) for `condition`, for the replay loop running beside the test.
@@ -204,7 +205,8 @@ struct SpooledDeliveryTests {
             configuration: .init(endpoint: url.appendingPathComponent("traces"), requestTimeout: .seconds(5), maxAttempts: 1),
             encoder: OTLPTraceEncoder(resource: [:])
         )
-        let processor = BatchSpanProcessor(exporter: exporter, configuration: configuration, logger: Self.logger, metricsFactory: ExportSpoolTests.metrics)
+        let processor = BatchSpanProcessor(
+            exporter: exporter, configuration: configuration, logger: Self.logger, metricsFactory: ExportSpoolTests.metrics)
         let tracer = StackTracer(processor: processor)
         for index in 0..<20 { tracer.startSpan("queued-\(index)", context: .topLevel).end() }
         await processor.shutdown()

@@ -86,7 +86,9 @@ struct TelemetryConfigurationTests {
     func disabledServiceRunsUntilShutdown() async throws {
         let telemetry = try Telemetry(configuration: .fromEnvironment(["OTEL_SDK_DISABLED": "true"]))
         let group = ServiceGroup(
-            configuration: .init(services: [.init(service: telemetry), .init(service: ShutdownAfterAWhile(), successTerminationBehavior: .gracefullyShutdownGroup)], logger: Logger(label: "test"))
+            configuration: .init(
+                services: [.init(service: telemetry), .init(service: ShutdownAfterAWhile(), successTerminationBehavior: .gracefullyShutdownGroup)],
+                logger: Logger(label: "test"))
         )
         // A telemetry service that returned at once would end the group with serviceFinishedUnexpectedly.
         try await group.run()
