@@ -22,29 +22,16 @@ final class TestClock: Clock, Sendable {
         let continuation: CheckedContinuation<Void, any Error>
     }
 
-    private struct Watcher {
-        let id: Int
-        let count: Int
-        let continuation: CheckedContinuation<Void, Never>
-    }
-
     private struct State {
         var now = Instant(offset: .zero)
         var sleepers: [Sleeper] = []
         var nextID = 0
-        /// Tasks waiting in ``waitForSleepers(_:)`` for that many sleepers.
-        var watchers: [Watcher] = []
-
-        /// Removes the watchers whose count the sleepers reach, to resume outside the lock.
-        mutating func satisfiedWatchers() -> [CheckedContinuation<Void, Never>] {
-            let count = sleepers.count
-            let satisfied = watchers.filter { $0.count <= count }.map(\.continuation)
-            watchers.removeAll { $0.count <= count }
-            return satisfied
-        }
     }
 
     private let state = Mutex(State())
+    /// How many tasks are asleep, for ``waitForSleepers(_:)``; changed under `state`'s lock together
+    /// with `sleepers`, so it never counts a sleeper that has been woken.
+    private let asleep = AwaitedCount()
 
     var now: Instant { state.withLock { $0.now } }
     var minimumResolution: Duration { .nanoseconds(1) }
@@ -62,8 +49,7 @@ final class TestClock: Clock, Sendable {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 enum Registration {
-                    case asleep([CheckedContinuation<Void, Never>])
-                    case due, cancelled
+                    case asleep, due, cancelled
                 }
                 let registration = state.withLock { state -> Registration in
                     // Checked under the lock the cancellation handler takes, so a cancellation either
@@ -71,11 +57,12 @@ final class TestClock: Clock, Sendable {
                     if Task.isCancelled { return .cancelled }
                     if deadline <= state.now { return .due }
                     state.sleepers.append(Sleeper(id: id, deadline: deadline, continuation: continuation))
-                    return .asleep(state.satisfiedWatchers())
+                    asleep.add(1)
+                    return .asleep
                 }
                 switch registration {
-                case .asleep(let watchers):
-                    for watcher in watchers { watcher.resume() }
+                case .asleep:
+                    break
                 case .due:
                     continuation.resume()
                 case .cancelled:
@@ -85,6 +72,7 @@ final class TestClock: Clock, Sendable {
         } onCancel: {
             let sleeper = state.withLock { state -> Sleeper? in
                 guard let index = state.sleepers.firstIndex(where: { $0.id == id }) else { return nil }
+                asleep.add(-1)
                 return state.sleepers.remove(at: index)
             }
             sleeper?.continuation.resume(throwing: CancellationError())
@@ -98,6 +86,7 @@ final class TestClock: Clock, Sendable {
             let now = state.now
             let due = state.sleepers.filter { $0.deadline <= now }
             state.sleepers.removeAll { $0.deadline <= now }
+            asleep.add(-due.count)
             return due
         }
         for sleeper in due { sleeper.continuation.resume() }
@@ -107,25 +96,6 @@ final class TestClock: Clock, Sendable {
     /// task is cancelled (a test past its time limit), so that a sleep that never comes fails the test
     /// rather than hanging it.
     func waitForSleepers(_ count: Int) async {
-        let id = state.withLock { state in
-            state.nextID += 1
-            return state.nextID
-        }
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let ready = state.withLock { state in
-                    if state.sleepers.count >= count || Task.isCancelled { return true }
-                    state.watchers.append(Watcher(id: id, count: count, continuation: continuation))
-                    return false
-                }
-                if ready { continuation.resume() }
-            }
-        } onCancel: {
-            let watcher = state.withLock { state -> Watcher? in
-                guard let index = state.watchers.firstIndex(where: { $0.id == id }) else { return nil }
-                return state.watchers.remove(at: index)
-            }
-            watcher?.continuation.resume()
-        }
+        await asleep.wait(for: count)
     }
 }
